@@ -1,0 +1,31 @@
+/*
+ * What every stage program does at its edges: name itself, answer --help,
+ * stay non-dumpable, narrate in --debug, and report a failure as one error
+ * record on its sync socket (or on stderr when run alone by a person).
+ */
+#ifndef BATON_STAGE_H
+#define BATON_STAGE_H
+
+#include <stdbool.h>
+
+#include "error.h"
+
+/*
+ * Set the stage name, make the process non-dumpable (a container process
+ * must not reach us through /proc/PID/exe), and print usage for --help or -h.
+ */
+void stage_init(const char *name, int argc, char **argv, const char *usage);
+
+/* Report err to the orchestrator (BATON_FD_SYNC) or stderr, and exit 1. */
+__attribute__((noreturn)) void stage_exit_error(const struct stage_error *err);
+
+/* True when the orchestrator asked for a narration of each step. */
+bool stage_debug_enabled(void);
+
+/* One line of narration, "baton[stage]: ...", on stderr, only in debug mode. */
+void stage_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A warning that is always shown. */
+void stage_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
