@@ -79,6 +79,12 @@ static unsigned split_line(char *line, char **fields, unsigned max)
 
 int plan_parse(struct plan *plan, const char *text, size_t len, struct stage_error *err)
 {
+	return records_parse(plan, text, len, PLAN_FORMAT, err);
+}
+
+int records_parse(struct plan *plan, const char *text, size_t len, const char *format,
+		  struct stage_error *err)
+{
 	size_t nlines = 0, ntabs = 0, i;
 	char *line;
 
@@ -120,8 +126,8 @@ int plan_parse(struct plan *plan, const char *text, size_t len, struct stage_err
 		line = end + 1;
 	}
 	if (plan->nentries == 0 || strcmp(plan->entries[0].key, "format") != 0 ||
-	    strcmp(plan_field(&plan->entries[0], 0), PLAN_FORMAT) != 0)
-		return stage_fail(err, EINVAL, "plan: first record must be `format %s`", PLAN_FORMAT);
+	    strcmp(plan_field(&plan->entries[0], 0), format) != 0)
+		return stage_fail(err, EINVAL, "plan: first record must be `format %s`", format);
 	return 0;
 }
 

@@ -32,6 +32,9 @@ struct plan {
 
 /* Parse plan text (copied); checks the format line. */
 int plan_parse(struct plan *plan, const char *text, size_t len, struct stage_error *err);
+/* The same record syntax for other files (the state file): any format name. */
+int records_parse(struct plan *plan, const char *text, size_t len, const char *format,
+		  struct stage_error *err);
 /* Read a plan from an fd (memfd or file), from offset 0. */
 int plan_load_fd(struct plan *plan, int fd, struct stage_error *err);
 int plan_load_file(struct plan *plan, const char *path, struct stage_error *err);

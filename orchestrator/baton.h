@@ -1,0 +1,105 @@
+/* The orchestrator's shared declarations: options, state, the pipeline. */
+#ifndef BATON_ORCHESTRATOR_H
+#define BATON_ORCHESTRATOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "error.h"
+#include "plan.h"
+
+/* Global options, before the command. */
+struct global_opts {
+	const char *root; /* state root, default /run/baton */
+	bool debug;
+	const char *log;
+	const char *log_format;
+};
+
+/* Options of create and run. */
+struct create_opts {
+	const char *id;
+	const char *bundle;
+	const char *config;
+	const char *pid_file;
+	const char *console_socket;
+	unsigned preserve_fds;
+	bool no_pivot;
+	bool no_new_keyring;
+	bool detach; /* run only */
+	bool keep;   /* run only */
+};
+
+/* ---- state.c: one directory per container under the root ---------------- */
+
+enum container_status { STATUS_CREATED, STATUS_RUNNING, STATUS_PAUSED, STATUS_STOPPED };
+
+struct container {
+	char id[256];
+	char dir[4096]; /* ROOT/ID */
+	int dirfd;      /* locked with flock while the command runs */
+	pid_t pid;
+	uint64_t pid_start; /* field 22 of /proc/PID/stat: tells pid reuse apart */
+	char bundle[4096];
+	char rootfs[4096];
+	char created[64];
+	char cgroup_path[4096];
+};
+
+const char *status_name(enum container_status s);
+int validate_id(const char *id, struct stage_error *err);
+/* mkdir ROOT/ID exclusively and lock it; fails if it exists. */
+int state_create(struct container *c, const char *root, const char *id, struct stage_error *err);
+/* Open and lock (shared or exclusive) an existing container, read its status. */
+int state_open(struct container *c, const char *root, const char *id, bool exclusive,
+	       struct stage_error *err);
+int state_write(const struct container *c, struct stage_error *err);
+/* Store the plan the container was made from, for later commands. */
+int state_save_plan(const struct container *c, int plan_fd, struct stage_error *err);
+int state_load_plan(const struct container *c, struct plan *plan, struct stage_error *err);
+enum container_status state_status(const struct container *c);
+/* Remove ROOT/ID and everything in it, and close the lock. */
+void state_destroy(struct container *c);
+void state_close(struct container *c);
+bool pid_alive(pid_t pid, uint64_t start_time);
+int pid_start_time(pid_t pid, uint64_t *start);
+
+/* ---- pipeline.c: the interpreter of schemas/pipeline.tsv ----------------- */
+
+enum run_mode { MODE_CREATE, MODE_RUN };
+
+struct pipeline_result {
+	pid_t pid; /* the container process, waiting for start (create) or running (run) */
+};
+
+int pipeline_start(const struct global_opts *g, const struct create_opts *o,
+		   struct container *c, enum run_mode mode, struct pipeline_result *res,
+		   struct stage_error *err);
+
+/* Undo a container: kill its processes, remove its cgroup and state. */
+void container_teardown(struct container *c, const char *cgroup_path);
+
+/* ---- libexec.c ------------------------------------------------------------ */
+/* Directory of the stage binaries (next to bin/: ../libexec/baton). */
+const char *libexec_dir(void);
+
+/* ---- signals.c ------------------------------------------------------------ */
+int parse_signal(const char *s, int *sig, struct stage_error *err);
+
+/* ---- commands ------------------------------------------------------------- */
+int cmd_create(const struct global_opts *g, int argc, char **argv);
+int cmd_run(const struct global_opts *g, int argc, char **argv);
+int cmd_start(const struct global_opts *g, int argc, char **argv);
+int cmd_state(const struct global_opts *g, int argc, char **argv);
+int cmd_list(const struct global_opts *g, int argc, char **argv);
+int cmd_kill(const struct global_opts *g, int argc, char **argv);
+int cmd_delete(const struct global_opts *g, int argc, char **argv);
+int cmd_spec(const struct global_opts *g, int argc, char **argv);
+int cmd_stage(const struct global_opts *g, int argc, char **argv);
+
+/* Print err as `baton: [stage: ]msg: strerror` (text or JSON log) and return 1. */
+int report_error(const struct global_opts *g, const struct stage_error *err);
+int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,290 @@
+/* create, start and run. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "baton.h"
+#include "cgroup.h"
+#include "cleanup.h"
+
+enum { OPT_CONFIG = 256, OPT_PID_FILE, OPT_CONSOLE, OPT_PRESERVE, OPT_NO_PIVOT,
+       OPT_NO_KEYRING, OPT_KEEP };
+
+static const struct option create_options[] = {
+	{"bundle", required_argument, NULL, 'b'},
+	{"config", required_argument, NULL, OPT_CONFIG},
+	{"pid-file", required_argument, NULL, OPT_PID_FILE},
+	{"console-socket", required_argument, NULL, OPT_CONSOLE},
+	{"preserve-fds", required_argument, NULL, OPT_PRESERVE},
+	{"no-pivot", no_argument, NULL, OPT_NO_PIVOT},
+	{"no-new-keyring", no_argument, NULL, OPT_NO_KEYRING},
+	{"detach", no_argument, NULL, 'd'},
+	{"keep", no_argument, NULL, OPT_KEEP},
+	{"help", no_argument, NULL, 'h'},
+	{0},
+};
+
+static const char create_usage[] =
+	"Usage: baton %s [OPTION...] CONTAINER\n\n"
+	"  -b, --bundle=DIR          container bundle (default: the current directory)\n"
+	"      --config=FILE         use FILE instead of BUNDLE/config.json\n"
+	"      --pid-file=FILE       write the container process's pid to FILE\n"
+	"      --preserve-fds=N      pass N fds after stdio (3..N+2) to the container\n"
+	"      --no-pivot            use chroot instead of pivot_root\n"
+	"      --no-new-keyring      keep the caller's session keyring\n"
+	"%s";
+
+static const char run_extra_usage[] =
+	"  -d, --detach              do not wait for the container to exit\n"
+	"      --keep                keep the container's state after it exits\n";
+
+static int parse_preserve(const char *s, unsigned *n, struct stage_error *err)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (!*s || *end || v < 0 || v > 1024)
+		return stage_fail(err, EINVAL, "--preserve-fds: invalid number `%s`", s);
+	/* the fds must really be open: they are handed to the container as they are */
+	for (long fd = 3; fd < 3 + v; fd++)
+		if (fcntl((int)fd, F_GETFD) < 0)
+			return stage_fail(err, EBADF, "--preserve-fds=%ld: fd %ld is not open", v, fd);
+	*n = (unsigned)v;
+	return 0;
+}
+
+static int parse_create_args(const char *cmd, int argc, char **argv, struct create_opts *o,
+			     struct stage_error *err)
+{
+	bool is_run = strcmp(cmd, "run") == 0;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->bundle = ".";
+	optind = 1;
+	while ((c = getopt_long(argc, argv, is_run ? "+b:dh" : "+b:h", create_options, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			o->bundle = optarg;
+			break;
+		case OPT_CONFIG:
+			o->config = optarg;
+			break;
+		case OPT_PID_FILE:
+			o->pid_file = optarg;
+			break;
+		case OPT_CONSOLE:
+			o->console_socket = optarg;
+			break;
+		case OPT_PRESERVE:
+			if (parse_preserve(optarg, &o->preserve_fds, err) < 0)
+				return -1;
+			break;
+		case OPT_NO_PIVOT:
+			o->no_pivot = true;
+			break;
+		case OPT_NO_KEYRING:
+			o->no_new_keyring = true;
+			break;
+		case 'd':
+		case OPT_KEEP:
+			if (!is_run)
+				return usage_error(cmd, "unknown option `%s`", argv[optind - 1]);
+			if (c == 'd')
+				o->detach = true;
+			else
+				o->keep = true;
+			break;
+		case 'h':
+			printf(create_usage, cmd, is_run ? run_extra_usage : "");
+			exit(0);
+		default:
+			return usage_error(cmd, "invalid option");
+		}
+	}
+	if (optind != argc - 1)
+		return usage_error(cmd, "requires exactly one CONTAINER argument");
+	o->id = argv[optind];
+	if (o->console_socket)
+		return stage_fail(err, ENOTSUP, "--console-socket: terminals are not supported yet");
+	return 0;
+}
+
+static void now_rfc3339(char *buf, size_t size)
+{
+	struct timespec ts;
+	struct tm tm;
+	char base[40];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, size, "%s.%09ldZ", base, ts.tv_nsec);
+}
+
+static int write_pid_file(const char *path, pid_t pid, struct stage_error *err)
+{
+	char tmp[PATH_MAX + 8], buf[32];
+	int len = snprintf(buf, sizeof(buf), "%d", (int)pid);
+	autoclose int fd = -1;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, buf, (size_t)len) != len || rename(tmp, path) < 0)
+		return stage_fail(err, errno, "cannot write pid file `%s`", path);
+	return 0;
+}
+
+/* Everything create and run share: state dir, pipeline, state file. */
+static int create_container(const struct global_opts *g, const struct create_opts *o,
+			    enum run_mode mode, struct container *c, struct stage_error *err)
+{
+	struct pipeline_result res;
+	char bundle[PATH_MAX];
+
+	if (!realpath(o->bundle, bundle))
+		return stage_fail(err, errno, "invalid bundle `%s`", o->bundle);
+	if (state_create(c, g->root, o->id, err) < 0)
+		return -1;
+	snprintf(c->bundle, sizeof(c->bundle), "%s", bundle);
+	now_rfc3339(c->created, sizeof(c->created));
+	if (pipeline_start(g, o, c, mode, &res, err) < 0)
+		goto fail;
+	c->pid = res.pid;
+	if (pid_start_time(c->pid, &c->pid_start) < 0) {
+		stage_fail(err, ESRCH, "the container process exited during setup");
+		goto fail_kill;
+	}
+	if (state_write(c, err) < 0)
+		goto fail_kill;
+	if (o->pid_file && write_pid_file(o->pid_file, c->pid, err) < 0)
+		goto fail_kill;
+	return 0;
+fail_kill:
+	kill(c->pid, SIGKILL);
+	waitpid(c->pid, NULL, 0);
+	container_teardown(c, c->cgroup_path);
+	return -1;
+fail:
+	state_destroy(c);
+	return -1;
+}
+
+int cmd_create(const struct global_opts *g, int argc, char **argv)
+{
+	struct stage_error err;
+	struct create_opts o;
+	struct container c;
+
+	if (parse_create_args("create", argc, argv, &o, &err) < 0)
+		return report_error(g, &err);
+	if (create_container(g, &o, MODE_CREATE, &c, &err) < 0)
+		return report_error(g, &err);
+	state_close(&c);
+	return 0;
+}
+
+static pid_t forward_to;
+
+static void forward_signal(int sig)
+{
+	if (forward_to > 0)
+		kill(forward_to, sig);
+}
+
+static int wait_exit_code(pid_t pid)
+{
+	static const int forwarded[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH};
+	struct sigaction sa = {.sa_handler = forward_signal};
+	int status;
+
+	forward_to = pid;
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaction(forwarded[i], &sa, NULL);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return 255;
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+int cmd_run(const struct global_opts *g, int argc, char **argv)
+{
+	struct stage_error err;
+	struct create_opts o;
+	struct container c;
+	int code;
+
+	if (parse_create_args("run", argc, argv, &o, &err) < 0)
+		return report_error(g, &err);
+	if (create_container(g, &o, MODE_RUN, &c, &err) < 0)
+		return report_error(g, &err);
+	if (o.detach) {
+		state_close(&c);
+		return 0;
+	}
+	/* let `state`, `kill` and `ps` in while the container runs */
+	flock(c.dirfd, LOCK_UN);
+	code = wait_exit_code(c.pid);
+	flock(c.dirfd, LOCK_EX);
+	if (o.keep)
+		state_close(&c);
+	else
+		container_teardown(&c, c.cgroup_path);
+	return code;
+}
+
+int cmd_start(const struct global_opts *g, int argc, char **argv)
+{
+	struct stage_error err;
+	struct container c;
+	autoplan struct plan plan = {0};
+	autoclose int fifo = -1;
+
+	if (argc != 2)
+		return usage_error("start", "requires exactly one CONTAINER argument");
+	if (state_open(&c, g->root, argv[1], true, &err) < 0)
+		return report_error(g, &err);
+	switch (state_status(&c)) {
+	case STATUS_CREATED:
+		break;
+	case STATUS_STOPPED:
+		stage_fail(&err, 0, "container `%s` is not running", c.id);
+		goto fail;
+	default:
+		stage_fail(&err, 0, "container `%s` already started", c.id);
+		goto fail;
+	}
+	if (state_load_plan(&c, &plan, &err) < 0)
+		goto fail;
+	if (!plan_flag(&plan, "process")) {
+		stage_fail(&err, EINVAL, "container `%s` has no process to start: config.json has no `process`", c.id);
+		goto fail;
+	}
+	fifo = openat(c.dirfd, "exec.fifo", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fifo < 0) {
+		stage_fail(&err, errno, "container `%s` is not waiting to start", c.id);
+		goto fail;
+	}
+	if (write(fifo, "0", 1) != 1) {
+		stage_fail(&err, errno, "cannot start container `%s`", c.id);
+		goto fail;
+	}
+	unlinkat(c.dirfd, "exec.fifo", 0);
+	state_close(&c);
+	return 0;
+fail:
+	state_close(&c);
+	return report_error(g, &err);
+}

@@ -1,0 +1,165 @@
+/* kill and delete. */
+#include <errno.h>
+#include <dirent.h>
+#include <getopt.h>
+#include <poll.h>
+#include <regex.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "baton.h"
+#include "cgroup.h"
+#include "cleanup.h"
+
+/* Wait (bounded) until pid has exited; it need not be our child. */
+static void wait_gone(pid_t pid, uint64_t start)
+{
+	autoclose int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+
+	if (pidfd >= 0) {
+		struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
+
+		poll(&pfd, 1, 10000);
+		waitpid(pid, NULL, WNOHANG); /* reap it if it happens to be ours */
+		return;
+	}
+	for (int i = 0; i < 1000 && pid_alive(pid, start); i++)
+		usleep(10000);
+}
+
+void container_teardown(struct container *c, const char *cgroup_path)
+{
+	struct stage_error ignored;
+
+	if (cgroup_path && cgroup_path[0]) {
+		cgroup_kill(cgroup_path, SIGKILL, &ignored);
+		/* a frozen task only dies once thawed */
+		cgroup_freeze(cgroup_path, false, &ignored);
+	}
+	if (pid_alive(c->pid, c->pid_start)) {
+		kill(c->pid, SIGKILL);
+		wait_gone(c->pid, c->pid_start);
+	}
+	if (cgroup_path && cgroup_path[0] && cgroup_remove(cgroup_path, &ignored) < 0) {
+		char text[STAGE_MSG_MAX + 64];
+
+		stage_error_text(&ignored, text, sizeof(text));
+		fprintf(stderr, "baton: warning: %s\n", text);
+	}
+	state_destroy(c);
+}
+
+int cmd_kill(const struct global_opts *g, int argc, char **argv)
+{
+	static const struct option opts[] = {{"all", no_argument, NULL, 'a'}, {0}};
+	struct stage_error err;
+	struct container c;
+	bool all = false;
+	int sig = SIGTERM, opt;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "+a", opts, NULL)) != -1) {
+		if (opt != 'a')
+			return usage_error("kill", "invalid option");
+		all = true;
+	}
+	if (optind >= argc || argc - optind > 2)
+		return usage_error("kill", "usage: baton kill [--all] CONTAINER [SIGNAL]");
+	if (argc - optind == 2 && parse_signal(argv[optind + 1], &sig, &err) < 0)
+		return report_error(g, &err);
+	if (state_open(&c, g->root, argv[optind], false, &err) < 0)
+		return report_error(g, &err);
+	if (state_status(&c) == STATUS_STOPPED) {
+		stage_fail(&err, 0, "container `%s` is not running", c.id);
+		goto fail;
+	}
+	if (all && c.cgroup_path[0]) {
+		if (cgroup_kill(c.cgroup_path, sig, &err) < 0)
+			goto fail;
+	} else if (kill(c.pid, sig) < 0) {
+		stage_fail(&err, errno, "kill container `%s`", c.id);
+		goto fail;
+	}
+	state_close(&c);
+	return 0;
+fail:
+	state_close(&c);
+	return report_error(g, &err);
+}
+
+static int delete_one(const struct global_opts *g, const char *id, bool force,
+		      struct stage_error *err)
+{
+	struct container c;
+	enum container_status st;
+
+	if (state_open(&c, g->root, id, true, err) < 0)
+		return -1;
+	st = state_status(&c);
+	/* a created container has run no user code yet: crun deletes it too */
+	if ((st == STATUS_RUNNING || st == STATUS_PAUSED) && !force) {
+		stage_fail(err, 0, "the container `%s` is not in 'stopped' state", id);
+		state_close(&c);
+		return -1;
+	}
+	container_teardown(&c, c.cgroup_path);
+	return 0;
+}
+
+static int delete_matching(const struct global_opts *g, const char *pattern, bool force,
+			   struct stage_error *err)
+{
+	regex_t re;
+	DIR *dir;
+	struct dirent *de;
+	int ret = 0;
+
+	if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
+		return stage_fail(err, EINVAL, "invalid regular expression `%s`", pattern);
+	dir = opendir(g->root);
+	if (!dir) {
+		regfree(&re);
+		return errno == ENOENT ? 0 : stage_fail(err, errno, "cannot open `%s`", g->root);
+	}
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] == '.' || regexec(&re, de->d_name, 0, NULL, 0) != 0)
+			continue;
+		if (delete_one(g, de->d_name, force, err) < 0) {
+			report_error(g, err);
+			ret = -1;
+		}
+	}
+	closedir(dir);
+	regfree(&re);
+	return ret;
+}
+
+int cmd_delete(const struct global_opts *g, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"force", no_argument, NULL, 'f'}, {"regex", no_argument, NULL, 'r'}, {0}};
+	struct stage_error err;
+	bool force = false, regex = false;
+	int opt;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "+fr", opts, NULL)) != -1) {
+		if (opt == 'f')
+			force = true;
+		else if (opt == 'r')
+			regex = true;
+		else
+			return usage_error("delete", "invalid option");
+	}
+	if (optind != argc - 1)
+		return usage_error("delete", "requires exactly one CONTAINER argument");
+	if (regex)
+		return delete_matching(g, argv[optind], force, &err) < 0 ? 1 : 0;
+	if (delete_one(g, argv[optind], force, &err) < 0)
+		return report_error(g, &err);
+	return 0;
+}

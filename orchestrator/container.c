@@ -1,0 +1,216 @@
+/*
+ * The container process, from clone3 to the exec of the first child stage.
+ *
+ * Fast path: one clone3 with every new namespace. Slow path (a namespace is
+ * joined by path, or the time namespace needs offsets): a plain clone3, then
+ * setns (user first), unshare, and a second clone3 with CLONE_PARENT so that
+ * the process that lands in the joined/new pid or time namespace is still the
+ * orchestrator's child. The cgroup namespace is unshared only after GO, once
+ * the process is in its cgroup, so that the namespace is rooted there.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "container.h"
+#include "fdenv.h"
+#include "record.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+static const struct {
+	const char *name;
+	int flag;
+} ns_types[] = {
+	{"user", CLONE_NEWUSER}, {"pid", CLONE_NEWPID},       {"network", CLONE_NEWNET},
+	{"ipc", CLONE_NEWIPC},   {"uts", CLONE_NEWUTS},       {"cgroup", CLONE_NEWCGROUP},
+	{"time", CLONE_NEWTIME}, {"mount", CLONE_NEWNS},
+};
+
+static int ns_flag(const char *name)
+{
+	for (size_t i = 0; i < sizeof(ns_types) / sizeof(ns_types[0]); i++)
+		if (strcmp(ns_types[i].name, name) == 0)
+			return ns_types[i].flag;
+	return 0;
+}
+
+static int add_join(struct container_spawn *cs, const char *type, const char *path,
+		    struct stage_error *err)
+{
+	int fd;
+
+	if (cs->njoin >= MAX_JOIN)
+		return stage_fail(err, E2BIG, "too many namespaces to join");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return stage_fail(err, errno, "open %s namespace `%s`", type, path);
+	cs->join_fd[cs->njoin] = fd;
+	cs->join_type[cs->njoin] = ns_flag(type);
+	cs->njoin++;
+	return 0;
+}
+
+static int time_offsets(struct container_spawn *cs, const struct plan *plan)
+{
+	size_t len = 0;
+
+	plan_for_each(plan, "time-offset", e)
+	{
+		int n = snprintf(cs->time_offsets + len, sizeof(cs->time_offsets) - len,
+				 "%s %s %s\n", plan_field(e, 0), plan_field(e, 1), plan_field(e, 2));
+		if (n > 0 && (size_t)n < sizeof(cs->time_offsets) - len)
+			len += (size_t)n;
+	}
+	return len > 0;
+}
+
+int container_spawn_from_plan(struct container_spawn *cs, const struct plan *plan,
+			      struct stage_error *err)
+{
+	/* join order: user first (it grants the rights for the rest), mount last */
+	static const char *order[] = {"user", "pid", "network", "ipc", "uts", "cgroup", "time", "mount"};
+
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		plan_for_each(plan, "namespace", e)
+		{
+			if (strcmp(plan_field(e, 0), order[i]) != 0)
+				continue;
+			if (*plan_field(e, 1) == '\0')
+				cs->new_ns |= (uint64_t)ns_flag(order[i]);
+			else if (add_join(cs, order[i], plan_field(e, 1), err) < 0)
+				return -1;
+		}
+	}
+	cs->slow = cs->njoin > 0 || time_offsets(cs, plan);
+	return 0;
+}
+
+static pid_t clone3_simple(uint64_t flags)
+{
+	struct clone_args args = {.flags = flags, .exit_signal = SIGCHLD};
+
+	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+}
+
+__attribute__((noreturn)) static void child_fail(struct container_spawn *cs,
+						  struct stage_error *err)
+{
+	record_send_error(cs->sync, err);
+	_exit(1);
+}
+
+static int write_file(const char *path, const char *data, struct stage_error *err)
+{
+	autoclose int fd = open(path, O_WRONLY | O_CLOEXEC);
+	size_t len = strlen(data);
+
+	if (fd < 0 || write(fd, data, len) != (ssize_t)len)
+		return stage_fail(err, errno, "write `%s`", path);
+	return 0;
+}
+
+/* Slow path, in the intermediate process: returns in the container process. */
+static void enter_namespaces(struct container_spawn *cs, struct stage_error *err)
+{
+	uint64_t later = CLONE_NEWPID | CLONE_NEWTIME | CLONE_NEWCGROUP;
+	bool fork_again = cs->new_ns & (CLONE_NEWPID | CLONE_NEWTIME);
+	int32_t pid;
+
+	for (unsigned i = 0; i < cs->njoin; i++) {
+		if (setns(cs->join_fd[i], cs->join_type[i]) < 0)
+			child_fail(cs, (stage_fail(err, errno, "setns"), err));
+		fork_again |= cs->join_type[i] == CLONE_NEWPID || cs->join_type[i] == CLONE_NEWTIME;
+	}
+	if ((cs->new_ns & ~later) && unshare((int)(cs->new_ns & ~later)) < 0)
+		child_fail(cs, (stage_fail(err, errno, "unshare namespaces"), err));
+	if (cs->new_ns & CLONE_NEWTIME) {
+		if (unshare(CLONE_NEWTIME) < 0)
+			child_fail(cs, (stage_fail(err, errno, "unshare time namespace"), err));
+		if (cs->time_offsets[0] &&
+		    write_file("/proc/self/timens_offsets", cs->time_offsets, err) < 0)
+			child_fail(cs, err);
+	}
+	if ((cs->new_ns & CLONE_NEWPID) && unshare(CLONE_NEWPID) < 0)
+		child_fail(cs, (stage_fail(err, errno, "unshare pid namespace"), err));
+	if (fork_again) {
+		pid_t child = clone3_simple(CLONE_PARENT);
+
+		if (child < 0)
+			child_fail(cs, (stage_fail(err, errno, "clone3 into the namespaces"), err));
+		if (child > 0) {
+			pid = child;
+			record_send(cs->sync, REC_PID, &pid, sizeof(pid), NULL, 0, err);
+			_exit(0);
+		}
+	} else {
+		pid = getpid();
+		if (record_send(cs->sync, REC_PID, &pid, sizeof(pid), NULL, 0, err) < 0)
+			_exit(1);
+	}
+}
+
+__attribute__((noreturn)) static void container_main(struct container_spawn *cs)
+{
+	struct stage_error err = {0};
+	struct record rec;
+	sigset_t none;
+
+	stage_self = "baton";
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (cs->slow)
+		enter_namespaces(cs, &err);
+	if (record_expect(cs->sync, REC_GO, &rec, &err) < 0)
+		_exit(1); /* the orchestrator is gone or failed: nothing to report to */
+	if ((cs->new_ns & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
+		child_fail(cs, (stage_fail(&err, errno, "unshare cgroup namespace"), &err));
+
+	/* exactly the contract's fds and the user's preserved ones cross the exec */
+	for (unsigned i = 0; i < cs->nkeep; i++)
+		fcntl(cs->keep[i], F_SETFD, 0);
+	for (unsigned fd = 3; fd < 3 + cs->preserve_fds; fd++)
+		fcntl((int)fd, F_SETFD, 0);
+	cs->keep[cs->nkeep++] = cs->first_exe;
+	if (close_fds_except(cs->keep, cs->nkeep, cs->preserve_fds, &err) < 0)
+		child_fail(cs, &err);
+	char *argv[] = {(char *)cs->first_name, NULL};
+	syscall(SYS_execveat, cs->first_exe, "", argv, cs->envp, AT_EMPTY_PATH);
+	child_fail(cs, (stage_fail(&err, errno, "exec the first container stage"), &err));
+}
+
+pid_t container_clone(struct container_spawn *cs, int parent_sync, pid_t *helper,
+		      struct stage_error *err)
+{
+	uint64_t flags = cs->slow ? 0 : cs->new_ns & ~(uint64_t)CLONE_NEWCGROUP;
+	struct record rec;
+	pid_t pid;
+
+	*helper = 0;
+	pid = clone3_simple(flags);
+	if (pid < 0)
+		return stage_fail(err, errno, "clone3");
+	if (pid == 0) {
+		close(parent_sync);
+		container_main(cs);
+	}
+	if (!cs->slow)
+		return pid;
+	*helper = pid;
+	if (record_expect(parent_sync, REC_PID, &rec, err) < 0)
+		return -1;
+	if (rec.len != sizeof(int32_t))
+		return stage_fail(err, EPROTO, "malformed PID record");
+	int32_t container_pid;
+	memcpy(&container_pid, rec.payload, sizeof(container_pid));
+	return container_pid;
+}

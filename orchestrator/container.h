@@ -1,0 +1,41 @@
+#ifndef BATON_CONTAINER_H
+#define BATON_CONTAINER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "baton.h"
+
+#define MAX_JOIN 8
+#define MAX_KEEP 16
+
+/* Everything the container process needs, prepared before clone3. */
+struct container_spawn {
+	uint64_t new_ns;              /* CLONE_NEW* to create */
+	int join_fd[MAX_JOIN];        /* namespaces to join, user first, mount last */
+	int join_type[MAX_JOIN];
+	unsigned njoin;
+	bool slow;                    /* setns/unshare/fork inside instead of one clone3 */
+	char time_offsets[256];       /* for /proc/self/timens_offsets, "" if none */
+	int sync;                     /* the container's end of the sync socket */
+	int first_exe;                /* the first child stage, opened before any ns change */
+	const char *first_name;
+	char **envp;                  /* the child chain's environment */
+	int keep[MAX_KEEP];           /* fds of the child chain's contract */
+	unsigned nkeep;
+	unsigned preserve_fds;
+};
+
+/* Build new_ns/joins/slow from the plan's namespace and time-offset records. */
+int container_spawn_from_plan(struct container_spawn *cs, const struct plan *plan,
+			      struct stage_error *err);
+/*
+ * clone3 the container process. Returns its pid in the parent; in the slow
+ * path the pid comes in a PID record from the intermediate process
+ * (*helper is that process, to be reaped). The child never returns.
+ */
+pid_t container_clone(struct container_spawn *cs, int parent_sync, pid_t *helper,
+		      struct stage_error *err);
+
+#endif

@@ -1,0 +1,527 @@
+/*
+ * The interpreter of the pipeline declaration (schemas/pipeline.tsv, built
+ * into pipeline.gen.h). It starts every host stage whose predecessors are
+ * done (so independent ones overlap), performs the orchestrator's own step
+ * (the clone), releases the container process with GO once every host stage
+ * the child chain depends on has finished, and waits for final-exec's READY.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "baton.h"
+#include "cgroup.h"
+#include "cleanup.h"
+#include "container.h"
+#include "pipeline.h"
+#include "record.h"
+#include "spawn.h"
+#include "stage.h"
+
+#include "pipeline.gen.h"
+
+#define NSTAGES (sizeof(pipeline_decl) / sizeof(pipeline_decl[0]))
+
+enum step_state { STEP_PENDING, STEP_RUNNING, STEP_DONE, STEP_SKIPPED, STEP_IN_CONTAINER };
+
+struct pipeline {
+	const struct global_opts *g;
+	const struct create_opts *o;
+	struct container *c;
+	enum run_mode mode;
+	struct plan plan;
+	bool plan_loaded;
+	int config_fd, plan_fd, bpf_fd, fifo_fd;
+	int sync[2]; /* the container's sync socket: [0] ours, [1] the container's */
+	pid_t pid, helper;
+	bool cgroup_made;
+	enum step_state state[NSTAGES];
+	struct stage_proc proc[NSTAGES];
+	double t_start[NSTAGES], t_end[NSTAGES];
+	char env_id[300], env_bundle[4200], env_pid[32], env_path[4200];
+	char *host_env[8];
+};
+
+const struct stage_decl *pipeline_stages(unsigned *n)
+{
+	*n = NSTAGES;
+	return pipeline_decl;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int stage_index(const char *name)
+{
+	for (size_t i = 0; i < NSTAGES; i++)
+		if (strcmp(pipeline_decl[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static bool finished(enum step_state s)
+{
+	return s == STEP_DONE || s == STEP_SKIPPED;
+}
+
+static bool deps_done(const struct pipeline *p, size_t i)
+{
+	for (const char *const *a = pipeline_decl[i].after; *a; a++) {
+		int j = stage_index(*a);
+
+		if (j >= 0 && !finished(p->state[j]) && p->state[j] != STEP_IN_CONTAINER)
+			return false;
+	}
+	return true;
+}
+
+static bool has_new_userns(const struct plan *plan)
+{
+	plan_for_each(plan, "namespace", e) if (strcmp(plan_field(e, 0), "user") == 0 &&
+						 *plan_field(e, 1) == '\0') return true;
+	return false;
+}
+
+static bool condition_holds(const struct pipeline *p, size_t i)
+{
+	switch (pipeline_decl[i].when) {
+	case WHEN_SECCOMP:
+		return plan_get(&p->plan, "seccomp.default") != NULL;
+	case WHEN_USERNS:
+		return has_new_userns(&p->plan);
+	case WHEN_CGROUP:
+		return true;
+	default:
+		return true;
+	}
+}
+
+/* The fd that fills contract slot `name` of a stage, or -1. */
+static int fd_for(const struct pipeline *p, size_t stage, const char *name, int *exe_fds)
+{
+	if (strcmp(name, "CONFIG") == 0)
+		return p->config_fd;
+	if (strcmp(name, "PLAN") == 0)
+		return p->plan_fd;
+	if (strcmp(name, "BPF") == 0)
+		return p->bpf_fd;
+	if (strcmp(name, "FIFO") == 0)
+		return p->fifo_fd;
+	if (strcmp(name, "SYNC") == 0)
+		return p->sync[1];
+	if (strcmp(name, "NEXT") == 0) {
+		for (size_t j = stage + 1; j < NSTAGES; j++)
+			if (pipeline_decl[j].side == SIDE_CHILD && exe_fds[j] >= 0)
+				return exe_fds[j];
+	}
+	return -1;
+}
+
+static int start_host_stage(struct pipeline *p, size_t i, struct stage_error *err)
+{
+	struct fd_assign fds[8];
+	size_t n = 0;
+
+	for (const struct fd_decl *d = pipeline_decl[i].fds; d->name; d++) {
+		int fd;
+
+		if (strcmp(d->name, "SYNC") == 0)
+			continue; /* each host stage gets its own, from stage_spawn */
+		fd = fd_for(p, i, d->name, NULL);
+		if (fd < 0 && !d->optional)
+			return stage_fail(err, EBADF, "no fd for %s of stage `%s`", d->name,
+					  pipeline_decl[i].name);
+		if (fd >= 0)
+			fds[n++] = (struct fd_assign){d->name, fd};
+	}
+	if (p->pid > 0)
+		snprintf(p->env_pid, sizeof(p->env_pid), "BATON_PID=%d", (int)p->pid);
+	stage_debug("start %s", pipeline_decl[i].name);
+	p->t_start[i] = now_ms();
+	if (stage_spawn(&p->proc[i], pipeline_decl[i].name, fds, n, p->host_env, err) < 0)
+		return -1;
+	p->state[i] = STEP_RUNNING;
+	if (strcmp(pipeline_decl[i].name, "cgroup-setup") == 0)
+		p->cgroup_made = true;
+	return 0;
+}
+
+static int load_plan(struct pipeline *p, struct stage_error *err)
+{
+	if (plan_load_fd(&p->plan, p->plan_fd, err) < 0)
+		return -1;
+	p->plan_loaded = true;
+	if (fd_check_kind(p->plan_fd, FD_KIND_SEALED_MEMFD, "plan", err) < 0)
+		return -1;
+	if (state_save_plan(p->c, p->plan_fd, err) < 0)
+		return -1;
+	snprintf(p->c->cgroup_path, sizeof(p->c->cgroup_path), "%s",
+		 plan_str(&p->plan, "cgroup.path", ""));
+	snprintf(p->c->rootfs, sizeof(p->c->rootfs), "%s", plan_str(&p->plan, "root.path", ""));
+	if (plan_flag(&p->plan, "process.terminal"))
+		return stage_fail(err, ENOTSUP,
+				  "process.terminal: terminals are not supported yet; set it to false");
+	if (!plan_flag(&p->plan, "process"))
+		return p->mode == MODE_RUN ? stage_fail(err, EINVAL, "no process to run: config.json has no `process`")
+					   : 0;
+	return 0;
+}
+
+static int memfd_for_stage(const char *name, struct stage_error *err)
+{
+	int fd = (int)syscall(SYS_memfd_create, name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+
+	if (fd < 0)
+		return stage_fail(err, errno, "memfd_create `%s`", name);
+	return fd;
+}
+
+/* The child chain's environment: fds of every child stage's contract. */
+static int child_env(struct pipeline *p, int *exe_fds, struct container_spawn *cs,
+		     char envbuf[][64], char **envp, struct stage_error *err)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < NSTAGES; i++) {
+		if (pipeline_decl[i].side != SIDE_CHILD || exe_fds[i] < 0)
+			continue;
+		for (const struct fd_decl *d = pipeline_decl[i].fds; d->name; d++) {
+			int fd = fd_for(p, i, d->name, exe_fds);
+			bool dup = false;
+
+			if (fd < 0) {
+				if (!d->optional)
+					return stage_fail(err, EBADF, "no fd for %s of stage `%s`",
+							  d->name, pipeline_decl[i].name);
+				continue;
+			}
+			for (unsigned k = 0; k < cs->nkeep; k++)
+				dup |= cs->keep[k] == fd;
+			if (dup)
+				continue;
+			cs->keep[cs->nkeep++] = fd;
+			snprintf(envbuf[n], 64, "BATON_FD_%s=%d", d->name, fd);
+			envp[n] = envbuf[n];
+			n++;
+		}
+	}
+	snprintf(envbuf[n], 64, "BATON_PRESERVE_FDS=%u", p->o->preserve_fds);
+	envp[n] = envbuf[n];
+	n++;
+	if (p->o->no_pivot)
+		envp[n++] = "BATON_NO_PIVOT=1";
+	if (p->o->no_new_keyring)
+		envp[n++] = "BATON_NO_NEW_KEYRING=1";
+	if (p->g->debug)
+		envp[n++] = "BATON_DEBUG=1";
+	envp[n++] = p->env_id;
+	envp[n] = NULL;
+	return 0;
+}
+
+static int step_clone(struct pipeline *p, size_t self, struct stage_error *err)
+{
+	struct container_spawn cs = {.sync = -1, .first_exe = -1};
+	int exe_fds[NSTAGES];
+	char envbuf[16][64];
+	char *envp[24];
+	int ret = -1;
+
+	p->t_start[self] = now_ms();
+	for (size_t i = 0; i < NSTAGES; i++)
+		exe_fds[i] = -1;
+	/* binaries are opened before any namespace changes (ARCHITECTURE §3.1) */
+	for (size_t i = 0; i < NSTAGES; i++) {
+		char path[4200];
+
+		if (pipeline_decl[i].side != SIDE_CHILD || !condition_holds(p, i))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", libexec_dir(), pipeline_decl[i].name);
+		exe_fds[i] = open(path, O_RDONLY | O_CLOEXEC);
+		if (exe_fds[i] < 0) {
+			stage_fail(err, errno, "cannot open stage `%s`", path);
+			goto out;
+		}
+		if (cs.first_exe < 0) {
+			cs.first_exe = exe_fds[i];
+			cs.first_name = pipeline_decl[i].name;
+		}
+	}
+	if (plan_get(&p->plan, "seccomp.default") && (p->bpf_fd = memfd_for_stage("baton-bpf", err)) < 0)
+		goto out;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, p->sync) < 0) {
+		stage_fail(err, errno, "socketpair");
+		goto out;
+	}
+	cs.sync = p->sync[1];
+	cs.preserve_fds = p->o->preserve_fds;
+	cs.envp = envp;
+	if (child_env(p, exe_fds, &cs, envbuf, envp, err) < 0 ||
+	    container_spawn_from_plan(&cs, &p->plan, err) < 0)
+		goto out;
+	p->pid = container_clone(&cs, p->sync[0], &p->helper, err);
+	if (p->pid < 0)
+		goto out;
+	stage_debug("container process %d cloned", (int)p->pid);
+	ret = 0;
+out:
+	for (size_t i = 0; i < NSTAGES; i++)
+		if (exe_fds[i] >= 0)
+			close(exe_fds[i]);
+	for (unsigned i = 0; i < cs.njoin; i++)
+		close(cs.join_fd[i]);
+	p->t_end[self] = now_ms();
+	return ret;
+}
+
+/* GO may go once every host stage that a child stage waits for is finished. */
+static bool child_chain_ready(const struct pipeline *p)
+{
+	for (size_t i = 0; i < NSTAGES; i++) {
+		if (pipeline_decl[i].side != SIDE_CHILD)
+			continue;
+		for (const char *const *a = pipeline_decl[i].after; *a; a++) {
+			int j = stage_index(*a);
+
+			if (j >= 0 && pipeline_decl[j].side != SIDE_CHILD && !finished(p->state[j]))
+				return false;
+		}
+	}
+	return true;
+}
+
+static int reap_one(struct pipeline *p, struct stage_error *err)
+{
+	int status;
+	pid_t pid;
+
+	do
+		pid = waitpid(-1, &status, 0);
+	while (pid < 0 && errno == EINTR);
+	if (pid < 0)
+		return stage_fail(err, errno, "waitpid");
+	if (pid == p->helper) {
+		p->helper = 0;
+		return 0;
+	}
+	for (size_t i = 0; i < NSTAGES; i++) {
+		if (p->state[i] != STEP_RUNNING || p->proc[i].pid != pid)
+			continue;
+		p->t_end[i] = now_ms();
+		p->state[i] = STEP_DONE;
+		stage_debug("%s done in %.3f ms", pipeline_decl[i].name, p->t_end[i] - p->t_start[i]);
+		return stage_finish(&p->proc[i], status, err);
+	}
+	if (pid == p->pid) {
+		p->pid = 0;
+		return stage_fail(err, 0, "the container process exited during setup (status %d)",
+				  status);
+	}
+	return 0;
+}
+
+static bool start_ready_host_stages(struct pipeline *p, struct stage_error *err, int *failed)
+{
+	bool progress = false;
+
+	for (size_t i = 0; i < NSTAGES; i++) {
+		if (p->state[i] != STEP_PENDING || pipeline_decl[i].side != SIDE_HOST ||
+		    !deps_done(p, i))
+			continue;
+		progress = true;
+		if (p->plan_loaded && !condition_holds(p, i))
+			p->state[i] = STEP_SKIPPED;
+		else if (start_host_stage(p, i, err) < 0)
+			*failed = 1;
+	}
+	return progress;
+}
+
+static int run_declaration(struct pipeline *p, struct stage_error *err)
+{
+	int parse = stage_index("parse-config");
+	bool go_sent = false;
+
+	for (;;) {
+		size_t running = 0, pending = 0;
+		int failed = 0;
+		bool did_self = false;
+		bool progress = start_ready_host_stages(p, err, &failed);
+
+		if (failed)
+			return -1;
+		/* the orchestrator's own step comes after the host stages, so they overlap */
+		for (size_t i = 0; i < NSTAGES; i++) {
+			if (p->state[i] != STEP_PENDING || pipeline_decl[i].side != SIDE_SELF ||
+			    !deps_done(p, i))
+				continue;
+			if (step_clone(p, i, err) < 0)
+				return -1;
+			p->state[i] = STEP_DONE;
+			did_self = true;
+		}
+		if (did_self)
+			continue; /* stages that waited for it start before anything blocks */
+		if (!go_sent && p->pid > 0 && child_chain_ready(p)) {
+			if (record_send(p->sync[0], REC_GO, NULL, 0, NULL, 0, err) < 0)
+				return -1;
+			go_sent = true;
+			progress = true;
+			for (size_t i = 0; i < NSTAGES; i++)
+				if (pipeline_decl[i].side == SIDE_CHILD && p->state[i] == STEP_PENDING)
+					p->state[i] = STEP_IN_CONTAINER;
+		}
+		for (size_t i = 0; i < NSTAGES; i++) {
+			running += p->state[i] == STEP_RUNNING;
+			pending += p->state[i] == STEP_PENDING;
+		}
+		if (running) {
+			if (reap_one(p, err) < 0)
+				return -1;
+			/* parse-config's plan decides the conditions of the rest */
+			if (!p->plan_loaded && parse >= 0 && p->state[parse] == STEP_DONE &&
+			    load_plan(p, err) < 0)
+				return -1;
+			continue;
+		}
+		if (!pending)
+			return 0;
+		if (!progress)
+			return stage_fail(err, EDEADLK, "pipeline declaration: stages never ready");
+	}
+}
+
+static int open_inputs(struct pipeline *p, struct stage_error *err)
+{
+	char path[4200];
+
+	if (p->o->config)
+		snprintf(path, sizeof(path), "%s", p->o->config);
+	else
+		snprintf(path, sizeof(path), "%s/config.json", p->o->bundle);
+	p->config_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (p->config_fd < 0)
+		return stage_fail(err, errno, "cannot open `%s`", path);
+	p->plan_fd = memfd_for_stage("baton-plan", err);
+	if (p->plan_fd < 0)
+		return -1;
+	if (p->mode == MODE_CREATE) {
+		if (mkfifoat(p->c->dirfd, "exec.fifo", 0600) < 0)
+			return stage_fail(err, errno, "cannot create exec fifo");
+		p->fifo_fd = openat(p->c->dirfd, "exec.fifo", O_RDWR | O_CLOEXEC);
+		if (p->fifo_fd < 0)
+			return stage_fail(err, errno, "cannot open exec fifo");
+	}
+	return 0;
+}
+
+static void close_inputs(struct pipeline *p)
+{
+	int *fds[] = {&p->config_fd, &p->plan_fd, &p->bpf_fd, &p->fifo_fd, &p->sync[0], &p->sync[1]};
+
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		if (*fds[i] >= 0) {
+			close(*fds[i]);
+			*fds[i] = -1;
+		}
+	if (p->plan_loaded)
+		plan_release(&p->plan);
+}
+
+/* Wait for final-exec: READY, then (run) EOF when the user's program is exec'd. */
+static int wait_container_ready(struct pipeline *p, struct stage_error *err)
+{
+	struct record rec;
+	int ret;
+
+	close(p->sync[1]);
+	p->sync[1] = -1;
+	if (record_expect(p->sync[0], REC_READY, &rec, err) < 0)
+		return -1;
+	if (p->mode == MODE_CREATE)
+		return 0;
+	ret = record_recv(p->sync[0], &rec, err);
+	if (ret < 0)
+		return -1;
+	if (ret > 0 && rec.tag == REC_ERROR && rec.len == sizeof(*err)) {
+		memcpy(err, rec.payload, sizeof(*err));
+		err->msg[STAGE_MSG_MAX - 1] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+static void abort_pipeline(struct pipeline *p)
+{
+	for (size_t i = 0; i < NSTAGES; i++)
+		if (p->state[i] == STEP_RUNNING) {
+			kill(p->proc[i].pid, SIGKILL);
+			waitpid(p->proc[i].pid, NULL, 0);
+		}
+	if (p->helper > 0) {
+		kill(p->helper, SIGKILL);
+		waitpid(p->helper, NULL, 0);
+	}
+	if (p->pid > 0) {
+		kill(p->pid, SIGKILL);
+		waitpid(p->pid, NULL, 0);
+	}
+	if (p->cgroup_made && p->c->cgroup_path[0]) {
+		struct stage_error ignored;
+
+		cgroup_remove(p->c->cgroup_path, &ignored);
+	}
+}
+
+int pipeline_start(const struct global_opts *g, const struct create_opts *o, struct container *c,
+		   enum run_mode mode, struct pipeline_result *res, struct stage_error *err)
+{
+	struct pipeline p = {
+		.g = g, .o = o, .c = c, .mode = mode,
+		.config_fd = -1, .plan_fd = -1, .bpf_fd = -1, .fifo_fd = -1, .sync = {-1, -1},
+	};
+	size_t n = 0;
+
+	snprintf(p.env_id, sizeof(p.env_id), "BATON_ID=%s", c->id);
+	snprintf(p.env_bundle, sizeof(p.env_bundle), "BATON_BUNDLE=%s", c->bundle);
+	snprintf(p.env_path, sizeof(p.env_path), "PATH=%s",
+		 getenv("PATH") ? getenv("PATH") : "/usr/sbin:/usr/bin:/sbin:/bin");
+	p.host_env[n++] = p.env_id;
+	p.host_env[n++] = p.env_bundle;
+	p.host_env[n++] = p.env_path;
+	p.host_env[n++] = p.env_pid;
+	if (g->debug)
+		p.host_env[n++] = "BATON_DEBUG=1";
+	p.host_env[n] = NULL;
+	strcpy(p.env_pid, "BATON_PID=");
+
+	if (open_inputs(&p, err) < 0 || run_declaration(&p, err) < 0 ||
+	    wait_container_ready(&p, err) < 0) {
+		abort_pipeline(&p);
+		close_inputs(&p);
+		return -1;
+	}
+	res->pid = p.pid;
+	if (g->debug)
+		for (size_t i = 0; i < NSTAGES; i++)
+			if (p.t_end[i] > 0)
+				fprintf(stderr, "baton: stage %-13s %8.3f ms\n", pipeline_decl[i].name,
+					p.t_end[i] - p.t_start[i]);
+	close_inputs(&p);
+	return 0;
+}

@@ -1,0 +1,266 @@
+/*
+ * The state directory: ROOT/ID holds `status` (records in the plan syntax,
+ * replaced atomically), `plan` (what parse-config derived) and, until
+ * `start`, `exec.fifo`. Every command locks the directory with flock, so two
+ * commands on one id cannot race.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "baton.h"
+#include "cgroup.h"
+#include "cleanup.h"
+
+#define STATE_FORMAT "baton-state/1"
+
+const char *status_name(enum container_status s)
+{
+	static const char *names[] = {"created", "running", "paused", "stopped"};
+	return names[s];
+}
+
+int validate_id(const char *id, struct stage_error *err)
+{
+	size_t len = strlen(id);
+
+	if (len == 0 || len > 200 || strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
+		return stage_fail(err, EINVAL, "invalid container id `%s`", id);
+	for (const char *p = id; *p; p++)
+		if (*p == '/' || (unsigned char)*p < 0x20)
+			return stage_fail(err, EINVAL, "invalid container id `%s`", id);
+	return 0;
+}
+
+static int open_root(const char *root, bool create, struct stage_error *err)
+{
+	int fd;
+
+	if (create && mkdir(root, 0700) < 0 && errno != EEXIST)
+		return stage_fail(err, errno, "cannot create state root `%s`", root);
+	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return stage_fail(err, errno, "cannot open state root `%s`", root);
+	return fd;
+}
+
+static void init_container(struct container *c, const char *root, const char *id)
+{
+	memset(c, 0, sizeof(*c));
+	c->dirfd = -1;
+	snprintf(c->id, sizeof(c->id), "%s", id);
+	snprintf(c->dir, sizeof(c->dir), "%s/%s", root, id);
+}
+
+int state_create(struct container *c, const char *root, const char *id, struct stage_error *err)
+{
+	autoclose int rootfd = -1;
+
+	init_container(c, root, id);
+	if (validate_id(id, err) < 0)
+		return -1;
+	rootfd = open_root(root, true, err);
+	if (rootfd < 0)
+		return -1;
+	if (mkdirat(rootfd, id, 0700) < 0) {
+		if (errno == EEXIST)
+			return stage_fail(err, 0, "container `%s` already exists", id);
+		return stage_fail(err, errno, "cannot create `%s`", c->dir);
+	}
+	c->dirfd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (c->dirfd < 0 || flock(c->dirfd, LOCK_EX) < 0) {
+		stage_fail(err, errno, "cannot lock `%s`", c->dir);
+		state_destroy(c);
+		return -1;
+	}
+	return 0;
+}
+
+static void copy_field(char *dst, size_t size, const struct plan *p, const char *key)
+{
+	snprintf(dst, size, "%s", plan_str(p, key, ""));
+}
+
+static int read_status(struct container *c, struct stage_error *err)
+{
+	char path[4200], buf[16384];
+	autoclose int fd = -1;
+	autoplan struct plan st = {0};
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/status", c->dir);
+	fd = openat(c->dirfd, "status", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return stage_fail(err, errno, "error opening file `%s`", path);
+	n = read(fd, buf, sizeof(buf));
+	if (n < 0)
+		return stage_fail(err, errno, "error reading `%s`", path);
+	if (records_parse(&st, buf, (size_t)n, STATE_FORMAT, err) < 0)
+		return stage_wrap(err, "corrupt state file `%s`", path);
+	c->pid = (pid_t)strtol(plan_str(&st, "pid", "0"), NULL, 10);
+	c->pid_start = strtoull(plan_str(&st, "pid-start", "0"), NULL, 10);
+	copy_field(c->bundle, sizeof(c->bundle), &st, "bundle");
+	copy_field(c->rootfs, sizeof(c->rootfs), &st, "rootfs");
+	copy_field(c->created, sizeof(c->created), &st, "created");
+	copy_field(c->cgroup_path, sizeof(c->cgroup_path), &st, "cgroup-path");
+	return 0;
+}
+
+int state_open(struct container *c, const char *root, const char *id, bool exclusive,
+	       struct stage_error *err)
+{
+	char path[4200];
+
+	init_container(c, root, id);
+	snprintf(path, sizeof(path), "%s/status", c->dir);
+	if (validate_id(id, err) < 0)
+		return -1;
+	c->dirfd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (c->dirfd < 0)
+		return stage_fail(err, errno, "error opening file `%s`", path);
+	if (flock(c->dirfd, exclusive ? LOCK_EX : LOCK_SH) < 0) {
+		stage_fail(err, errno, "cannot lock `%s`", c->dir);
+		state_close(c);
+		return -1;
+	}
+	if (read_status(c, err) < 0) {
+		state_close(c);
+		return -1;
+	}
+	return 0;
+}
+
+int state_write(const struct container *c, struct stage_error *err)
+{
+	autostrbuf struct strbuf sb = {0};
+	char pid[32], start[32];
+	autoclose int fd = -1;
+
+	snprintf(pid, sizeof(pid), "%d", (int)c->pid);
+	snprintf(start, sizeof(start), "%llu", (unsigned long long)c->pid_start);
+	plan_emit(&sb, "format", STATE_FORMAT, NULL);
+	plan_emit(&sb, "id", c->id, NULL);
+	plan_emit(&sb, "pid", pid, NULL);
+	plan_emit(&sb, "pid-start", start, NULL);
+	plan_emit(&sb, "bundle", c->bundle, NULL);
+	plan_emit(&sb, "rootfs", c->rootfs, NULL);
+	plan_emit(&sb, "created", c->created, NULL);
+	plan_emit(&sb, "cgroup-path", c->cgroup_path, NULL);
+
+	/* write then rename: a reader sees the old status or the new one */
+	fd = openat(c->dirfd, "status.tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, sb.data, sb.len) != (ssize_t)sb.len)
+		return stage_fail(err, errno, "cannot write state of `%s`", c->id);
+	if (renameat(c->dirfd, "status.tmp", c->dirfd, "status") < 0)
+		return stage_fail(err, errno, "cannot write state of `%s`", c->id);
+	return 0;
+}
+
+int state_save_plan(const struct container *c, int plan_fd, struct stage_error *err)
+{
+	autoclose int fd = openat(c->dirfd, "plan", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	char buf[65536];
+	off_t off = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return stage_fail(err, errno, "cannot save plan of `%s`", c->id);
+	while ((n = pread(plan_fd, buf, sizeof(buf), off)) > 0) {
+		if (write(fd, buf, (size_t)n) != n)
+			return stage_fail(err, errno, "cannot save plan of `%s`", c->id);
+		off += n;
+	}
+	if (n < 0)
+		return stage_fail(err, errno, "cannot save plan of `%s`", c->id);
+	return 0;
+}
+
+int state_load_plan(const struct container *c, struct plan *plan, struct stage_error *err)
+{
+	autoclose int fd = openat(c->dirfd, "plan", O_RDONLY | O_CLOEXEC);
+
+	memset(plan, 0, sizeof(*plan));
+	if (fd < 0)
+		return stage_fail(err, errno, "cannot open plan of `%s`", c->id);
+	return plan_load_fd(plan, fd, err);
+}
+
+int pid_start_time(pid_t pid, uint64_t *start)
+{
+	char path[64], buf[1024];
+	autoclose int fd = -1;
+	ssize_t n;
+	char *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	/* comm may hold spaces and parentheses: fields start after the last ')' */
+	p = strrchr(buf, ')');
+	if (!p || p[1] != ' ')
+		return -1;
+	p += 2;
+	if (*p == 'Z' || *p == 'X')
+		return -1; /* a zombie is a stopped container */
+	for (int field = 3; field < 22; field++) {
+		p = strchr(p, ' ');
+		if (!p)
+			return -1;
+		p++;
+	}
+	*start = strtoull(p, NULL, 10);
+	return 0;
+}
+
+bool pid_alive(pid_t pid, uint64_t start_time)
+{
+	uint64_t now;
+
+	if (pid <= 0 || pid_start_time(pid, &now) < 0)
+		return false;
+	return now == start_time;
+}
+
+enum container_status state_status(const struct container *c)
+{
+	bool frozen = false;
+	struct stage_error ignored;
+
+	if (!pid_alive(c->pid, c->pid_start))
+		return STATUS_STOPPED;
+	if (faccessat(c->dirfd, "exec.fifo", F_OK, 0) == 0)
+		return STATUS_CREATED;
+	if (c->cgroup_path[0] && cgroup_is_frozen(c->cgroup_path, &frozen, &ignored) == 0 && frozen)
+		return STATUS_PAUSED;
+	return STATUS_RUNNING;
+}
+
+void state_close(struct container *c)
+{
+	if (c->dirfd >= 0)
+		close(c->dirfd);
+	c->dirfd = -1;
+}
+
+void state_destroy(struct container *c)
+{
+	static const char *files[] = {"status", "status.tmp", "plan", "exec.fifo", NULL};
+
+	if (c->dirfd >= 0)
+		for (const char **f = files; *f; f++)
+			unlinkat(c->dirfd, *f, 0);
+	/* rmdir while still holding the lock: a waiter then finds nothing */
+	rmdir(c->dir);
+	state_close(c);
+}
