@@ -114,8 +114,10 @@ static int fds_except(const int *keep, unsigned nkeep, unsigned preserved, unsig
 
 	if (nkeep > 64)
 		return stage_fail(err, E2BIG, "too many fds to keep");
-	memcpy(sorted, keep, nkeep * sizeof(int));
-	qsort(sorted, nkeep, sizeof(int), cmp_int);
+	if (nkeep) {
+		memcpy(sorted, keep, nkeep * sizeof(int));
+		qsort(sorted, nkeep, sizeof(int), cmp_int);
+	}
 	for (unsigned i = 0; i < nkeep; i++) {
 		if (sorted[i] < 0 || (unsigned)sorted[i] < lo)
 			continue;

@@ -191,7 +191,8 @@ int state_load_plan(const struct container *c, struct plan *plan, struct stage_e
 	return plan_load_fd(plan, fd, err);
 }
 
-int pid_start_time(pid_t pid, uint64_t *start)
+/* State letter and start time of pid from /proc/PID/stat. */
+static int proc_stat(pid_t pid, char *state, uint64_t *start)
 {
 	char path[64], buf[1024];
 	autoclose int fd = -1;
@@ -211,8 +212,7 @@ int pid_start_time(pid_t pid, uint64_t *start)
 	if (!p || p[1] != ' ')
 		return -1;
 	p += 2;
-	if (*p == 'Z' || *p == 'X')
-		return -1; /* a zombie is a stopped container */
+	*state = *p;
 	for (int field = 3; field < 22; field++) {
 		p = strchr(p, ' ');
 		if (!p)
@@ -223,13 +223,22 @@ int pid_start_time(pid_t pid, uint64_t *start)
 	return 0;
 }
 
+int pid_start_time(pid_t pid, uint64_t *start)
+{
+	char state;
+
+	return proc_stat(pid, &state, start);
+}
+
 bool pid_alive(pid_t pid, uint64_t start_time)
 {
 	uint64_t now;
+	char state;
 
-	if (pid <= 0 || pid_start_time(pid, &now) < 0)
+	if (pid <= 0 || proc_stat(pid, &state, &now) < 0)
 		return false;
-	return now == start_time;
+	/* a zombie is a stopped container; another start time, another process */
+	return state != 'Z' && state != 'X' && now == start_time;
 }
 
 enum container_status state_status(const struct container *c)
