@@ -92,6 +92,9 @@ int container_spawn_from_plan(struct container_spawn *cs, const struct plan *pla
 		}
 	}
 	cs->slow = cs->njoin > 0 || time_offsets(cs, plan);
+	cs->in_userns = cs->new_ns & CLONE_NEWUSER;
+	for (unsigned i = 0; i < cs->njoin; i++)
+		cs->in_userns |= cs->join_type[i] == CLONE_NEWUSER;
 	return 0;
 }
 
@@ -159,6 +162,20 @@ static void enter_namespaces(struct container_spawn *cs, struct stage_error *err
 	}
 }
 
+/*
+ * Cloned into (or joined to) a user namespace, we still carry the host's
+ * ids, which that namespace may not map; execve would then drop every
+ * capability. Becoming the namespace's root, once the maps are written, keeps
+ * them for the stages. final-exec sets the user's ids later.
+ */
+static void become_userns_root(struct container_spawn *cs, struct stage_error *err)
+{
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		child_fail(cs, (stage_fail(err, errno,
+					   "become root of the user namespace (is 0 mapped?)"),
+				err));
+}
+
 __attribute__((noreturn)) static void container_main(struct container_spawn *cs)
 {
 	struct stage_error err = {0};
@@ -172,6 +189,8 @@ __attribute__((noreturn)) static void container_main(struct container_spawn *cs)
 		enter_namespaces(cs, &err);
 	if (record_expect(cs->sync, REC_GO, &rec, &err) < 0)
 		_exit(1); /* the orchestrator is gone or failed: nothing to report to */
+	if (cs->in_userns)
+		become_userns_root(cs, &err);
 	if ((cs->new_ns & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
 		child_fail(cs, (stage_fail(&err, errno, "unshare cgroup namespace"), &err));
 

@@ -16,7 +16,8 @@ struct container_spawn {
 	int join_fd[MAX_JOIN];        /* namespaces to join, user first, mount last */
 	int join_type[MAX_JOIN];
 	unsigned njoin;
-	bool slow;                    /* setns/unshare/fork inside instead of one clone3 */
+	bool slow;
+	bool in_userns;               /* new or joined: become its root after GO */                    /* setns/unshare/fork inside instead of one clone3 */
 	char time_offsets[256];       /* for /proc/self/timens_offsets, "" if none */
 	int sync;                     /* the container's end of the sync socket */
 	int first_exe;                /* the first child stage, opened before any ns change */

@@ -1,0 +1,700 @@
+#include "cgroup.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "stage.h"
+
+#define CGROUP_V1_MAGIC 0x27e0ebUL
+#define CGROUP_V2_MAGIC 0x63677270UL
+
+#define HIER_MAX 32
+#define UNSET	 INT64_MIN
+
+/* One mounted hierarchy: a v1 controller tree, or the unified one. */
+struct hierarchy {
+	char root[128]; /* mount point */
+	char name[64];	/* v1: "memory", "cpu,cpuacct", "systemd"; v2: "unified" */
+	bool unified;
+};
+
+static int layout_cache = -1;
+
+int cgroup_detect(enum cgroup_layout *layout, struct stage_error *err)
+{
+	struct statfs st;
+
+	if (layout_cache < 0) {
+		if (statfs(CGROUP_MOUNT, &st) < 0)
+			return stage_fail(err, errno, "statfs `%s`", CGROUP_MOUNT);
+		if ((unsigned long)st.f_type == CGROUP_V2_MAGIC)
+			layout_cache = CGROUP_LAYOUT_V2;
+		else if (statfs(CGROUP_MOUNT "/unified", &st) == 0 &&
+			 (unsigned long)st.f_type == CGROUP_V2_MAGIC)
+			layout_cache = CGROUP_LAYOUT_HYBRID;
+		else
+			layout_cache = CGROUP_LAYOUT_V1;
+	}
+	*layout = layout_cache;
+	return 0;
+}
+
+/* --- small file helpers ------------------------------------------------------ */
+
+static int join(char *buf, size_t size, const char *dir, const char *file, struct stage_error *err)
+{
+	int n = snprintf(buf, size, "%s/%s", dir, file);
+
+	if (n < 0 || (size_t)n >= size)
+		return stage_fail(err, ENAMETOOLONG, "cgroup file `%s/%s`", dir, file);
+	return 0;
+}
+
+static int write_file(const char *dir, const char *file, const char *value, struct stage_error *err)
+{
+	char path[PATH_MAX];
+
+	if (join(path, sizeof(path), dir, file, err) < 0)
+		return -1;
+	stage_debug("write %s = %s in %s", file, value, dir);
+	autoclose int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return stage_fail(err, errno, "open `%s`", path);
+	size_t len = strlen(value);
+	if (write(fd, value, len) != (ssize_t)len)
+		return stage_fail(err, errno, "write `%s` to `%s`", value, path);
+	return 0;
+}
+
+/* Read a whole cgroup file into a NUL-terminated heap buffer. */
+static int read_file(const char *dir, const char *file, char **out, struct stage_error *err)
+{
+	char path[PATH_MAX];
+	size_t len = 0, cap = 256;
+	autofree char *buf = NULL;
+
+	if (join(path, sizeof(path), dir, file, err) < 0)
+		return -1;
+	autoclose int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return stage_fail(err, errno, "open `%s`", path);
+	for (;;) {
+		char *bigger = realloc(buf, cap);
+
+		if (!bigger)
+			return stage_fail(err, ENOMEM, "read `%s`", path);
+		buf = bigger;
+		ssize_t n = read(fd, buf + len, cap - len - 1);
+		if (n < 0)
+			return stage_fail(err, errno, "read `%s`", path);
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (cap - len - 1 == 0)
+			cap *= 2;
+	}
+	buf[len] = '\0';
+	*out = take_ptr(&buf);
+	return 0;
+}
+
+static bool file_exists(const char *dir, const char *file)
+{
+	char path[PATH_MAX];
+
+	if (snprintf(path, sizeof(path), "%s/%s", dir, file) >= (int)sizeof(path))
+		return false;
+	return access(path, F_OK) == 0;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {.tv_sec = 0, .tv_nsec = ms * 1000000L};
+
+	nanosleep(&ts, NULL);
+}
+
+/* Is word one of the comma or space separated words of list? */
+static bool has_word(const char *list, const char *word, const char *seps)
+{
+	size_t wlen = strlen(word);
+
+	for (const char *p = list; *p;) {
+		size_t n = strcspn(p, seps);
+
+		if (n == wlen && strncmp(p, word, n) == 0)
+			return true;
+		p += n;
+		p += strspn(p, seps);
+	}
+	return false;
+}
+
+/* --- hierarchies ------------------------------------------------------------- */
+
+static int add_hierarchy(struct hierarchy *h, size_t *n, const char *root, const char *name,
+			 bool unified, struct stage_error *err)
+{
+	if (*n == HIER_MAX)
+		return stage_fail(err, E2BIG, "more than %d cgroup hierarchies in `%s`", HIER_MAX,
+				  CGROUP_MOUNT);
+	snprintf(h[*n].root, sizeof(h[*n].root), "%s", root);
+	snprintf(h[*n].name, sizeof(h[*n].name), "%s", name);
+	h[*n].unified = unified;
+	(*n)++;
+	return 0;
+}
+
+/*
+ * Every hierarchy under /sys/fs/cgroup. A readdir plus a statfs per entry is
+ * cheaper than /proc/self/mountinfo on hosts with many mounts; symlinks are
+ * the aliases of co-mounted controllers (cpu -> cpu,cpuacct) and skipped.
+ */
+static int list_hierarchies(struct hierarchy *h, size_t *n, struct stage_error *err)
+{
+	enum cgroup_layout layout;
+	struct dirent *de;
+	int ret = 0;
+
+	*n = 0;
+	if (cgroup_detect(&layout, err) < 0)
+		return -1;
+	if (layout == CGROUP_LAYOUT_V2)
+		return add_hierarchy(h, n, CGROUP_MOUNT, "unified", true, err);
+	DIR *d = opendir(CGROUP_MOUNT);
+	if (!d)
+		return stage_fail(err, errno, "open `%s`", CGROUP_MOUNT);
+	while (ret == 0 && (de = readdir(d))) {
+		char root[128];
+		struct statfs sfs;
+		struct stat st;
+
+		if (de->d_name[0] == '.' || strlen(de->d_name) >= sizeof(h->name) ||
+		    snprintf(root, sizeof(root), "%s/%s", CGROUP_MOUNT, de->d_name) >=
+			(int)sizeof(root))
+			continue;
+		if (lstat(root, &st) < 0 || !S_ISDIR(st.st_mode) || statfs(root, &sfs) < 0)
+			continue;
+		if ((unsigned long)sfs.f_type == CGROUP_V1_MAGIC)
+			ret = add_hierarchy(h, n, root, de->d_name, false, err);
+		else if ((unsigned long)sfs.f_type == CGROUP_V2_MAGIC)
+			ret = add_hierarchy(h, n, root, "unified", true, err);
+	}
+	closedir(d);
+	return ret;
+}
+
+/* The unified tree of a pure v2 host (on hybrid hosts it has no controllers). */
+static bool is_v2_tree(const struct hierarchy *h)
+{
+	return h->unified && strcmp(h->root, CGROUP_MOUNT) == 0;
+}
+
+static bool has_controller(const struct hierarchy *h, const char *controller)
+{
+	if (h->unified)
+		return is_v2_tree(h);
+	return has_word(h->name, controller, ",");
+}
+
+static const struct hierarchy *find_controller(const struct hierarchy *h, size_t n,
+					       const char *controller)
+{
+	for (size_t i = 0; i < n; i++)
+		if (has_controller(&h[i], controller))
+			return &h[i];
+	return NULL;
+}
+
+/* The cgroup's directory in hierarchy h. */
+static int cgroup_dir(char *buf, size_t size, const struct hierarchy *h, const char *path,
+		      struct stage_error *err)
+{
+	int n = snprintf(buf, size, "%s%s", h->root, path);
+
+	if (n < 0 || (size_t)n >= size)
+		return stage_fail(err, ENAMETOOLONG, "cgroup `%s%s`", h->root, path);
+	return 0;
+}
+
+/* --- setup ------------------------------------------------------------------- */
+
+/* v1 cpuset: a cgroup with empty cpus or mems takes no task; inherit the parent's. */
+static int cpuset_inherit(const char *dir, struct stage_error *err)
+{
+	static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
+	char parent[PATH_MAX];
+
+	snprintf(parent, sizeof(parent), "%s", dir);
+	*strrchr(parent, '/') = '\0';
+	for (size_t i = 0; i < 2; i++) {
+		autofree char *mine = NULL;
+		autofree char *theirs = NULL;
+
+		if (read_file(dir, files[i], &mine, err) < 0)
+			return -1;
+		if (strspn(mine, " \n") != strlen(mine))
+			continue;
+		if (read_file(parent, files[i], &theirs, err) < 0)
+			return -1;
+		theirs[strcspn(theirs, "\n")] = '\0';
+		if (write_file(dir, files[i], theirs, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static bool controller_needed(const char *controller, const struct cgroup_write *w, size_t nw)
+{
+	for (size_t i = 0; i < nw; i++)
+		if (strcmp(w[i].controller, controller) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * v2: let dir's children use the controllers dir has. Each is enabled on its
+ * own so that one the kernel refuses (cpu with realtime threads) only fails
+ * us when a resource needs it.
+ */
+static int enable_controllers(const char *dir, const struct cgroup_write *w, size_t nw,
+			      struct stage_error *err)
+{
+	autofree char *available = NULL;
+	autofree char *enabled = NULL;
+	char word[64];
+
+	if (read_file(dir, "cgroup.controllers", &available, err) < 0 ||
+	    read_file(dir, "cgroup.subtree_control", &enabled, err) < 0)
+		return -1;
+	for (const char *p = available + strspn(available, " \n"); *p;) {
+		size_t n = strcspn(p, " \n");
+
+		snprintf(word, sizeof(word), "+%.*s", (int)n, p);
+		p += n;
+		p += strspn(p, " \n");
+		if (has_word(enabled, word + 1, " \n"))
+			continue;
+		if (write_file(dir, "cgroup.subtree_control", word, err) == 0)
+			continue;
+		if (controller_needed(word + 1, w, nw))
+			return -1;
+		stage_debug("%s: controller `%s` not enabled: %s", dir, word + 1, err->msg);
+	}
+	return 0;
+}
+
+/*
+ * mkdir every level of path in h; *first_new is the index of the first level
+ * we created (-1: none), so that a failure removes exactly those.
+ */
+static int create_in(const struct hierarchy *h, const char *path, const struct cgroup_write *w,
+		     size_t nw, int *first_new, struct stage_error *err)
+{
+	bool v2 = is_v2_tree(h);
+	bool cpuset = !h->unified && has_controller(h, "cpuset");
+	char dir[PATH_MAX];
+	size_t len = strlen(h->root);
+	int level = 0;
+
+	*first_new = -1;
+	memcpy(dir, h->root, len + 1);
+	for (const char *p = path; *p; level++) {
+		const char *end = strchrnul(p + 1, '/');
+
+		if (v2 && enable_controllers(dir, w, nw, err) < 0)
+			return -1;
+		if (len + (size_t)(end - p) >= sizeof(dir))
+			return stage_fail(err, ENAMETOOLONG, "cgroup `%s%s`", h->root, path);
+		memcpy(dir + len, p, (size_t)(end - p));
+		len += (size_t)(end - p);
+		dir[len] = '\0';
+		if (mkdir(dir, 0755) == 0) {
+			if (*first_new < 0)
+				*first_new = level;
+		} else if (errno != EEXIST) {
+			return stage_fail(err, errno, "create cgroup `%s`", dir);
+		}
+		if (cpuset && cpuset_inherit(dir, err) < 0)
+			return -1;
+		p = end;
+	}
+	return 0;
+}
+
+/* Remove the levels of path from the leaf up to level first_new. */
+static void remove_created(const struct hierarchy *h, const char *path, int first_new)
+{
+	char dir[PATH_MAX];
+	int levels = 0;
+
+	if (first_new < 0 || snprintf(dir, sizeof(dir), "%s%s", h->root, path) >= (int)sizeof(dir))
+		return;
+	for (const char *p = path; *p; p++)
+		levels += *p == '/';
+	for (int level = levels - 1; level >= first_new; level--) {
+		if (rmdir(dir) < 0)
+			return;
+		*strrchr(dir, '/') = '\0';
+	}
+}
+
+/* Every controller a write needs is mounted (fail loudly rather than ignore). */
+static int check_controllers(const struct hierarchy *h, size_t nh, const struct cgroup_write *w,
+			     size_t nw, struct stage_error *err)
+{
+	for (size_t i = 0; i < nw; i++)
+		if (!find_controller(h, nh, w[i].controller))
+			return stage_fail(err, ENOENT, "cgroup controller `%s` (for `%s`)",
+					  w[i].controller, w[i].file);
+	return 0;
+}
+
+static int apply_writes(const struct hierarchy *h, size_t nh, const char *path,
+			const struct cgroup_write *w, size_t nw, struct stage_error *err)
+{
+	char dir[PATH_MAX];
+
+	for (size_t i = 0; i < nw; i++) {
+		const struct hierarchy *owner = find_controller(h, nh, w[i].controller);
+
+		if (cgroup_dir(dir, sizeof(dir), owner, path, err) < 0)
+			return -1;
+		if (w[i].optional && !file_exists(dir, w[i].file)) {
+			stage_debug("skip %s = %s: no such file in %s", w[i].file, w[i].value, dir);
+			continue;
+		}
+		if (write_file(dir, w[i].file, w[i].value, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * v1 devices: deny all, then the config's rules in order, then the devices
+ * every container gets (null, zero, full, random, urandom, tty, console,
+ * ptmx, pts). The defaults come last, as in runc and youki, so that the
+ * usual leading "deny all" rule of a config does not revoke them.
+ */
+static int apply_devices(const struct hierarchy *h, size_t nh, const char *path,
+			 const struct plan *plan, struct stage_error *err)
+{
+	static const char *const defaults[] = {"c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm",
+					       "c 1:8 rwm", "c 1:9 rwm", "c 5:0 rwm",
+					       "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm"};
+	const struct hierarchy *devices = find_controller(h, nh, "devices");
+	char dir[PATH_MAX], rule[96];
+	bool allow;
+
+	if (devices && devices->unified) {
+		stage_debug("device cgroup: the eBPF program of cgroup v2 is not implemented yet");
+		return 0;
+	}
+	if (!devices) {
+		stage_debug("device cgroup: no devices hierarchy, skipped");
+		return 0;
+	}
+	if (cgroup_dir(dir, sizeof(dir), devices, path, err) < 0 ||
+	    write_file(dir, "devices.deny", "a", err) < 0)
+		return -1;
+	plan_for_each(plan, "cgroup.device", e)
+	{
+		if (cgroup_device_rule(e, &allow, rule, sizeof(rule), err) < 0 ||
+		    write_file(dir, allow ? "devices.allow" : "devices.deny", rule, err) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
+		if (write_file(dir, "devices.allow", defaults[i], err) < 0)
+			return -1;
+	return 0;
+}
+
+static int join_all(const struct hierarchy *h, size_t nh, const char *path, pid_t pid,
+		    struct stage_error *err)
+{
+	char dir[PATH_MAX], value[24];
+
+	snprintf(value, sizeof(value), "%d", (int)pid);
+	for (size_t i = 0; i < nh; i++)
+		if (cgroup_dir(dir, sizeof(dir), &h[i], path, err) < 0 ||
+		    write_file(dir, "cgroup.procs", value, err) < 0)
+			return -1;
+	return 0;
+}
+
+int cgroup_setup(const struct plan *plan, pid_t pid, struct stage_error *err)
+{
+	const char *path = plan_str(plan, "cgroup.path", NULL);
+	struct cgroup_write writes[CGROUP_WRITES_MAX];
+	struct hierarchy h[HIER_MAX];
+	int first_new[HIER_MAX];
+	size_t nw, nh, made = 0;
+	enum cgroup_layout layout;
+	int ret = 0;
+
+	if (!path)
+		return stage_fail(err, EINVAL, "plan: no `cgroup.path` record");
+	if (cgroup_path_check(path, err) < 0 || cgroup_detect(&layout, err) < 0 ||
+	    cgroup_writes_from_plan(plan, layout == CGROUP_LAYOUT_V2, writes, &nw, err) < 0 ||
+	    list_hierarchies(h, &nh, err) < 0 || check_controllers(h, nh, writes, nw, err) < 0)
+		return -1;
+	for (; made < nh && ret == 0; made++)
+		ret = create_in(&h[made], path, writes, nw, &first_new[made], err);
+	if (ret == 0)
+		ret = apply_writes(h, nh, path, writes, nw, err);
+	if (ret == 0)
+		ret = apply_devices(h, nh, path, plan, err);
+	if (ret == 0 && pid > 0)
+		ret = join_all(h, nh, path, pid, err);
+	if (ret < 0)
+		while (made-- > 0)
+			remove_created(&h[made], path, first_new[made]);
+	return ret;
+}
+
+/* --- remove ------------------------------------------------------------------ */
+
+/* rmdir dir after its sub-cgroups; EBUSY while the last tasks exit, retried. */
+static int remove_tree(char *dir, size_t size, struct stage_error *err)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t len = strlen(dir);
+	int ret = 0;
+
+	if (!d)
+		return errno == ENOENT ? 0 : stage_fail(err, errno, "open cgroup `%s`", dir);
+	while (ret == 0 && (de = readdir(d))) {
+		if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (snprintf(dir + len, size - len, "/%s", de->d_name) >= (int)(size - len))
+			ret = stage_fail(err, ENAMETOOLONG, "cgroup `%s`", dir);
+		else
+			ret = remove_tree(dir, size, err);
+		dir[len] = '\0';
+	}
+	closedir(d);
+	if (ret < 0)
+		return -1;
+	for (int tries = 0;; tries++) {
+		if (rmdir(dir) == 0 || errno == ENOENT)
+			return 0;
+		if (errno != EBUSY || tries == 100)
+			return stage_fail(err, errno, "remove cgroup `%s`", dir);
+		sleep_ms(2);
+	}
+}
+
+int cgroup_remove(const char *path, struct stage_error *err)
+{
+	struct hierarchy h[HIER_MAX];
+	char dir[PATH_MAX];
+	size_t nh;
+	int ret = 0;
+
+	if (cgroup_path_check(path, err) < 0 || list_hierarchies(h, &nh, err) < 0)
+		return -1;
+	/* go on after a failure, so that as little as possible is left behind */
+	for (size_t i = 0; i < nh; i++) {
+		struct stage_error e;
+
+		if (cgroup_dir(dir, sizeof(dir), &h[i], path, &e) < 0 ||
+		    remove_tree(dir, sizeof(dir), &e) < 0) {
+			if (ret == 0)
+				*err = e;
+			ret = -1;
+		}
+	}
+	return ret;
+}
+
+/* --- processes ----------------------------------------------------------------- */
+
+/* The cgroup's directory in the hierarchy best suited to list its tasks. */
+static int task_dir(const char *path, char *dir, size_t size, struct stage_error *err)
+{
+	struct hierarchy h[HIER_MAX];
+	size_t nh;
+
+	if (cgroup_path_check(path, err) < 0 || list_hierarchies(h, &nh, err) < 0)
+		return -1;
+	const struct hierarchy *best = find_controller(h, nh, "pids");
+	if (!best)
+		best = find_controller(h, nh, "memory");
+	if (!best && nh > 0)
+		best = &h[0];
+	if (!best)
+		return stage_fail(err, ENOENT, "no cgroup hierarchy in `%s`", CGROUP_MOUNT);
+	return cgroup_dir(dir, size, best, path, err);
+}
+
+static int add_pid(pid_t **pids, size_t *n, size_t *cap, pid_t pid, struct stage_error *err)
+{
+	if (*n == *cap) {
+		size_t bigger = *cap ? *cap * 2 : 16;
+		pid_t *p = realloc(*pids, bigger * sizeof(pid_t));
+
+		if (!p)
+			return stage_fail(err, ENOMEM, "cgroup pid list");
+		*pids = p;
+		*cap = bigger;
+	}
+	(*pids)[(*n)++] = pid;
+	return 0;
+}
+
+static int collect_pids(char *dir, size_t size, pid_t **pids, size_t *n, size_t *cap,
+			struct stage_error *err)
+{
+	autofree char *procs = NULL;
+	size_t len = strlen(dir);
+	struct dirent *de;
+	int ret = 0;
+
+	if (read_file(dir, "cgroup.procs", &procs, err) < 0)
+		return -1;
+	for (char *p = procs, *end; *p; p = end) {
+		long pid = strtol(p, &end, 10);
+
+		if (end == p)
+			break;
+		if (add_pid(pids, n, cap, (pid_t)pid, err) < 0)
+			return -1;
+	}
+	DIR *d = opendir(dir);
+	if (!d)
+		return stage_fail(err, errno, "open cgroup `%s`", dir);
+	while (ret == 0 && (de = readdir(d))) {
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		if (snprintf(dir + len, size - len, "/%s", de->d_name) >= (int)(size - len))
+			ret = stage_fail(err, ENAMETOOLONG, "cgroup `%s`", dir);
+		else
+			ret = collect_pids(dir, size, pids, n, cap, err);
+		dir[len] = '\0';
+	}
+	closedir(d);
+	return ret;
+}
+
+int cgroup_pids(const char *path, pid_t **pids, size_t *npids, struct stage_error *err)
+{
+	char dir[PATH_MAX];
+	size_t cap = 0;
+
+	*pids = NULL;
+	*npids = 0;
+	if (task_dir(path, dir, sizeof(dir), err) < 0)
+		return -1;
+	if (collect_pids(dir, sizeof(dir), pids, npids, &cap, err) < 0) {
+		free(*pids);
+		*pids = NULL;
+		*npids = 0;
+		return -1;
+	}
+	return 0;
+}
+
+int cgroup_kill(const char *path, int sig, struct stage_error *err)
+{
+	enum cgroup_layout layout;
+	autofree pid_t *pids = NULL;
+	char dir[PATH_MAX];
+	size_t n;
+
+	if (cgroup_path_check(path, err) < 0 || cgroup_detect(&layout, err) < 0)
+		return -1;
+	/* cgroup.kill (5.14) kills atomically, no race with forks */
+	if (layout == CGROUP_LAYOUT_V2 && sig == SIGKILL) {
+		snprintf(dir, sizeof(dir), "%s%s", CGROUP_MOUNT, path);
+		if (file_exists(dir, "cgroup.kill"))
+			return write_file(dir, "cgroup.kill", "1", err);
+	}
+	if (cgroup_pids(path, &pids, &n, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (kill(pids[i], sig) < 0 && errno != ESRCH)
+			return stage_fail(err, errno, "kill process %d of cgroup `%s`",
+					  (int)pids[i], path);
+	return 0;
+}
+
+/* --- freezer ----------------------------------------------------------------- */
+
+/* Where the freezer lives: v1's freezer hierarchy, or the v2 tree. */
+static int freezer_dir(const char *path, char *dir, size_t size, bool *v2, struct stage_error *err)
+{
+	struct hierarchy h[HIER_MAX];
+	enum cgroup_layout layout;
+	size_t nh;
+
+	if (cgroup_path_check(path, err) < 0 || cgroup_detect(&layout, err) < 0 ||
+	    list_hierarchies(h, &nh, err) < 0)
+		return -1;
+	*v2 = layout == CGROUP_LAYOUT_V2;
+	const struct hierarchy *f = *v2 ? &h[0] : find_controller(h, nh, "freezer");
+	if (!f)
+		return stage_fail(err, ENOENT, "cgroup controller `freezer`");
+	return cgroup_dir(dir, size, f, path, err);
+}
+
+static int frozen_now(const char *dir, bool v2, bool *frozen, struct stage_error *err)
+{
+	autofree char *text = NULL;
+
+	if (read_file(dir, v2 ? "cgroup.events" : "freezer.state", &text, err) < 0)
+		return -1;
+	if (v2)
+		*frozen = strstr(text, "frozen 1") != NULL;
+	else
+		*frozen = strncmp(text, "FROZEN", 6) == 0;
+	return 0;
+}
+
+int cgroup_freeze(const char *path, bool frozen, struct stage_error *err)
+{
+	char dir[PATH_MAX];
+	bool v2, now;
+
+	if (freezer_dir(path, dir, sizeof(dir), &v2, err) < 0)
+		return -1;
+	if (v2 && write_file(dir, "cgroup.freeze", frozen ? "1" : "0", err) < 0)
+		return -1;
+	if (!v2 && write_file(dir, "freezer.state", frozen ? "FROZEN" : "THAWED", err) < 0)
+		return -1;
+	/* freezing is asynchronous (FREEZING on v1): wait until every task stopped */
+	for (int tries = 0; frozen; tries++) {
+		if (frozen_now(dir, v2, &now, err) < 0)
+			return -1;
+		if (now)
+			break;
+		if (tries == 1000)
+			return stage_fail(err, ETIMEDOUT, "freeze cgroup `%s`", dir);
+		if (!v2)
+			write_file(dir, "freezer.state", "FROZEN", err);
+		sleep_ms(1);
+	}
+	return 0;
+}
+
+int cgroup_is_frozen(const char *path, bool *frozen, struct stage_error *err)
+{
+	char dir[PATH_MAX];
+	bool v2;
+
+	if (freezer_dir(path, dir, sizeof(dir), &v2, err) < 0)
+		return -1;
+	return frozen_now(dir, v2, frozen, err);
+}
