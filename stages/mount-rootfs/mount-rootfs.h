@@ -1,0 +1,94 @@
+/*
+ * mount-rootfs: builds the container's filesystem view inside its new mount
+ * namespace (mounts, /dev, pivot_root, masked and read-only paths, sysctls,
+ * hostname) and then execs final-exec. Each file of this folder does one job;
+ * this header is what they share.
+ */
+#ifndef BATON_MOUNT_ROOTFS_H
+#define BATON_MOUNT_ROOTFS_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+#include "plan.h"
+
+struct rootfs {
+	const char *path; /* the container's root as the host sees it */
+	int fd;		  /* O_PATH fd of that root, once it is a mount point */
+	bool userns;	  /* running in a user namespace: mknod fails, flags are locked */
+	bool netns;	  /* a new network namespace: sysfs can be mounted */
+	bool dev_tmpfs;	  /* a tmpfs went on /dev: it needs the default devices */
+};
+
+/* paths.c: resolve and create paths inside the rootfs, never outside it */
+#define FD_PATH_MAX 32
+/* "/proc/self/fd/N", the name under which we mount on an opened path. */
+const char *fd_path(int fd, char buf[FD_PATH_MAX]);
+/* Split a path into its parent ("/" at the top) and last name ("." for "/");
+ * -1 when either does not fit. */
+int split_path(const char *path, char *parent, size_t parent_size, char *base, size_t base_size);
+/* openat2 RESOLVE_IN_ROOT of path in rootfd; -1 with errno. */
+int resolve_in_root(int rootfd, const char *path, int flags);
+/* O_PATH fd of directory path in the rootfs, made with its parents if missing. */
+int make_dir_in_root(int rootfd, const char *path, struct stage_error *err);
+/* O_PATH fd of path in the rootfs, made as an empty file if missing. */
+int make_file_in_root(int rootfd, const char *path, struct stage_error *err);
+/* O_PATH fd of path's parent directory (made if missing); *base is its last name. */
+int make_parent_in_root(int rootfd, const char *path, char base[NAME_MAX + 1],
+			struct stage_error *err);
+
+/* flags.c: mount flags and options, pure */
+/* True when the comma separated list has the word. */
+bool option_has(const char *list, const char *word);
+/* Mount flags that a bind mount inherits from its source and, in a user
+ * namespace, may not drop (statvfs f_flag bits in, MS_* out). */
+unsigned long locked_flags(unsigned long st_flags);
+/* "ro,nosuid,..." for the narration; buf is always terminated. */
+const char *flags_text(unsigned long flags, char *buf, size_t size);
+
+/* mounts.c: the plan's `mount` records, in order */
+/* Fill root from the plan: its path and the namespaces that matter here. */
+int rootfs_from_plan(struct rootfs *root, const struct plan *plan, struct stage_error *err);
+int make_root_private(struct rootfs *root, struct stage_error *err);
+int mount_all(struct rootfs *root, const struct plan *plan, struct stage_error *err);
+/* mount(2) on an opened destination; dest names it in messages. */
+int mount_on(const char *source, int destfd, const char *dest, const char *type,
+	     unsigned long flags, const char *data, struct stage_error *err);
+/* Remount the bind mount at target (dest names it) with flags; keep_locked
+ * adds the flags it already has (see locked_flags) unless cleared. */
+int remount_bind(const char *target, const char *dest, unsigned long flags, unsigned long clear,
+		 bool keep_locked, struct stage_error *err);
+
+/* cgroupfs.c: the `cgroup` mount type */
+/* Mount data for v1 hierarchy directory dir, from /proc/self/cgroup text:
+ * "cpu,cpuacct", "none,name=systemd", "" for cgroup2 (dir "unified"), NULL if
+ * we are in no such hierarchy; *path, *path_len: our cgroup in it. */
+const char *cgroup1_data(const char *self_cgroup, const char *dir, char *buf, size_t size,
+			 const char **path, size_t *path_len);
+int mount_cgroupfs(const struct rootfs *root, int destfd, const char *dest, unsigned long flags,
+		   struct stage_error *err);
+
+/* copyup.c: tmpcopyup */
+int copy_tree(int fromfd, int tofd, const char *what, struct stage_error *err);
+
+/* devices.c: /dev content */
+int make_default_devices(const struct rootfs *root, const struct plan *plan,
+			 struct stage_error *err);
+int make_plan_devices(const struct rootfs *root, const struct plan *plan, struct stage_error *err);
+
+/* pivot.c: switching root, and what is done to the finished tree */
+int enter_rootfs(const struct rootfs *root, bool no_pivot, struct stage_error *err);
+int make_root_readonly(const struct plan *plan, struct stage_error *err);
+int mask_paths(const struct plan *plan, struct stage_error *err);
+int make_paths_readonly(const struct plan *plan, struct stage_error *err);
+int set_rootfs_propagation(const struct plan *plan, struct stage_error *err);
+
+/* sysctl.c: kernel parameters and names of the namespaces */
+/* "/proc/sys/net/ipv4/ip_forward" for "net.ipv4.ip_forward"; -1 if too long. */
+int sysctl_path(const char *key, char *buf, size_t size);
+int apply_sysctls(const struct plan *plan, struct stage_error *err);
+int set_names(const struct plan *plan, struct stage_error *err);
+
+#endif

@@ -1,0 +1,249 @@
+/*
+ * The plan's `mount` records, in config order. Each destination is opened
+ * (and made) inside the rootfs first, then mounted on through
+ * /proc/self/fd/N, so the kernel never walks a path the image controls.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+
+#include "cleanup.h"
+#include "mount-rootfs.h"
+#include "stage.h"
+
+#define PROPAGATION_TYPES (MS_SHARED | MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE)
+#define ATIME_FLAGS	  (MS_NOATIME | MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME)
+
+struct mount_spec {
+	const char *dest, *type, *source, *data, *extra;
+	unsigned long flags, clear, propagation;
+};
+
+int rootfs_from_plan(struct rootfs *root, const struct plan *plan, struct stage_error *err)
+{
+	root->path = plan_str(plan, "root.path", NULL);
+	root->fd = -1;
+	if (!root->path || root->path[0] != '/')
+		return stage_fail(err, EINVAL, "plan: `root.path` missing or not absolute");
+	plan_for_each(plan, "namespace", e)
+	{
+		if (strcmp(plan_field(e, 0), "user") == 0)
+			root->userns = true;
+		/* sysfs wants a network namespace of our own user namespace */
+		if (strcmp(plan_field(e, 0), "network") == 0 && !*plan_field(e, 1))
+			root->netns = true;
+	}
+	return 0;
+}
+
+int make_root_private(struct rootfs *root, struct stage_error *err)
+{
+	/* slave, not private: host mounts still reach us, ours never reach the host */
+	stage_debug("make / a recursive slave mount");
+	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+		return stage_fail(err, errno, "make `/` a slave mount");
+	/* pivot_root needs the new root to be a mount point */
+	stage_debug("bind %s on itself", root->path);
+	if (mount(root->path, root->path, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return stage_fail(err, errno, "bind mount rootfs `%s`", root->path);
+	root->fd = open(root->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root->fd < 0)
+		return stage_fail(err, errno, "open rootfs `%s`", root->path);
+	return 0;
+}
+
+int mount_on(const char *source, int destfd, const char *dest, const char *type,
+	     unsigned long flags, const char *data, struct stage_error *err)
+{
+	char target[FD_PATH_MAX], text[256];
+
+	if (data && !*data)
+		data = NULL;
+	stage_debug("mount %s on %s (%s, %s%s%s)", source ? source : "none", dest,
+		    type ? type : "bind", flags_text(flags, text, sizeof(text)), data ? "," : "",
+		    data ? data : "");
+	if (mount(source, fd_path(destfd, target), type, flags, data) < 0)
+		return stage_fail(err, errno, "mount `%s` on `%s`", source ? source : type, dest);
+	return 0;
+}
+
+int remount_bind(const char *target, const char *dest, unsigned long flags, unsigned long clear,
+		 bool keep_locked, struct stage_error *err)
+{
+	char text[256];
+	struct statvfs sv;
+
+	flags &= ~(MS_BIND | MS_REC | MS_REMOUNT);
+	/* a user namespace may not drop nosuid, ro, ... of a mount it inherited */
+	if (keep_locked) {
+		if (statvfs(target, &sv) < 0)
+			return stage_fail(err, errno, "statvfs `%s`", dest);
+		unsigned long keep = locked_flags(sv.f_flag) & ~clear;
+		if (flags & ATIME_FLAGS)
+			keep &= ~ATIME_FLAGS;
+		flags |= keep;
+	}
+	stage_debug("remount %s (%s)", dest, flags_text(flags, text, sizeof(text)));
+	if (mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | flags, NULL) < 0)
+		return stage_fail(err, errno, "remount `%s`", dest);
+	return 0;
+}
+
+/* Remount what is now mounted at dest, found again from the rootfs. */
+static int remount_dest(const struct rootfs *root, const struct mount_spec *m, unsigned long flags,
+			struct stage_error *err)
+{
+	char target[FD_PATH_MAX];
+	autoclose int fd = resolve_in_root(root->fd, m->dest, O_PATH);
+
+	if (fd < 0)
+		return stage_fail(err, errno, "open `%s`", m->dest);
+	return remount_bind(fd_path(fd, target), m->dest, flags, m->clear, root->userns, err);
+}
+
+static int set_propagation(const struct rootfs *root, const struct mount_spec *m,
+			   struct stage_error *err)
+{
+	char target[FD_PATH_MAX];
+	autoclose int fd = -1;
+
+	if (!(m->propagation & PROPAGATION_TYPES))
+		return 0;
+	fd = resolve_in_root(root->fd, m->dest, O_PATH);
+	if (fd < 0)
+		return stage_fail(err, errno, "open `%s`", m->dest);
+	/* the kernel takes one propagation type per call */
+	for (unsigned long type = MS_UNBINDABLE; type <= MS_SHARED; type <<= 1) {
+		if (!(m->propagation & type))
+			continue;
+		stage_debug("set propagation of %s to 0x%lx", m->dest, type);
+		if (mount(NULL, fd_path(fd, target), NULL, type | (m->propagation & MS_REC), NULL) <
+		    0)
+			return stage_fail(err, errno, "set propagation of `%s`", m->dest);
+	}
+	return 0;
+}
+
+static int mount_bind(const struct rootfs *root, const struct mount_spec *m,
+		      struct stage_error *err)
+{
+	bool nofollow = option_has(m->extra, "src-nofollow");
+	struct stat st;
+
+	if ((nofollow ? lstat(m->source, &st) : stat(m->source, &st)) < 0)
+		return stage_fail(err, errno, "bind source `%s`", m->source);
+
+	autoclose int destfd = S_ISDIR(st.st_mode) ? make_dir_in_root(root->fd, m->dest, err)
+						   : make_file_in_root(root->fd, m->dest, err);
+	if (destfd < 0)
+		return -1;
+	if (mount_on(m->source, destfd, m->dest, NULL, m->flags & (MS_BIND | MS_REC), NULL, err) <
+	    0)
+		return -1;
+	if (!(m->flags & ~(MS_BIND | MS_REC)))
+		return 0;
+	return remount_dest(root, m, m->flags, err);
+}
+
+static int mount_sysfs(const struct rootfs *root, const struct mount_spec *m, int destfd,
+		       struct stage_error *err)
+{
+	/* sysfs belongs to the network namespace's owner: without a network
+	 * namespace of our own, a user namespace gets the host's /sys bound */
+	if (!root->userns || root->netns) {
+		if (mount_on(m->source, destfd, m->dest, "sysfs", m->flags, m->data, err) == 0)
+			return 0;
+		if (!root->userns || err->errnum != EPERM)
+			return -1;
+	}
+	stage_debug("sysfs cannot be mounted here: binding the host's /sys on %s", m->dest);
+	if (mount_on("/sys", destfd, m->dest, NULL, MS_BIND | MS_REC, NULL, err) < 0)
+		return -1;
+	return remount_dest(root, m, m->flags, err);
+}
+
+/* Any filesystem by type; tmpcopyup fills it with what it covers, before
+ * it is made read-only if asked. */
+static int mount_fs(const struct rootfs *root, const struct mount_spec *m, int destfd,
+		    struct stage_error *err)
+{
+	char target[FD_PATH_MAX];
+	autoclose int lower = -1;
+	autoclose int upper = -1;
+
+	if (!option_has(m->extra, "tmpcopyup"))
+		return mount_on(m->source, destfd, m->dest, m->type, m->flags, m->data, err);
+	/* "." of the fd opened before the mount is the covered directory */
+	lower = openat(destfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (lower < 0)
+		return stage_fail(err, errno, "open `%s`", m->dest);
+	if (mount_on(m->source, destfd, m->dest, m->type, m->flags & ~MS_RDONLY, m->data, err) < 0)
+		return -1;
+	upper = resolve_in_root(root->fd, m->dest, O_RDONLY | O_DIRECTORY);
+	if (upper < 0)
+		return stage_fail(err, errno, "open `%s`", m->dest);
+	if (copy_tree(lower, upper, m->dest, err) < 0)
+		return -1;
+	if (!(m->flags & MS_RDONLY))
+		return 0;
+	stage_debug("remount %s read-only", m->dest);
+	if (mount(NULL, fd_path(upper, target), NULL, MS_REMOUNT | m->flags,
+		  *m->data ? m->data : NULL) < 0)
+		return stage_fail(err, errno, "remount `%s` read-only", m->dest);
+	return 0;
+}
+
+static int do_mount(struct rootfs *root, const struct mount_spec *m, struct stage_error *err)
+{
+	if (strcmp(m->type, "bind") == 0)
+		return mount_bind(root, m, err);
+
+	autoclose int destfd = make_dir_in_root(root->fd, m->dest, err);
+	if (destfd < 0)
+		return -1;
+	if (strcmp(m->type, "sysfs") == 0)
+		return mount_sysfs(root, m, destfd, err);
+	if (strcmp(m->type, "cgroup") == 0)
+		return mount_cgroupfs(root, destfd, m->dest, m->flags, err);
+	if (strcmp(m->type, "tmpfs") == 0 && strcmp(m->dest, "/dev") == 0)
+		root->dev_tmpfs = true;
+	return mount_fs(root, m, destfd, err);
+}
+
+static int parse_mount(const struct plan_entry *e, struct mount_spec *m, struct stage_error *err)
+{
+	uint64_t flags, clear, propagation;
+
+	if (plan_field_u64(e, 3, &flags, err) < 0 || plan_field_u64(e, 4, &clear, err) < 0 ||
+	    plan_field_u64(e, 5, &propagation, err) < 0)
+		return -1;
+	*m = (struct mount_spec){
+	    .dest = plan_field(e, 0),
+	    .type = plan_field(e, 1),
+	    .source = plan_field(e, 2),
+	    .flags = (unsigned long)flags,
+	    .clear = (unsigned long)clear,
+	    .propagation = (unsigned long)propagation,
+	    .data = plan_field(e, 6),
+	    .extra = plan_field(e, 7),
+	};
+	if (m->dest[0] != '/' || !*m->type)
+		return stage_fail(err, EINVAL, "plan: line %u: bad `mount` record", e->line);
+	return 0;
+}
+
+int mount_all(struct rootfs *root, const struct plan *plan, struct stage_error *err)
+{
+	plan_for_each(plan, "mount", e)
+	{
+		struct mount_spec m;
+
+		if (parse_mount(e, &m, err) < 0 || do_mount(root, &m, err) < 0 ||
+		    set_propagation(root, &m, err) < 0)
+			return -1;
+	}
+	return 0;
+}
