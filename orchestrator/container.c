@@ -100,7 +100,9 @@ int container_spawn_from_plan(struct container_spawn *cs, const struct plan *pla
 
 static pid_t clone3_simple(uint64_t flags)
 {
-	struct clone_args args = {.flags = flags, .exit_signal = SIGCHLD};
+	/* with CLONE_PARENT the kernel wants no exit signal: it takes the parent's */
+	struct clone_args args = {.flags = flags,
+				  .exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD};
 
 	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
 }
