@@ -10,6 +10,8 @@ int stage_fail(struct stage_error *err, int errnum, const char *fmt, ...)
 {
 	va_list ap;
 
+	/* the whole record crosses a socket: no stale stack bytes in it */
+	memset(err, 0, sizeof(*err));
 	snprintf(err->stage, sizeof(err->stage), "%s", stage_self);
 	err->errnum = errnum;
 	va_start(ap, fmt);

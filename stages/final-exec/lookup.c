@@ -1,0 +1,109 @@
+#include "lookup.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "stage.h"
+
+int enter_cwd(const char *cwd, struct stage_error *err)
+{
+	char buf[PATH_MAX];
+
+	if (chdir(cwd) < 0)
+		return stage_fail(err, errno, "chdir to cwd (`%s`) set in config.json failed", cwd);
+	/*
+	 * A directory fd leaked from the host makes the kernel report the cwd as
+	 * "(unreachable)/..." (musl and glibc turn that into ENOENT): refuse it.
+	 */
+	bool reachable = getcwd(buf, sizeof(buf)) != NULL;
+
+	if (!reachable && errno != ENOENT)
+		return stage_fail(err, errno, "getcwd after chdir to `%s`", cwd);
+	if (!reachable || buf[0] != '/')
+		return stage_fail(err, 0,
+				  "cwd `%s` is outside of the container root: possible container "
+				  "breakout",
+				  cwd);
+	stage_debug("cwd `%s`", buf);
+	return 0;
+}
+
+/* 0: an executable regular file; else the errno that explains why not. */
+static int check_executable(const char *file)
+{
+	struct stat st;
+
+	if (stat(file, &st) < 0)
+		return errno;
+	if (!S_ISREG(st.st_mode))
+		return EACCES;
+	if (access(file, X_OK) < 0)
+		return errno;
+	return 0;
+}
+
+static int not_found(const char *name, int errnum, struct stage_error *err)
+{
+	if (errnum == ENOENT || errnum == ENOTDIR)
+		return stage_fail(err, ENOENT, "executable file `%s` not found in $PATH", name);
+	return stage_fail(err, errnum, "open executable `%s`", name);
+}
+
+static int search_path(const char *name, const char *path, char **resolved, struct stage_error *err)
+{
+	size_t nlen = strlen(name);
+	int last = ENOENT;
+
+	for (const char *dir = path;; dir++) {
+		const char *end = strchrnul(dir, ':');
+		size_t dlen = (size_t)(end - dir);
+		char *file = malloc(dlen + nlen + 3);
+
+		if (!file)
+			return stage_fail(err, ENOMEM, "look up `%s`", name);
+		/* an empty entry means the current directory, as in execvp */
+		if (dlen == 0) {
+			strcpy(file, ".");
+		} else {
+			memcpy(file, dir, dlen);
+			file[dlen] = '\0';
+		}
+		strcat(file, "/");
+		strcat(file, name);
+
+		int ret = check_executable(file);
+		if (ret == 0) {
+			*resolved = file;
+			return 0;
+		}
+		free(file);
+		/* a non-executable match is worth reporting over "not found" */
+		if (ret != ENOENT && ret != ENOTDIR)
+			last = ret;
+		if (!*end)
+			break;
+		dir = end;
+	}
+	return not_found(name, last, err);
+}
+
+int find_executable(const char *name, const char *path, char **resolved, struct stage_error *err)
+{
+	*resolved = NULL;
+	if (!*name)
+		return not_found(name, ENOENT, err);
+	if (strchr(name, '/')) {
+		int ret = check_executable(name);
+
+		if (ret != 0)
+			return not_found(name, ret, err);
+		*resolved = strdup(name);
+		return *resolved ? 0 : stage_fail(err, ENOMEM, "look up `%s`", name);
+	}
+	return search_path(name, path ? path : DEFAULT_PATH, resolved, err);
+}
