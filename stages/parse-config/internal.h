@@ -1,0 +1,72 @@
+/* Shared between the section parsers of parse-config. */
+#ifndef PARSE_CONFIG_INTERNAL_H
+#define PARSE_CONFIG_INTERNAL_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "json.h"
+#include "plan.h"
+#include "strbuf.h"
+
+/* Namespace bits, in the order of the plan's TYPE names. */
+enum ns_bit {
+	NS_USER = 1 << 0,
+	NS_PID = 1 << 1,
+	NS_NETWORK = 1 << 2,
+	NS_IPC = 1 << 3,
+	NS_UTS = 1 << 4,
+	NS_MOUNT = 1 << 5,
+	NS_CGROUP = 1 << 6,
+	NS_TIME = 1 << 7,
+};
+
+/* What one run of parse_config knows while it walks the config. */
+struct pc {
+	struct strbuf *out;
+	struct stage_error *err;
+	const char *bundle;
+	const char *id;
+	unsigned ns_listed; /* every namespace in linux.namespaces */
+	unsigned ns_new;    /* those without a path: created for the container */
+};
+
+/* A name and its number, for capabilities, rlimits, mount flags... */
+struct name_value {
+	const char *name;
+	uint64_t value;
+};
+
+const struct name_value *name_find(const struct name_value *table, size_t n, const char *name);
+#define NAME_FIND(table, name) name_find(table, sizeof(table) / sizeof(table[0]), name)
+
+/* Numbers as plan fields. */
+const char *fmt_u64(char *buf, uint64_t v);
+const char *fmt_i64(char *buf, int64_t v);
+const char *fmt_hex(char *buf, uint64_t v);
+#define NUM_MAX 32
+
+/* Each member of the array arr (path) must be a string; emit key STRING. */
+int emit_string_list(struct pc *pc, const cJSON *arr, const char *path, const char *key,
+		     int (*rule)(const char *path, const char *s, struct stage_error *err));
+
+/* Fail with "PATH.KEY: not supported yet" when obj has key. */
+int reject_unsupported(const cJSON *obj, const char *path, const char *key,
+		       struct stage_error *err);
+
+/* MS_* flags of a propagation name (`rprivate`...); -1 if unknown. */
+int propagation_flags(const char *name, unsigned long *out);
+
+/* Sections, each emitting its records. */
+int parse_namespaces(struct pc *pc, const cJSON *linux_obj);
+int parse_process(struct pc *pc, const cJSON *config);
+int parse_mounts(struct pc *pc, const cJSON *config);
+int parse_linux(struct pc *pc, const cJSON *linux_obj);
+int parse_resources(struct pc *pc, const cJSON *linux_obj);
+int parse_seccomp(struct pc *pc, const cJSON *linux_obj);
+int parse_hooks(struct pc *pc, const cJSON *config);
+
+#endif

@@ -1,0 +1,284 @@
+/* The `linux` section apart from resources and seccomp. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+
+#include "internal.h"
+#include "rules.h"
+
+static const struct name_value namespaces[] = {
+    {"user", NS_USER}, {"pid", NS_PID},	    {"network", NS_NETWORK}, {"ipc", NS_IPC},
+    {"uts", NS_UTS},   {"mount", NS_MOUNT}, {"cgroup", NS_CGROUP},   {"time", NS_TIME},
+};
+
+static int parse_namespace(struct pc *pc, const cJSON *ns, const char *path)
+{
+	const struct name_value *kind;
+	const char *type = NULL, *nspath = "";
+	char p[JPATH_MAX];
+
+	if (jv_object(ns, path, pc->err) < 0 || jm_string(ns, path, "type", &type, pc->err) < 0 ||
+	    jm_string(ns, path, "path", &nspath, pc->err) < 0)
+		return -1;
+	if (!type)
+		return stage_fail(pc->err, EINVAL, "%s: required", jpath_key(p, path, "type"));
+	kind = NAME_FIND(namespaces, type);
+	if (!kind)
+		return stage_fail(pc->err, EINVAL, "%s: unknown namespace \"%s\"",
+				  jpath_key(p, path, "type"), type);
+	if (pc->ns_listed & kind->value)
+		return stage_fail(pc->err, EINVAL, "%s: duplicate namespace \"%s\"", path, type);
+	if (*nspath && rule_absolute_path(jpath_key(p, path, "path"), nspath, pc->err) < 0)
+		return -1;
+	pc->ns_listed |= kind->value;
+	if (!*nspath)
+		pc->ns_new |= kind->value;
+	plan_emit(pc->out, "namespace", type, nspath, NULL);
+	return 0;
+}
+
+int parse_namespaces(struct pc *pc, const cJSON *linux_obj)
+{
+	const cJSON *arr, *ns;
+	char p[JPATH_MAX];
+	int i = 0;
+
+	if (jm_array(linux_obj, "linux", "namespaces", &arr, pc->err) < 0)
+		return -1;
+	cJSON_ArrayForEach(ns, arr)
+	{
+		if (parse_namespace(pc, ns, jpath_idx(p, "linux.namespaces", i++)) < 0)
+			return -1;
+	}
+	return rule_mount_ns_required(pc->ns_listed, pc->err);
+}
+
+static int parse_id_map(struct pc *pc, const cJSON *linux_obj, const char *key, const char *record,
+			int *count)
+{
+	const cJSON *arr, *m;
+	char path[JPATH_MAX], p[JPATH_MAX], a[NUM_MAX], b[NUM_MAX], c[NUM_MAX];
+
+	*count = 0;
+	jpath_key(path, "linux", key);
+	if (jm_array(linux_obj, "linux", key, &arr, pc->err) < 0)
+		return -1;
+	cJSON_ArrayForEach(m, arr)
+	{
+		uint64_t cid, hid, size;
+		bool has_c, has_h, has_s;
+
+		jpath_idx(p, path, (*count)++);
+		if (jv_object(m, p, pc->err) < 0 ||
+		    jm_u64(m, p, "containerID", UINT32_MAX, &cid, &has_c, pc->err) < 0 ||
+		    jm_u64(m, p, "hostID", UINT32_MAX, &hid, &has_h, pc->err) < 0 ||
+		    jm_u64(m, p, "size", UINT32_MAX, &size, &has_s, pc->err) < 0)
+			return -1;
+		if (!has_c || !has_h || !has_s)
+			return stage_fail(pc->err, EINVAL,
+					  "%s: containerID, hostID and size are required", p);
+		if (size == 0)
+			return stage_fail(pc->err, EINVAL, "%s.size: must be greater than 0", p);
+		plan_emit(pc->out, record, fmt_u64(a, cid), fmt_u64(b, hid), fmt_u64(c, size),
+			  NULL);
+	}
+	return 0;
+}
+
+static int parse_id_maps(struct pc *pc, const cJSON *linux_obj)
+{
+	int nuid, ngid;
+
+	if (parse_id_map(pc, linux_obj, "uidMappings", "uid-map", &nuid) < 0 ||
+	    parse_id_map(pc, linux_obj, "gidMappings", "gid-map", &ngid) < 0)
+		return -1;
+	return rule_userns_mappings(pc->ns_new, nuid, ngid, pc->err);
+}
+
+static int parse_time_offsets(struct pc *pc, const cJSON *linux_obj)
+{
+	const cJSON *offsets, *o;
+	char p[JPATH_MAX], s[NUM_MAX], n[NUM_MAX];
+
+	if (jm_object(linux_obj, "linux", "timeOffsets", &offsets, pc->err) < 0)
+		return -1;
+	if (!offsets)
+		return 0;
+	if (rule_needs_new_ns("linux.timeOffsets", pc->ns_new, NS_TIME, "time", pc->err) < 0)
+		return -1;
+	cJSON_ArrayForEach(o, offsets)
+	{
+		int64_t secs = 0;
+		uint64_t nanos = 0;
+
+		jpath_key(p, "linux.timeOffsets", o->string);
+		if (strcmp(o->string, "monotonic") != 0 && strcmp(o->string, "boottime") != 0)
+			return stage_fail(pc->err, EINVAL,
+					  "%s: unknown clock (want monotonic or boottime)", p);
+		if (jv_object(o, p, pc->err) < 0 ||
+		    jm_i64(o, p, "secs", INT64_MIN, INT64_MAX, &secs, NULL, pc->err) < 0 ||
+		    jm_u64(o, p, "nanosecs", 999999999, &nanos, NULL, pc->err) < 0)
+			return -1;
+		plan_emit(pc->out, "time-offset", o->string, fmt_i64(s, secs), fmt_u64(n, nanos),
+			  NULL);
+	}
+	return 0;
+}
+
+static const struct name_value device_types[] = {{"c", 1}, {"b", 1}, {"u", 1}, {"p", 0}};
+
+static int parse_device(struct pc *pc, const cJSON *d, const char *path)
+{
+	const struct name_value *type;
+	const char *dpath = NULL, *t = NULL;
+	int64_t major = 0, minor = 0;
+	uint64_t mode = 0666, uid = 0, gid = 0;
+	bool has_major, has_minor;
+	char p[JPATH_MAX], ma[NUM_MAX], mi[NUM_MAX], mo[NUM_MAX], u[NUM_MAX], g[NUM_MAX];
+
+	if (jv_object(d, path, pc->err) < 0 || jm_string(d, path, "path", &dpath, pc->err) < 0 ||
+	    jm_string(d, path, "type", &t, pc->err) < 0 ||
+	    jm_i64(d, path, "major", 0, UINT32_MAX, &major, &has_major, pc->err) < 0 ||
+	    jm_i64(d, path, "minor", 0, UINT32_MAX, &minor, &has_minor, pc->err) < 0 ||
+	    jm_u64(d, path, "fileMode", 07777, &mode, NULL, pc->err) < 0 ||
+	    jm_u64(d, path, "uid", UINT32_MAX, &uid, NULL, pc->err) < 0 ||
+	    jm_u64(d, path, "gid", UINT32_MAX, &gid, NULL, pc->err) < 0)
+		return -1;
+	if (!dpath)
+		return stage_fail(pc->err, EINVAL, "%s: required", jpath_key(p, path, "path"));
+	if (rule_absolute_path(jpath_key(p, path, "path"), dpath, pc->err) < 0)
+		return -1;
+	type = t ? NAME_FIND(device_types, t) : NULL;
+	if (!type)
+		return stage_fail(pc->err, EINVAL, "%s: must be one of c, b, u, p",
+				  jpath_key(p, path, "type"));
+	if (type->value && (!has_major || !has_minor))
+		return stage_fail(pc->err, EINVAL, "%s: major and minor are required for type %s",
+				  path, t);
+	snprintf(mo, sizeof(mo), "0%o", (unsigned)mode);
+	plan_emit(pc->out, "device", dpath, t, fmt_i64(ma, major), fmt_i64(mi, minor), mo,
+		  fmt_u64(u, uid), fmt_u64(g, gid), NULL);
+	return 0;
+}
+
+static int parse_devices(struct pc *pc, const cJSON *linux_obj)
+{
+	const cJSON *arr, *d;
+	char p[JPATH_MAX];
+	int i = 0;
+
+	if (jm_array(linux_obj, "linux", "devices", &arr, pc->err) < 0)
+		return -1;
+	cJSON_ArrayForEach(d, arr)
+	{
+		if (parse_device(pc, d, jpath_idx(p, "linux.devices", i++)) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int parse_sysctl(struct pc *pc, const cJSON *linux_obj)
+{
+	const cJSON *sysctl, *v;
+	char p[JPATH_MAX];
+
+	if (jm_object(linux_obj, "linux", "sysctl", &sysctl, pc->err) < 0)
+		return -1;
+	cJSON_ArrayForEach(v, sysctl)
+	{
+		const char *value;
+
+		jpath_key(p, "linux.sysctl", v->string);
+		if (rule_sysctl_key(p, v->string, pc->err) < 0 ||
+		    jv_string(v, p, &value, pc->err) < 0)
+			return -1;
+		plan_emit(pc->out, "sysctl", v->string, value, NULL);
+	}
+	return 0;
+}
+
+static int parse_paths(struct pc *pc, const cJSON *linux_obj)
+{
+	const cJSON *masked, *readonly;
+
+	if (jm_array(linux_obj, "linux", "maskedPaths", &masked, pc->err) < 0 ||
+	    jm_array(linux_obj, "linux", "readonlyPaths", &readonly, pc->err) < 0)
+		return -1;
+	if (emit_string_list(pc, masked, "linux.maskedPaths", "masked-path", rule_absolute_path) <
+		0 ||
+	    emit_string_list(pc, readonly, "linux.readonlyPaths", "readonly-path",
+			     rule_absolute_path) < 0)
+		return -1;
+	return 0;
+}
+
+static int parse_propagation(struct pc *pc, const cJSON *linux_obj)
+{
+	const char *name = NULL;
+	unsigned long flags = MS_PRIVATE | MS_REC;
+	char hex[NUM_MAX];
+
+	if (jm_string(linux_obj, "linux", "rootfsPropagation", &name, pc->err) < 0)
+		return -1;
+	if (name && *name && propagation_flags(name, &flags) < 0)
+		return stage_fail(pc->err, EINVAL,
+				  "linux.rootfsPropagation: unknown propagation \"%s\"", name);
+	plan_emit(pc->out, "rootfs-propagation", fmt_hex(hex, flags), NULL);
+	return 0;
+}
+
+static int parse_cgroups_path(struct pc *pc, const cJSON *linux_obj)
+{
+	const char *value = NULL;
+	char path[4096];
+
+	if (jm_string(linux_obj, "linux", "cgroupsPath", &value, pc->err) < 0 ||
+	    rule_cgroups_path(value, pc->id, path, sizeof(path), pc->err) < 0)
+		return -1;
+	plan_emit(pc->out, "cgroup.path", path, NULL);
+	return 0;
+}
+
+static int parse_personality(struct pc *pc, const cJSON *linux_obj)
+{
+	const cJSON *pers, *flags;
+	const char *domain = NULL;
+
+	if (jm_object(linux_obj, "linux", "personality", &pers, pc->err) < 0)
+		return -1;
+	if (!pers)
+		return 0;
+	if (jm_string(pers, "linux.personality", "domain", &domain, pc->err) < 0 ||
+	    jm_array(pers, "linux.personality", "flags", &flags, pc->err) < 0)
+		return -1;
+	if (!domain || (strcmp(domain, "LINUX") != 0 && strcmp(domain, "LINUX32") != 0))
+		return stage_fail(pc->err, EINVAL,
+				  "linux.personality.domain: must be LINUX or LINUX32");
+	if (cJSON_GetArraySize(flags) > 0)
+		return stage_fail(pc->err, EINVAL, "linux.personality.flags: not supported yet");
+	plan_emit(pc->out, "personality", domain, NULL);
+	return 0;
+}
+
+/* Fields of newer specs that no stage applies yet: refuse rather than ignore. */
+static int reject_newer(struct pc *pc, const cJSON *linux_obj)
+{
+	static const char *const keys[] = {"intelRdt", "memoryPolicy", "netDevices", "mountLabel"};
+
+	for (unsigned i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (reject_unsupported(linux_obj, "linux", keys[i], pc->err) < 0)
+			return -1;
+	return 0;
+}
+
+int parse_linux(struct pc *pc, const cJSON *linux_obj)
+{
+	if (reject_newer(pc, linux_obj) < 0 || parse_id_maps(pc, linux_obj) < 0 ||
+	    parse_time_offsets(pc, linux_obj) < 0 || parse_devices(pc, linux_obj) < 0 ||
+	    parse_sysctl(pc, linux_obj) < 0 || parse_paths(pc, linux_obj) < 0 ||
+	    parse_propagation(pc, linux_obj) < 0 || parse_cgroups_path(pc, linux_obj) < 0 ||
+	    parse_personality(pc, linux_obj) < 0)
+		return -1;
+	return 0;
+}

@@ -1,0 +1,196 @@
+#include "parse.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+#include "rules.h"
+
+const struct name_value *name_find(const struct name_value *table, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(table[i].name, name) == 0)
+			return &table[i];
+	return NULL;
+}
+
+const char *fmt_u64(char *buf, uint64_t v)
+{
+	snprintf(buf, NUM_MAX, "%" PRIu64, v);
+	return buf;
+}
+
+const char *fmt_i64(char *buf, int64_t v)
+{
+	snprintf(buf, NUM_MAX, "%" PRId64, v);
+	return buf;
+}
+
+const char *fmt_hex(char *buf, uint64_t v)
+{
+	snprintf(buf, NUM_MAX, "0x%" PRIx64, v);
+	return buf;
+}
+
+int emit_string_list(struct pc *pc, const cJSON *arr, const char *path, const char *key,
+		     int (*rule)(const char *path, const char *s, struct stage_error *err))
+{
+	char p[JPATH_MAX];
+	const cJSON *v;
+	const char *s;
+	int i = 0;
+
+	cJSON_ArrayForEach(v, arr)
+	{
+		jpath_idx(p, path, i++);
+		if (jv_string(v, p, &s, pc->err) < 0 || (rule && rule(p, s, pc->err) < 0))
+			return -1;
+		plan_emit(pc->out, key, s, NULL);
+	}
+	return 0;
+}
+
+int reject_unsupported(const cJSON *obj, const char *path, const char *key, struct stage_error *err)
+{
+	char p[JPATH_MAX];
+
+	if (jget(obj, key))
+		return stage_fail(err, EINVAL, "%s: not supported yet", jpath_key(p, path, key));
+	return 0;
+}
+
+/* cJSON reports where it stopped; turn that into a line and column. */
+static int parse_json(const char *json, size_t len, cJSON **out, struct stage_error *err)
+{
+	const char *end = NULL;
+	unsigned line = 1, col = 1;
+
+	*out = cJSON_ParseWithLengthOpts(json, len, &end, 0);
+	if (*out)
+		return 0;
+	if (!end || end < json || end > json + len)
+		return stage_fail(err, EINVAL, "config.json: invalid JSON");
+	for (const char *p = json; p < end; p++, col++)
+		if (*p == '\n')
+			line++, col = 0;
+	return stage_fail(err, EINVAL, "config.json: invalid JSON near line %u column %u", line,
+			  col);
+}
+
+static int parse_version(struct pc *pc, const cJSON *config)
+{
+	const char *version = NULL;
+
+	if (jm_string(config, "", "ociVersion", &version, pc->err) < 0)
+		return -1;
+	if (!version)
+		return stage_fail(pc->err, EINVAL, "ociVersion: required");
+	if (rule_oci_version(version, pc->err) < 0)
+		return -1;
+	plan_emit(pc->out, "oci-version", version, NULL);
+	return 0;
+}
+
+static int parse_root(struct pc *pc, const cJSON *config)
+{
+	const cJSON *root;
+	const char *path = NULL;
+	bool readonly = false;
+
+	if (jm_object(config, "", "root", &root, pc->err) < 0)
+		return -1;
+	if (!root)
+		return stage_fail(pc->err, EINVAL, "root: required");
+	if (jm_string(root, "root", "path", &path, pc->err) < 0 ||
+	    jm_bool(root, "root", "readonly", &readonly, pc->err) < 0)
+		return -1;
+	if (!path || !*path)
+		return stage_fail(pc->err, EINVAL, "root.path: required");
+	if (path[0] == '/') {
+		plan_emit(pc->out, "root.path", path, NULL);
+	} else {
+		char abs[4096];
+
+		if ((size_t)snprintf(abs, sizeof(abs), "%s/%s", pc->bundle, path) >= sizeof(abs))
+			return stage_fail(pc->err, ENAMETOOLONG, "root.path: too long");
+		plan_emit(pc->out, "root.path", abs, NULL);
+	}
+	plan_emit(pc->out, "root.readonly", readonly ? "1" : "0", NULL);
+	return 0;
+}
+
+/* The hostname is set inside the container's own UTS namespace, never the host's. */
+static int parse_names(struct pc *pc, const cJSON *config)
+{
+	static const char *const keys[] = {"hostname", "domainname"};
+
+	for (unsigned i = 0; i < 2; i++) {
+		const char *name = NULL;
+
+		if (jm_string(config, "", keys[i], &name, pc->err) < 0)
+			return -1;
+		if (!name || !*name)
+			continue;
+		if (rule_needs_new_ns(keys[i], pc->ns_new, NS_UTS, "uts", pc->err) < 0)
+			return -1;
+		plan_emit(pc->out, keys[i], name, NULL);
+	}
+	return 0;
+}
+
+static int parse_annotations(struct pc *pc, const cJSON *config)
+{
+	const cJSON *annotations, *v;
+	char p[JPATH_MAX];
+
+	if (jm_object(config, "", "annotations", &annotations, pc->err) < 0)
+		return -1;
+	cJSON_ArrayForEach(v, annotations)
+	{
+		const char *value;
+
+		if (jv_string(v, jpath_key(p, "annotations", v->string), &value, pc->err) < 0)
+			return -1;
+		plan_emit(pc->out, "annotation", v->string, value, NULL);
+	}
+	return 0;
+}
+
+static int parse_document(struct pc *pc, const cJSON *config)
+{
+	const cJSON *linux_obj;
+
+	if (!cJSON_IsObject(config))
+		return stage_fail(pc->err, EINVAL, "config.json: must be a JSON object");
+	plan_emit(pc->out, "format", PLAN_FORMAT, NULL);
+	plan_emit(pc->out, "id", pc->id, NULL);
+	plan_emit(pc->out, "bundle", pc->bundle, NULL);
+	if (parse_version(pc, config) < 0 || parse_root(pc, config) < 0)
+		return -1;
+	if (jm_object(config, "", "linux", &linux_obj, pc->err) < 0)
+		return -1;
+	/* namespaces first: other rules depend on which ones are new */
+	if (parse_namespaces(pc, linux_obj) < 0 || parse_process(pc, config) < 0 ||
+	    parse_names(pc, config) < 0 || parse_mounts(pc, config) < 0 ||
+	    parse_linux(pc, linux_obj) < 0 || parse_resources(pc, linux_obj) < 0 ||
+	    parse_seccomp(pc, linux_obj) < 0 || parse_hooks(pc, config) < 0 ||
+	    parse_annotations(pc, config) < 0)
+		return -1;
+	return 0;
+}
+
+int parse_config(const char *json, size_t len, const char *bundle, const char *id,
+		 struct strbuf *plan_out, struct stage_error *err)
+{
+	struct pc pc = {.out = plan_out, .err = err, .bundle = bundle, .id = id};
+	cJSON *config;
+	int ret;
+
+	if (parse_json(json, len, &config, err) < 0)
+		return -1;
+	ret = parse_document(&pc, config);
+	cJSON_Delete(config);
+	return ret;
+}

@@ -1,0 +1,30 @@
+/*
+ * The validation rules of schemas/config-rules.md that are more than a type
+ * check: small pure functions, one per rule, each failing with the JSON path.
+ */
+#ifndef PARSE_CONFIG_RULES_H
+#define PARSE_CONFIG_RULES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+int rule_oci_version(const char *version, struct stage_error *err);
+int rule_absolute_path(const char *path, const char *value, struct stage_error *err);
+int rule_env_entry(const char *path, const char *value, struct stage_error *err);
+int rule_nonempty_array(const char *path, int size, struct stage_error *err);
+int rule_rlimit_order(const char *path, uint64_t soft, uint64_t hard, struct stage_error *err);
+int rule_sysctl_key(const char *path, const char *key, struct stage_error *err);
+int rule_cgroup_access(const char *path, const char *access, struct stage_error *err);
+int rule_unified_key(const char *path, const char *key, struct stage_error *err);
+int rule_syscall_name(const char *path, const char *name, struct stage_error *err);
+/* Resolve linux.cgroupsPath (NULL when absent) into out (size bytes). */
+int rule_cgroups_path(const char *value, const char *id, char *out, size_t size,
+		      struct stage_error *err);
+int rule_needs_new_ns(const char *path, unsigned ns_new, unsigned bit, const char *ns_name,
+		      struct stage_error *err);
+int rule_mount_ns_required(unsigned ns_listed, struct stage_error *err);
+int rule_userns_mappings(unsigned ns_new, int nuid, int ngid, struct stage_error *err);
+
+#endif

@@ -1,0 +1,616 @@
+/*
+ * parse-config's rules (schemas/config-rules.md), each accepted and rejected
+ * once, through parse_config() on JSON strings. JSON is written with single
+ * quotes, turned into double quotes before parsing.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+#include "unit.h"
+
+static const char crun_spec[] =
+    "{'ociVersion':'1.0.0','process':{'terminal':true,'user':{'uid':0,'gid':0},'args':['s"
+    "h'],'env':['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin','TERM"
+    "=xterm'],'cwd':'/','capabilities':{'bounding':['CAP_AUDIT_WRITE','CAP_KILL','CAP_NET"
+    "_BIND_SERVICE'],'effective':['CAP_AUDIT_WRITE','CAP_KILL','CAP_NET_BIND_SERVICE'],'i"
+    "nheritable':[],'permitted':['CAP_AUDIT_WRITE','CAP_KILL','CAP_NET_BIND_SERVICE'],'am"
+    "bient':['CAP_AUDIT_WRITE','CAP_KILL','CAP_NET_BIND_SERVICE']},'rlimits':[{'type':'RL"
+    "IMIT_NOFILE','hard':1024,'soft':1024}],'noNewPrivileges':true},'root':{'path':'rootf"
+    "s','readonly':true},'hostname':'crun','mounts':[{'destination':'/proc','type':'proc'"
+    ",'source':'proc'},{'destination':'/dev','type':'tmpfs','source':'tmpfs','options':['"
+    "nosuid','strictatime','mode=755','size=65536k']},{'destination':'/dev/pts','type':'d"
+    "evpts','source':'devpts','options':['nosuid','noexec','newinstance','ptmxmode=0666',"
+    "'mode=0620','gid=5']},{'destination':'/dev/shm','type':'tmpfs','source':'shm','optio"
+    "ns':['nosuid','noexec','nodev','mode=1777','size=65536k']},{'destination':'/dev/mque"
+    "ue','type':'mqueue','source':'mqueue','options':['nosuid','noexec','nodev']},{'desti"
+    "nation':'/sys','type':'sysfs','source':'sysfs','options':['nosuid','noexec','nodev',"
+    "'ro']},{'destination':'/sys/fs/cgroup','type':'cgroup','source':'cgroup','options':["
+    "'nosuid','noexec','nodev','relatime','ro']}],'linux':{'resources':{'devices':[{'allo"
+    "w':false,'access':'rwm'}]},'namespaces':[{'type':'pid'},{'type':'network'},{'type':'"
+    "ipc'},{'type':'uts'},{'type':'mount'}],'maskedPaths':['/proc/acpi','/proc/asound','/"
+    "proc/kcore','/proc/keys','/proc/latency_stats','/proc/timer_list','/proc/timer_stats"
+    "','/proc/sched_debug','/sys/firmware','/proc/scsi'],'readonlyPaths':['/proc/bus','/p"
+    "roc/fs','/proc/irq','/proc/sys','/proc/sysrq-trigger']}}";
+
+static const char crun_spec_rootless[] =
+    "{'ociVersion':'1.0.0','process':{'terminal':true,'user':{'uid':0,'gid':0},'args':['s"
+    "h'],'env':['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin','TERM"
+    "=xterm'],'cwd':'/','capabilities':{'bounding':['CAP_AUDIT_WRITE','CAP_KILL','CAP_NET"
+    "_BIND_SERVICE'],'effective':['CAP_AUDIT_WRITE','CAP_KILL','CAP_NET_BIND_SERVICE'],'i"
+    "nheritable':[],'permitted':['CAP_AUDIT_WRITE','CAP_KILL','CAP_NET_BIND_SERVICE'],'am"
+    "bient':['CAP_AUDIT_WRITE','CAP_KILL','CAP_NET_BIND_SERVICE']},'rlimits':[{'type':'RL"
+    "IMIT_NOFILE','hard':1024,'soft':1024}],'noNewPrivileges':true},'root':{'path':'rootf"
+    "s','readonly':true},'hostname':'crun','mounts':[{'destination':'/proc','type':'proc'"
+    ",'source':'proc'},{'destination':'/dev','type':'tmpfs','source':'tmpfs','options':['"
+    "nosuid','strictatime','mode=755','size=65536k']},{'destination':'/dev/pts','type':'d"
+    "evpts','source':'devpts','options':['nosuid','noexec','newinstance','ptmxmode=0666',"
+    "'mode=0620']},{'destination':'/dev/shm','type':'tmpfs','source':'shm','options':['no"
+    "suid','noexec','nodev','mode=1777','size=65536k']},{'destination':'/dev/mqueue','typ"
+    "e':'mqueue','source':'mqueue','options':['nosuid','noexec','nodev']},{'destination':"
+    "'/sys','type':'sysfs','source':'sysfs','options':['nosuid','noexec','nodev','ro']},{"
+    "'destination':'/sys/fs/cgroup','type':'cgroup','source':'cgroup','options':['nosuid'"
+    ",'noexec','nodev','relatime','ro']}],'linux':{'resources':{'devices':[{'allow':false"
+    ",'access':'rwm'}]},'namespaces':[{'type':'pid'},{'type':'network'},{'type':'ipc'},{'"
+    "type':'uts'},{'type':'user'},{'type':'mount'}],'maskedPaths':['/proc/acpi','/proc/as"
+    "ound','/proc/kcore','/proc/keys','/proc/latency_stats','/proc/timer_list','/proc/tim"
+    "er_stats','/proc/sched_debug','/sys/firmware','/proc/scsi'],'readonlyPaths':['/proc/"
+    "bus','/proc/fs','/proc/irq','/proc/sys','/proc/sysrq-trigger']}}";
+
+static struct strbuf plan;
+static struct stage_error err;
+
+static int run_raw(const char *sq_json)
+{
+	char *json = strdup(sq_json);
+	int rc;
+
+	for (char *p = json; *p; p++)
+		if (*p == '\'')
+			*p = '"';
+	strbuf_release(&plan);
+	memset(&err, 0, sizeof(err));
+	rc = parse_config(json, strlen(json), "/bundle", "ctr", &plan, &err);
+	free(json);
+	return rc;
+}
+
+/* A minimal valid config, plus top-level members top and linux members lin. */
+static int run(const char *top, const char *lin)
+{
+	char json[8192];
+
+	snprintf(json, sizeof(json),
+		 "{'ociVersion':'1.0.2','root':{'path':'rootfs'}%s%s,'linux':{%s}}",
+		 *top ? "," : "", top, lin ? lin : "'namespaces':[{'type':'mount'}]");
+	return run_raw(json);
+}
+
+/* line uses `|` for TAB */
+static int has_line(const char *line)
+{
+	char want[1024];
+
+	snprintf(want, sizeof(want), "\n%s\n", line);
+	for (char *p = want; *p; p++)
+		if (*p == '|')
+			*p = '\t';
+	return plan.data && strstr(plan.data, want) != NULL;
+}
+
+#define ACCEPT(top, lin)                                                                           \
+	do {                                                                                       \
+		if (run(top, lin) < 0) {                                                           \
+			printf("# %s:%d: unexpected error: %s\n", __FILE__, __LINE__, err.msg);    \
+			*unit_failed = 1;                                                          \
+		}                                                                                  \
+	} while (0)
+#define REJECT(top, lin, want)                                                                     \
+	do {                                                                                       \
+		CHECK(run(top, lin) < 0);                                                          \
+		CHECK_STR(err.msg, want);                                                          \
+		CHECK(err.errnum == 22);                                                           \
+	} while (0)
+#define HAS(line)   CHECK(has_line(line))
+#define HASNT(line) CHECK(!has_line(line))
+#define NS(...)	    "'namespaces':[{'type':'mount'}" __VA_ARGS__ "]"
+#define PROC(...)   "'process':{'args':['sh']," __VA_ARGS__ "}"
+
+TEST(crun_default_spec_parses)
+{
+	CHECK(run_raw(crun_spec) == 0);
+	CHECK_CONTAINS(plan.data, "format\tbaton-plan/1\nid\tctr\nbundle\t/bundle\n");
+	HAS("root.path|/bundle/rootfs");
+	HAS("root.readonly|1");
+	HAS("process.caps|0x20000420|0x20000420|0x0|0x20000420|0x20000420");
+	HAS("process.rlimit|RLIMIT_NOFILE|7|1024|1024");
+	HAS("mount|/dev|tmpfs|tmpfs|0x1000002|0x0|0x0|mode=755,size=65536k|");
+	HAS("mount|/sys/fs/cgroup|cgroup|cgroup|0x20000f|0x0|0x0||");
+	HAS("cgroup.device|0|a|-1|-1|rwm");
+	HAS("cgroup.path|/baton/ctr");
+	HAS("rootfs-propagation|0x44000");
+	HAS("hostname|crun");
+}
+
+TEST(crun_rootless_spec_needs_mappings)
+{
+	CHECK(run_raw(crun_spec_rootless) < 0);
+	CHECK_STR(err.msg, "linux.uidMappings: required with a new user namespace");
+}
+
+TEST(json_syntax)
+{
+	CHECK(run_raw("{'ociVersion':\n'1.0.2',,}") < 0);
+	CHECK_STR(err.msg, "config.json: invalid JSON near line 2 column 10");
+	CHECK(run_raw("[]") < 0);
+	CHECK_STR(err.msg, "config.json: must be a JSON object");
+}
+
+TEST(oci_version)
+{
+	CHECK(run_raw("{'ociVersion':'1.3.0','root':{'path':'/r'},'linux':{" NS() "}}") == 0);
+	HAS("oci-version|1.3.0");
+	CHECK(run_raw("{'ociVersion':'1.0.2-dev','root':{'path':'/r'},'linux':{" NS() "}}") == 0);
+	CHECK(run_raw("{'ociVersion':'2.0.0','root':{'path':'/r'}}") < 0);
+	CHECK_STR(err.msg, "ociVersion: unsupported major version \"2.0.0\" (want 1.x.y)");
+	CHECK(run_raw("{'ociVersion':'1.0','root':{'path':'/r'}}") < 0);
+	CHECK_STR(err.msg, "ociVersion: \"1.0\" is not a version (want 1.x.y)");
+	CHECK(run_raw("{'root':{'path':'/r'}}") < 0);
+	CHECK_STR(err.msg, "ociVersion: required");
+	CHECK(run_raw("{'ociVersion':1}") < 0);
+	CHECK_STR(err.msg, "ociVersion: must be a string");
+}
+
+TEST(root)
+{
+	CHECK(
+	    run_raw(
+		"{'ociVersion':'1.0.0','root':{'path':'/abs','readonly':false},'linux':{" NS() "}"
+											       "}") ==
+	    0);
+	HAS("root.path|/abs");
+	HAS("root.readonly|0");
+	CHECK(run_raw("{'ociVersion':'1.0.0'}") < 0);
+	CHECK_STR(err.msg, "root: required");
+	CHECK(run_raw("{'ociVersion':'1.0.0','root':{}}") < 0);
+	CHECK_STR(err.msg, "root.path: required");
+	CHECK(run_raw("{'ociVersion':'1.0.0','root':{'path':'r','readonly':1}}") < 0);
+	CHECK_STR(err.msg, "root.readonly: must be a boolean");
+}
+
+TEST(process_optional)
+{
+	ACCEPT("", NULL);
+	HAS("process|0");
+	HASNT("process.cwd|/");
+	REJECT("'process':[]", NULL, "process: must be an object");
+}
+
+TEST(process_args)
+{
+	ACCEPT(PROC("'cwd':'/w'"), NULL);
+	HAS("process|1");
+	HAS("process.arg|sh");
+	HAS("process.cwd|/w");
+	HAS("process.user|0|0");
+	HAS("process.terminal|0");
+	HAS("process.caps|0x0|0x0|0x0|0x0|0x0");
+	HAS("process.no-new-privileges|0");
+	REJECT("'process':{'args':[]}", NULL, "process.args: must be a non-empty array");
+	REJECT("'process':{}", NULL, "process.args: must be a non-empty array");
+	REJECT("'process':{'args':'sh'}", NULL, "process.args: must be a non-empty array");
+	REJECT("'process':{'args':['sh',1]}", NULL, "process.args[1]: must be a string");
+}
+
+TEST(process_cwd)
+{
+	ACCEPT(PROC("'terminal':true"), NULL);
+	HAS("process.cwd|/");
+	HAS("process.terminal|1");
+	REJECT(PROC("'cwd':'w'"), NULL, "process.cwd: must be an absolute path");
+	REJECT(PROC("'terminal':'yes'"), NULL, "process.terminal: must be a boolean");
+}
+
+TEST(process_env)
+{
+	ACCEPT(PROC("'env':['A=1','B=']"), NULL);
+	HAS("process.env|A=1");
+	HAS("process.env|B=");
+	REJECT(PROC("'env':['A=1','B']"), NULL, "process.env[1]: must be NAME=VALUE, got \"B\"");
+	REJECT(PROC("'env':['=x']"), NULL, "process.env[0]: must be NAME=VALUE, got \"=x\"");
+}
+
+TEST(process_user)
+{
+	ACCEPT(PROC("'user':{'uid':4294967295,'gid':5,'umask':18,'additionalGids':[7,8]}"), NULL);
+	HAS("process.user|4294967295|5");
+	HAS("process.umask|022");
+	HAS("process.additional-gid|7");
+	HAS("process.additional-gid|8");
+	REJECT(PROC("'user':{'uid':-1}"), NULL, "process.user.uid: -1 out of range 0..4294967295");
+	REJECT(PROC("'user':{'uid':4294967296}"), NULL,
+	       "process.user.uid: 4294967296 out of range 0..4294967295");
+	REJECT(PROC("'user':{'gid':1.5}"), NULL, "process.user.gid: must be an integer");
+	REJECT(PROC("'user':{'additionalGids':['x']}"), NULL,
+	       "process.user.additionalGids[0]: must be an integer");
+	REJECT(PROC("'user':{'umask':512}"), NULL, "process.user.umask: 512 out of range 0..511");
+}
+
+TEST(process_console_size)
+{
+	ACCEPT(PROC("'consoleSize':{'height':24,'width':80}"), NULL);
+	HAS("process.console-size|24|80");
+	REJECT(PROC("'consoleSize':{'height':'24'}"), NULL,
+	       "process.consoleSize.height: must be an integer");
+}
+
+TEST(process_capabilities)
+{
+	ACCEPT(PROC("'capabilities':{'bounding':['CAP_CHOWN','CAP_CHECKPOINT_RESTORE'],"
+		    "'ambient':['CAP_SYS_ADMIN']}"),
+	       NULL);
+	HAS("process.caps|0x10000000001|0x0|0x0|0x0|0x200000");
+	REJECT(PROC("'capabilities':{'bounding':['CAP_CHOWN','CAP_FOO']}"), NULL,
+	       "process.capabilities.bounding[1]: unknown capability \"CAP_FOO\"");
+	REJECT(PROC("'capabilities':{'permitted':'CAP_CHOWN'}"), NULL,
+	       "process.capabilities.permitted: must be an array");
+}
+
+TEST(process_rlimits)
+{
+	ACCEPT(PROC("'rlimits':[{'type':'RLIMIT_CORE','soft':0,'hard':18446744073709551615},"
+		    "{'type':'RLIMIT_NOFILE','soft':10,'hard':20}]"),
+	       NULL);
+	HAS("process.rlimit|RLIMIT_CORE|4|0|18446744073709551615");
+	HAS("process.rlimit|RLIMIT_NOFILE|7|10|20");
+	REJECT(PROC("'rlimits':[{'type':'RLIMIT_FOO','soft':1,'hard':1}]"), NULL,
+	       "process.rlimits[0].type: unknown rlimit \"RLIMIT_FOO\"");
+	REJECT(PROC("'rlimits':[{'type':'RLIMIT_CPU','soft':2,'hard':1}]"), NULL,
+	       "process.rlimits[0]: soft limit 2 is above the hard limit 1");
+	REJECT(PROC("'rlimits':[{'type':'RLIMIT_CPU','soft':1,'hard':1},"
+		    "{'type':'RLIMIT_CPU','soft':1,'hard':1}]"),
+	       NULL, "process.rlimits[1]: duplicate rlimit \"RLIMIT_CPU\"");
+	REJECT(PROC("'rlimits':[{'type':'RLIMIT_CPU','soft':1}]"), NULL,
+	       "process.rlimits[0].hard: required");
+}
+
+TEST(process_security)
+{
+	ACCEPT(PROC("'noNewPrivileges':true,'oomScoreAdj':-1000,'apparmorProfile':'p',"
+		    "'selinuxLabel':'l'"),
+	       NULL);
+	HAS("process.no-new-privileges|1");
+	HAS("process.oom-score-adj|-1000");
+	HAS("process.apparmor|p");
+	HAS("process.selinux|l");
+	REJECT(PROC("'oomScoreAdj':1001"), NULL,
+	       "process.oomScoreAdj: 1001 out of range -1000..1000");
+	REJECT(PROC("'noNewPrivileges':1"), NULL, "process.noNewPrivileges: must be a boolean");
+	REJECT(PROC("'scheduler':{}"), NULL, "process.scheduler: not supported yet");
+}
+
+TEST(hostname)
+{
+	ACCEPT("'hostname':'h','domainname':'d'", NS(",{'type':'uts'}"));
+	HAS("hostname|h");
+	HAS("domainname|d");
+	REJECT("'hostname':'h'", NULL, "hostname: requires a new uts namespace");
+	REJECT("'hostname':'h'", NS(",{'type':'uts','path':'/proc/1/ns/uts'}"),
+	       "hostname: requires a new uts namespace");
+	REJECT("'domainname':'d'", NULL, "domainname: requires a new uts namespace");
+	REJECT("'hostname':7", NULL, "hostname: must be a string");
+}
+
+TEST(mounts)
+{
+	ACCEPT("'mounts':[{'destination':'/t','type':'tmpfs','source':'tmpfs',"
+	       "'options':['nosuid','ro','rw','mode=755','rshared','tmpcopyup']}]",
+	       NULL);
+	HAS("mount|/t|tmpfs|tmpfs|0x2|0x1|0x104000|mode=755|tmpcopyup");
+	REJECT("'mounts':[{'destination':'/a'},{'destination':'rel'}]", NULL,
+	       "mounts[1].destination: must be an absolute path");
+	REJECT("'mounts':[{'type':'tmpfs'}]", NULL, "mounts[0].destination: required");
+	REJECT("'mounts':[{'destination':'/a','options':[1]}]", NULL,
+	       "mounts[0].options[0]: must be a string");
+	REJECT("'mounts':{}", NULL, "mounts: must be an array");
+}
+
+TEST(mounts_bind)
+{
+	ACCEPT("'mounts':[{'destination':'/a','type':'bind','source':'data'},"
+	       "{'destination':'/b','type':'none','source':'/h','options':['rbind','ro']},"
+	       "{'destination':'/c','source':'/x','options':['bind']}]",
+	       NULL);
+	HAS("mount|/a|bind|/bundle/data|0x1000|0x0|0x0||");
+	HAS("mount|/b|bind|/h|0x5001|0x0|0x0||");
+	HAS("mount|/c|bind|/x|0x1000|0x0|0x0||");
+	REJECT("'mounts':[{'destination':'/a','type':'bind'}]", NULL,
+	       "mounts[0].source: required for a bind mount");
+	REJECT("'mounts':[{'destination':'/a','type':'bind','source':'/s','uidMappings':[]}]", NULL,
+	       "mounts[0].uidMappings: not supported yet");
+}
+
+TEST(namespaces)
+{
+	ACCEPT("", NS(",{'type':'pid'},{'type':'network','path':'/run/netns/x'},{'type':'ipc'},"
+		      "{'type':'uts'},{'type':'cgroup'},{'type':'time'}"));
+	HAS("namespace|mount|");
+	HAS("namespace|network|/run/netns/x");
+	HAS("namespace|time|");
+	REJECT("", NS(",{'type':'pid'},{'type':'foo'}"),
+	       "linux.namespaces[2].type: unknown namespace \"foo\"");
+	REJECT("", NS(",{'type':'pid'},{'type':'ipc'},{'type':'pid'}"),
+	       "linux.namespaces[3]: duplicate namespace \"pid\"");
+	REJECT("", NS(",{'type':'pid','path':'proc/1/ns/pid'}"),
+	       "linux.namespaces[1].path: must be an absolute path");
+	REJECT("", NS(",{'path':'/x'}"), "linux.namespaces[1].type: required");
+	REJECT("", "'namespaces':[{'type':'pid'}]",
+	       "linux.namespaces: a mount namespace is required");
+	CHECK(run_raw("{'ociVersion':'1.0.0','root':{'path':'/r'}}") < 0);
+	CHECK_STR(err.msg, "linux.namespaces: a mount namespace is required");
+}
+
+TEST(id_mappings)
+{
+	ACCEPT(
+	    "",
+	    NS(",{'type':'user'}") ",'uidMappings':[{'containerID':0,'hostID':1000,'size':1}],"
+				   "'gidMappings':[{'containerID':0,'hostID':100,'size':65536}]");
+	HAS("uid-map|0|1000|1");
+	HAS("gid-map|0|100|65536");
+	REJECT("", NS() ",'uidMappings':[{'containerID':0,'hostID':1000,'size':1}]",
+	       "linux.uidMappings: requires a new user namespace");
+	REJECT("", NS(",{'type':'user'}") ",'uidMappings':[{'containerID':0,'hostID':1,'size':1}]",
+	       "linux.gidMappings: required with a new user namespace");
+	REJECT("", NS(",{'type':'user'}") ",'uidMappings':[{'containerID':0,'hostID':1,'size':0}]",
+	       "linux.uidMappings[0].size: must be greater than 0");
+	REJECT("", NS(",{'type':'user'}") ",'gidMappings':[{'containerID':0,'size':1}]",
+	       "linux.gidMappings[0]: containerID, hostID and size are required");
+}
+
+TEST(time_offsets)
+{
+	ACCEPT("", NS(",{'type':'time'}") ",'timeOffsets':{'monotonic':{'secs':-5,'nanosecs':7},"
+					  "'boottime':{'secs':10}}");
+	HAS("time-offset|monotonic|-5|7");
+	HAS("time-offset|boottime|10|0");
+	REJECT("", NS() ",'timeOffsets':{'monotonic':{'secs':1}}",
+	       "linux.timeOffsets: requires a new time namespace");
+	REJECT("", NS(",{'type':'time'}") ",'timeOffsets':{'realtime':{'secs':1}}",
+	       "linux.timeOffsets.realtime: unknown clock (want monotonic or boottime)");
+	REJECT("", NS(",{'type':'time'}") ",'timeOffsets':{'boottime':{'nanosecs':1000000000}}",
+	       "linux.timeOffsets.boottime.nanosecs: 1000000000 out of range 0..999999999");
+}
+
+TEST(devices)
+{
+	ACCEPT("", NS() ",'devices':[{'path':'/dev/fuse','type':'c','major':10,'minor':229,"
+			"'fileMode':438,'uid':1,'gid':2},{'path':'/dev/p','type':'p'}]");
+	HAS("device|/dev/fuse|c|10|229|0666|1|2");
+	HAS("device|/dev/p|p|0|0|0666|0|0");
+	REJECT("", NS() ",'devices':[{'path':'dev/x','type':'c','major':1,'minor':1}]",
+	       "linux.devices[0].path: must be an absolute path");
+	REJECT("", NS() ",'devices':[{'path':'/dev/x','type':'x'}]",
+	       "linux.devices[0].type: must be one of c, b, u, p");
+	REJECT("", NS() ",'devices':[{'path':'/dev/x','type':'b','major':1}]",
+	       "linux.devices[0]: major and minor are required for type b");
+	REJECT("", NS() ",'devices':[{'path':'/dev/x','type':'p','fileMode':4096}]",
+	       "linux.devices[0].fileMode: 4096 out of range 0..4095");
+}
+
+TEST(resources)
+{
+	ACCEPT("", NS() ",'resources':{'memory':{'limit':-1,'swappiness':60,"
+			"'disableOOMKiller':true},'cpu':{'shares':1024,'quota':-1,'cpus':'0-1'},"
+			"'pids':{'limit':100},'blockIO':{'weight':500,'weightDevice':[]},"
+			"'hugepageLimits':[{'pageSize':'2MB','limit':4096}],"
+			"'network':{'classID':7,'priorities':[{'name':'eth0','priority':3}]},"
+			"'unified':{'memory.high':'max'}}");
+	HAS("cgroup.resource|memory.limit|-1");
+	HAS("cgroup.resource|memory.swappiness|60");
+	HAS("cgroup.resource|memory.disable-oom-killer|1");
+	HAS("cgroup.resource|cpu.shares|1024");
+	HAS("cgroup.resource|cpu.quota|-1");
+	HAS("cgroup.resource|cpu.cpus|0-1");
+	HAS("cgroup.resource|pids.limit|100");
+	HAS("cgroup.resource|blockio.weight|500");
+	HAS("cgroup.resource|hugepage.2MB|4096");
+	HAS("cgroup.resource|network.class-id|7");
+	HAS("cgroup.resource|network.priority.eth0|3");
+	HAS("cgroup.resource|unified.memory.high|max");
+	REJECT("", NS() ",'resources':{'memory':{'swappiness':101}}",
+	       "linux.resources.memory.swappiness: 101 out of range 0..100");
+	REJECT("", NS() ",'resources':{'memory':{'limit':-2}}",
+	       "linux.resources.memory.limit: -2 out of range -1..9223372036854775807");
+	REJECT("", NS() ",'resources':{'blockIO':{'weight':5}}",
+	       "linux.resources.blockIO.weight: 5 out of range 10..1000");
+	REJECT("", NS() ",'resources':{'cpu':{'cpus':3}}",
+	       "linux.resources.cpu.cpus: must be a string");
+	REJECT("", NS() ",'resources':{'unified':{'../x':'1'}}",
+	       "linux.resources.unified.../x: invalid cgroup file name \"../x\"");
+	REJECT("", NS() ",'resources':{'hugepageLimits':[{'limit':1}]}",
+	       "linux.resources.hugepageLimits[0]: pageSize and limit are required");
+	REJECT("", NS() ",'resources':{'blockIO':{'throttleReadBpsDevice':[{'major':8}]}}",
+	       "linux.resources.blockIO.throttleReadBpsDevice: not supported yet");
+}
+
+TEST(resources_devices)
+{
+	ACCEPT("", NS() ",'resources':{'devices':[{'allow':false},"
+			"{'allow':true,'type':'c','major':1,'minor':3,'access':'rw'}]}");
+	HAS("cgroup.device|0|a|-1|-1|rwm");
+	HAS("cgroup.device|1|c|1|3|rw");
+	REJECT("", NS() ",'resources':{'devices':[{'allow':true,'access':'rwx'}]}",
+	       "linux.resources.devices[0].access: \"rwx\" is not a subset of \"rwm\"");
+	REJECT("", NS() ",'resources':{'devices':[{'allow':true,'type':'u'}]}",
+	       "linux.resources.devices[0].type: must be one of a, c, b");
+	REJECT("", NS() ",'resources':{'devices':[{'type':'a'}]}",
+	       "linux.resources.devices[0].allow: required");
+}
+
+TEST(cgroups_path)
+{
+	ACCEPT("", NS() ",'cgroupsPath':'a/b'");
+	HAS("cgroup.path|/a/b");
+	ACCEPT("", NS() ",'cgroupsPath':'/x/y'");
+	HAS("cgroup.path|/x/y");
+	REJECT("", NS() ",'cgroupsPath':'machine.slice:baton:ctr'",
+	       "linux.cgroupsPath: systemd cgroup paths need --systemd-cgroup");
+	REJECT("", NS() ",'cgroupsPath':'/a/../b'", "linux.cgroupsPath: must not contain \"..\"");
+}
+
+TEST(sysctl)
+{
+	ACCEPT("", NS() ",'sysctl':{'net.ipv4.ip_forward':'1'}");
+	HAS("sysctl|net.ipv4.ip_forward|1");
+	REJECT("", NS() ",'sysctl':{'net/ipv4':'1'}",
+	       "linux.sysctl.net/ipv4: invalid sysctl name \"net/ipv4\"");
+	REJECT("", NS() ",'sysctl':{'net..x':'1'}",
+	       "linux.sysctl.net..x: invalid sysctl name \"net..x\"");
+	REJECT("", NS() ",'sysctl':{'kernel.x':1}", "linux.sysctl.kernel.x: must be a string");
+}
+
+TEST(masked_readonly_paths)
+{
+	ACCEPT("", NS() ",'maskedPaths':['/proc/kcore'],'readonlyPaths':['/proc/sys']");
+	HAS("masked-path|/proc/kcore");
+	HAS("readonly-path|/proc/sys");
+	REJECT("", NS() ",'maskedPaths':['proc']",
+	       "linux.maskedPaths[0]: must be an absolute path");
+	REJECT("", NS() ",'readonlyPaths':['/a','b']",
+	       "linux.readonlyPaths[1]: must be an absolute path");
+}
+
+TEST(rootfs_propagation)
+{
+	ACCEPT("", NS() ",'rootfsPropagation':'rslave'");
+	HAS("rootfs-propagation|0x84000");
+	REJECT("", NS() ",'rootfsPropagation':'ro'",
+	       "linux.rootfsPropagation: unknown propagation \"ro\"");
+}
+
+#define SECCOMP(...) NS() ",'seccomp':{" __VA_ARGS__ "}"
+
+TEST(seccomp)
+{
+	ACCEPT("", SECCOMP("'defaultAction':'SCMP_ACT_ERRNO','architectures':['SCMP_ARCH_X86_64'],"
+			   "'flags':['SECCOMP_FILTER_FLAG_LOG'],'syscalls':["
+			   "{'names':['read','write'],'action':'SCMP_ACT_ALLOW'},"
+			   "{'names':['clone'],'action':'SCMP_ACT_ERRNO','errnoRet':38,'args':["
+			   "{'index':0,'value':2114060288,'op':'SCMP_CMP_MASKED_EQ'}]}]"));
+	HAS("seccomp.default|SCMP_ACT_ERRNO|1");
+	HAS("seccomp.arch|SCMP_ARCH_X86_64");
+	HAS("seccomp.flag|SECCOMP_FILTER_FLAG_LOG");
+	HAS("seccomp.syscall|read|SCMP_ACT_ALLOW|-");
+	HAS("seccomp.syscall|write|SCMP_ACT_ALLOW|-");
+	HAS("seccomp.syscall|clone|SCMP_ACT_ERRNO|38|0|SCMP_CMP_MASKED_EQ|2114060288|0");
+	REJECT("", SECCOMP("'architectures':[]"), "linux.seccomp.defaultAction: required");
+	REJECT("", SECCOMP("'defaultAction':'SCMP_ACT_NOPE'"),
+	       "linux.seccomp.defaultAction: unknown action \"SCMP_ACT_NOPE\"");
+	REJECT("", SECCOMP("'defaultAction':'SCMP_ACT_KILL','architectures':['SCMP_ARCH_VAX']"),
+	       "linux.seccomp.architectures[0]: unknown architecture \"SCMP_ARCH_VAX\"");
+	REJECT("", SECCOMP("'defaultAction':'SCMP_ACT_KILL','flags':['X']"),
+	       "linux.seccomp.flags[0]: unknown seccomp flag \"X\"");
+	REJECT("",
+	       SECCOMP("'defaultAction':'SCMP_ACT_KILL','syscalls':[{'names':[],"
+		       "'action':'SCMP_ACT_ALLOW'}]"),
+	       "linux.seccomp.syscalls[0].names: must be a non-empty array");
+	REJECT("",
+	       SECCOMP("'defaultAction':'SCMP_ACT_KILL','syscalls':[{'names':['Read!'],"
+		       "'action':'SCMP_ACT_ALLOW'}]"),
+	       "linux.seccomp.syscalls[0].names[0]: invalid syscall name \"Read!\"");
+	REJECT("",
+	       SECCOMP("'defaultAction':'SCMP_ACT_KILL','syscalls':[{'names':['read'],"
+		       "'action':'SCMP_ACT_FOO'}]"),
+	       "linux.seccomp.syscalls[0].action: unknown action \"SCMP_ACT_FOO\"");
+	REJECT("",
+	       SECCOMP(
+		   "'defaultAction':'SCMP_ACT_KILL','syscalls':[{'names':['read'],"
+		   "'action':'SCMP_ACT_ALLOW','args':[{'index':6,'value':1,'op':'SCMP_CMP_EQ'}]}]"),
+	       "linux.seccomp.syscalls[0].args[0].index: 6 out of range 0..5");
+	REJECT("",
+	       SECCOMP("'defaultAction':'SCMP_ACT_KILL','syscalls':[{'names':['read'],"
+		       "'action':'SCMP_ACT_ALLOW','args':[{'index':1,'value':1,'op':'EQ'}]}]"),
+	       "linux.seccomp.syscalls[0].args[0].op: unknown operator \"EQ\"");
+	REJECT("",
+	       SECCOMP("'defaultAction':'SCMP_ACT_KILL','syscalls':[{'names':['read'],"
+		       "'action':'SCMP_ACT_ERRNO','errnoRet':-1}]"),
+	       "linux.seccomp.syscalls[0].errnoRet: -1 out of range 0..4294967295");
+}
+
+TEST(seccomp_listener)
+{
+	ACCEPT("", SECCOMP("'defaultAction':'SCMP_ACT_NOTIFY','listenerPath':'/run/l.sock',"
+			   "'listenerMetadata':'m'"));
+	HAS("seccomp.default|SCMP_ACT_NOTIFY|1");
+	HAS("seccomp.listener-path|/run/l.sock");
+	HAS("seccomp.listener-metadata|m");
+	REJECT("",
+	       SECCOMP("'defaultAction':'SCMP_ACT_ALLOW','syscalls':[{'names':['read'],"
+		       "'action':'SCMP_ACT_NOTIFY'}]"),
+	       "linux.seccomp.listenerPath: required with SCMP_ACT_NOTIFY");
+	REJECT("", SECCOMP("'defaultAction':'SCMP_ACT_ALLOW','listenerPath':'l.sock'"),
+	       "linux.seccomp.listenerPath: must be an absolute path");
+}
+
+TEST(personality)
+{
+	ACCEPT("", NS() ",'personality':{'domain':'LINUX32'}");
+	HAS("personality|LINUX32");
+	REJECT("", NS() ",'personality':{'domain':'BSD'}",
+	       "linux.personality.domain: must be LINUX or LINUX32");
+	REJECT("", NS() ",'intelRdt':{}", "linux.intelRdt: not supported yet");
+}
+
+TEST(hooks)
+{
+	ACCEPT("'hooks':{'prestart':[{'path':'/bin/a','args':['a','1'],'env':['X=1'],'timeout':5}],"
+	       "'poststop':[{'path':'/bin/b'},{'path':'/bin/c'}]}",
+	       NULL);
+	HAS("hook|prestart|0|/bin/a|5");
+	HAS("hook.arg|prestart|0|a");
+	HAS("hook.arg|prestart|0|1");
+	HAS("hook.env|prestart|0|X=1");
+	HAS("hook|poststop|1|/bin/c|0");
+	REJECT("'hooks':{'createRuntime':[{'path':'a'}]}", NULL,
+	       "hooks.createRuntime[0].path: must be an absolute path");
+	REJECT("'hooks':{'startContainer':[{'path':'/a','timeout':0}]}", NULL,
+	       "hooks.startContainer[0].timeout: must be greater than 0");
+	REJECT("'hooks':{'poststart':[{'path':'/a','env':['X']}]}", NULL,
+	       "hooks.poststart[0].env[0]: must be NAME=VALUE, got \"X\"");
+	REJECT("'hooks':{'createContainer':{}}", NULL, "hooks.createContainer: must be an array");
+}
+
+TEST(annotations)
+{
+	ACCEPT("'annotations':{'org.x':'y'}", NULL);
+	HAS("annotation|org.x|y");
+	REJECT("'annotations':{'org.x':1}", NULL, "annotations.org.x: must be a string");
+}
+
+TEST(unknown_keys_ignored)
+{
+	ACCEPT("'vendor.extension':{'a':1},'process':{'args':['x'],'vendor':1}", NULL);
+}
+
+TEST(null_is_absent)
+{
+	ACCEPT("'hooks':null,'process':{'args':['x'],'env':null,'cwd':null}",
+	       NS() ",'resources':{'blockIO':{'weightDevice':null}}");
+	HAS("process.cwd|/");
+}
+
+TEST(fields_are_escaped)
+{
+	ACCEPT(PROC("'env':['A=x\\ty\\nz']"), NULL);
+	HAS("process.env|A=x\\ty\\nz");
+}
+
+int main(void)
+{
+	int rc = unit_run();
+
+	strbuf_release(&plan);
+	return rc;
+}
