@@ -17,36 +17,43 @@
 #include "cgroup.h"
 #include "cleanup.h"
 
-enum { OPT_CONFIG = 256, OPT_PID_FILE, OPT_CONSOLE, OPT_PRESERVE, OPT_NO_PIVOT,
-       OPT_NO_KEYRING, OPT_KEEP };
+enum {
+	OPT_CONFIG = 256,
+	OPT_PID_FILE,
+	OPT_CONSOLE,
+	OPT_PRESERVE,
+	OPT_NO_PIVOT,
+	OPT_NO_KEYRING,
+	OPT_KEEP
+};
 
 static const struct option create_options[] = {
-	{"bundle", required_argument, NULL, 'b'},
-	{"config", required_argument, NULL, OPT_CONFIG},
-	{"pid-file", required_argument, NULL, OPT_PID_FILE},
-	{"console-socket", required_argument, NULL, OPT_CONSOLE},
-	{"preserve-fds", required_argument, NULL, OPT_PRESERVE},
-	{"no-pivot", no_argument, NULL, OPT_NO_PIVOT},
-	{"no-new-keyring", no_argument, NULL, OPT_NO_KEYRING},
-	{"detach", no_argument, NULL, 'd'},
-	{"keep", no_argument, NULL, OPT_KEEP},
-	{"help", no_argument, NULL, 'h'},
-	{0},
+    {"bundle", required_argument, NULL, 'b'},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"pid-file", required_argument, NULL, OPT_PID_FILE},
+    {"console-socket", required_argument, NULL, OPT_CONSOLE},
+    {"preserve-fds", required_argument, NULL, OPT_PRESERVE},
+    {"no-pivot", no_argument, NULL, OPT_NO_PIVOT},
+    {"no-new-keyring", no_argument, NULL, OPT_NO_KEYRING},
+    {"detach", no_argument, NULL, 'd'},
+    {"keep", no_argument, NULL, OPT_KEEP},
+    {"help", no_argument, NULL, 'h'},
+    {0},
 };
 
 static const char create_usage[] =
-	"Usage: baton %s [OPTION...] CONTAINER\n\n"
-	"  -b, --bundle=DIR          container bundle (default: the current directory)\n"
-	"      --config=FILE         use FILE instead of BUNDLE/config.json\n"
-	"      --pid-file=FILE       write the container process's pid to FILE\n"
-	"      --preserve-fds=N      pass N fds after stdio (3..N+2) to the container\n"
-	"      --no-pivot            use chroot instead of pivot_root\n"
-	"      --no-new-keyring      keep the caller's session keyring\n"
-	"%s";
+    "Usage: baton %s [OPTION...] CONTAINER\n\n"
+    "  -b, --bundle=DIR          container bundle (default: the current directory)\n"
+    "      --config=FILE         use FILE instead of BUNDLE/config.json\n"
+    "      --pid-file=FILE       write the container process's pid to FILE\n"
+    "      --preserve-fds=N      pass N fds after stdio (3..N+2) to the container\n"
+    "      --no-pivot            use chroot instead of pivot_root\n"
+    "      --no-new-keyring      keep the caller's session keyring\n"
+    "%s";
 
 static const char run_extra_usage[] =
-	"  -d, --detach              do not wait for the container to exit\n"
-	"      --keep                keep the container's state after it exits\n";
+    "  -d, --detach              do not wait for the container to exit\n"
+    "      --keep                keep the container's state after it exits\n";
 
 static int parse_preserve(const char *s, unsigned *n, struct stage_error *err)
 {
@@ -58,7 +65,8 @@ static int parse_preserve(const char *s, unsigned *n, struct stage_error *err)
 	/* the fds must really be open: they are handed to the container as they are */
 	for (long fd = 3; fd < 3 + v; fd++)
 		if (fcntl((int)fd, F_GETFD) < 0)
-			return stage_fail(err, EBADF, "--preserve-fds=%ld: fd %ld is not open", v, fd);
+			return stage_fail(err, EBADF, "--preserve-fds=%ld: fd %ld is not open", v,
+					  fd);
 	*n = (unsigned)v;
 	return 0;
 }
@@ -72,7 +80,8 @@ static int parse_create_args(const char *cmd, int argc, char **argv, struct crea
 	memset(o, 0, sizeof(*o));
 	o->bundle = ".";
 	optind = 1;
-	while ((c = getopt_long(argc, argv, is_run ? "+b:dh" : "+b:h", create_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, is_run ? "+b:dh" : "+b:h", create_options, NULL)) !=
+	       -1) {
 		switch (c) {
 		case 'b':
 			o->bundle = optarg;
@@ -116,7 +125,8 @@ static int parse_create_args(const char *cmd, int argc, char **argv, struct crea
 		return usage_error(cmd, "requires exactly one CONTAINER argument");
 	o->id = argv[optind];
 	if (o->console_socket)
-		return stage_fail(err, ENOTSUP, "--console-socket: terminals are not supported yet");
+		return stage_fail(err, ENOTSUP,
+				  "--console-socket: terminals are not supported yet");
 	return 0;
 }
 
@@ -204,7 +214,8 @@ static void forward_signal(int sig)
 
 static int wait_exit_code(pid_t pid)
 {
-	static const int forwarded[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH};
+	static const int forwarded[] = {SIGHUP,	 SIGINT,  SIGQUIT, SIGTERM,
+					SIGUSR1, SIGUSR2, SIGWINCH};
 	struct sigaction sa = {.sa_handler = forward_signal};
 	int status;
 
@@ -269,7 +280,9 @@ int cmd_start(const struct global_opts *g, int argc, char **argv)
 	if (state_load_plan(&c, &plan, &err) < 0)
 		goto fail;
 	if (!plan_flag(&plan, "process")) {
-		stage_fail(&err, EINVAL, "container `%s` has no process to start: config.json has no `process`", c.id);
+		stage_fail(&err, 0,
+			   "container `%s` has no process to start: config.json has no `process`",
+			   c.id);
 		goto fail;
 	}
 	fifo = openat(c.dirfd, "exec.fifo", O_WRONLY | O_NONBLOCK | O_CLOEXEC);

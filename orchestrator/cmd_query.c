@@ -33,7 +33,8 @@ static void state_json(struct strbuf *sb, struct container *c, const char *inden
 	if (state_load_plan(c, &plan, &ignored) == 0) {
 		plan_for_each(&plan, "annotation", e)
 		{
-			strbuf_printf(sb, "%s\n%s    ", first ? ",\n  \"annotations\": {" : ",", indent);
+			strbuf_printf(sb, "%s\n%s    ", first ? ",\n  \"annotations\": {" : ",",
+				      indent);
 			strbuf_json_string(sb, plan_field(e, 0));
 			strbuf_puts(sb, ": ");
 			strbuf_json_string(sb, plan_field(e, 1));
@@ -64,7 +65,7 @@ int cmd_state(const struct global_opts *g, int argc, char **argv)
 int cmd_list(const struct global_opts *g, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"quiet", no_argument, NULL, 'q'}, {"format", required_argument, NULL, 'f'}, {0}};
+	    {"quiet", no_argument, NULL, 'q'}, {"format", required_argument, NULL, 'f'}, {0}};
 	autostrbuf struct strbuf out = {0};
 	bool quiet = false, json = false, first = true;
 	struct dirent *de;
@@ -75,7 +76,8 @@ int cmd_list(const struct global_opts *g, int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "+qf:", opts, NULL)) != -1) {
 		if (opt == 'q')
 			quiet = true;
-		else if (opt == 'f' && (strcmp(optarg, "json") == 0 || strcmp(optarg, "table") == 0))
+		else if (opt == 'f' &&
+			 (strcmp(optarg, "json") == 0 || strcmp(optarg, "table") == 0))
 			json = strcmp(optarg, "json") == 0;
 		else
 			return usage_error("list", "invalid option or format (table|json)");
@@ -90,7 +92,8 @@ int cmd_list(const struct global_opts *g, int argc, char **argv)
 		struct stage_error ignored;
 		struct container c;
 
-		if (de->d_name[0] == '.' || state_open(&c, g->root, de->d_name, false, &ignored) < 0)
+		if (de->d_name[0] == '.' ||
+		    state_open(&c, g->root, de->d_name, false, &ignored) < 0)
 			continue;
 		if (quiet && !json) {
 			strbuf_printf(&out, "%s\n", c.id);

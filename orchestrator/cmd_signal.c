@@ -141,7 +141,7 @@ static int delete_matching(const struct global_opts *g, const char *pattern, boo
 int cmd_delete(const struct global_opts *g, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"force", no_argument, NULL, 'f'}, {"regex", no_argument, NULL, 'r'}, {0}};
+	    {"force", no_argument, NULL, 'f'}, {"regex", no_argument, NULL, 'r'}, {0}};
 	struct stage_error err;
 	bool force = false, regex = false;
 	int opt;

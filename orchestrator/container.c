@@ -31,9 +31,9 @@ static const struct {
 	const char *name;
 	int flag;
 } ns_types[] = {
-	{"user", CLONE_NEWUSER}, {"pid", CLONE_NEWPID},       {"network", CLONE_NEWNET},
-	{"ipc", CLONE_NEWIPC},   {"uts", CLONE_NEWUTS},       {"cgroup", CLONE_NEWCGROUP},
-	{"time", CLONE_NEWTIME}, {"mount", CLONE_NEWNS},
+    {"user", CLONE_NEWUSER}, {"pid", CLONE_NEWPID},  {"network", CLONE_NEWNET},
+    {"ipc", CLONE_NEWIPC},   {"uts", CLONE_NEWUTS},  {"cgroup", CLONE_NEWCGROUP},
+    {"time", CLONE_NEWTIME}, {"mount", CLONE_NEWNS},
 };
 
 static int ns_flag(const char *name)
@@ -66,8 +66,9 @@ static int time_offsets(struct container_spawn *cs, const struct plan *plan)
 
 	plan_for_each(plan, "time-offset", e)
 	{
-		int n = snprintf(cs->time_offsets + len, sizeof(cs->time_offsets) - len,
-				 "%s %s %s\n", plan_field(e, 0), plan_field(e, 1), plan_field(e, 2));
+		int n =
+		    snprintf(cs->time_offsets + len, sizeof(cs->time_offsets) - len, "%s %s %s\n",
+			     plan_field(e, 0), plan_field(e, 1), plan_field(e, 2));
 		if (n > 0 && (size_t)n < sizeof(cs->time_offsets) - len)
 			len += (size_t)n;
 	}
@@ -78,7 +79,8 @@ int container_spawn_from_plan(struct container_spawn *cs, const struct plan *pla
 			      struct stage_error *err)
 {
 	/* join order: user first (it grants the rights for the rest), mount last */
-	static const char *order[] = {"user", "pid", "network", "ipc", "uts", "cgroup", "time", "mount"};
+	static const char *order[] = {"user", "pid",	"network", "ipc",
+				      "uts",  "cgroup", "time",	   "mount"};
 
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		plan_for_each(plan, "namespace", e)
@@ -108,7 +110,7 @@ static pid_t clone3_simple(uint64_t flags)
 }
 
 __attribute__((noreturn)) static void child_fail(struct container_spawn *cs,
-						  struct stage_error *err)
+						 struct stage_error *err)
 {
 	record_send_error(cs->sync, err);
 	_exit(1);
@@ -173,9 +175,9 @@ static void enter_namespaces(struct container_spawn *cs, struct stage_error *err
 static void become_userns_root(struct container_spawn *cs, struct stage_error *err)
 {
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
-		child_fail(cs, (stage_fail(err, errno,
-					   "become root of the user namespace (is 0 mapped?)"),
-				err));
+		child_fail(
+		    cs, (stage_fail(err, errno, "become root of the user namespace (is 0 mapped?)"),
+			 err));
 }
 
 __attribute__((noreturn)) static void container_main(struct container_spawn *cs)

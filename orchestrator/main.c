@@ -24,15 +24,15 @@ static const struct command {
 	int (*run)(const struct global_opts *g, int argc, char **argv);
 	const char *help;
 } commands[] = {
-	{"create", cmd_create, "create a container"},
-	{"start", cmd_start, "start a created container"},
-	{"run", cmd_run, "create and start a container"},
-	{"state", cmd_state, "print the state of a container"},
-	{"kill", cmd_kill, "send a signal to the container process"},
-	{"delete", cmd_delete, "remove a container"},
-	{"list", cmd_list, "list known containers"},
-	{"spec", cmd_spec, "write a default config.json"},
-	{"stage", cmd_stage, "run one pipeline stage on its own"},
+    {"create", cmd_create, "create a container"},
+    {"start", cmd_start, "start a created container"},
+    {"run", cmd_run, "create and start a container"},
+    {"state", cmd_state, "print the state of a container"},
+    {"kill", cmd_kill, "send a signal to the container process"},
+    {"delete", cmd_delete, "remove a container"},
+    {"list", cmd_list, "list known containers"},
+    {"spec", cmd_spec, "write a default config.json"},
+    {"stage", cmd_stage, "run one pipeline stage on its own"},
 };
 
 static void print_usage(FILE *out)
@@ -118,7 +118,8 @@ int cmd_stage(const struct global_opts *g, int argc, char **argv)
 
 	(void)g;
 	if (argc < 2) {
-		fprintf(stderr, "Usage: baton stage NAME [ARGS...]\n\nStages, in pipeline order:\n");
+		fprintf(stderr,
+			"Usage: baton stage NAME [ARGS...]\n\nStages, in pipeline order:\n");
 		for (unsigned i = 0; i < n; i++)
 			if (decl[i].side != SIDE_SELF)
 				fprintf(stderr, "\t%s\n", decl[i].name);

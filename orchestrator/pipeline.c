@@ -93,7 +93,7 @@ static bool deps_done(const struct pipeline *p, size_t i)
 static bool has_new_userns(const struct plan *plan)
 {
 	plan_for_each(plan, "namespace", e) if (strcmp(plan_field(e, 0), "user") == 0 &&
-						 *plan_field(e, 1) == '\0') return true;
+						*plan_field(e, 1) == '\0') return true;
 	return false;
 }
 
@@ -174,11 +174,14 @@ static int load_plan(struct pipeline *p, struct stage_error *err)
 		 plan_str(&p->plan, "cgroup.path", ""));
 	snprintf(p->c->rootfs, sizeof(p->c->rootfs), "%s", plan_str(&p->plan, "root.path", ""));
 	if (plan_flag(&p->plan, "process.terminal"))
-		return stage_fail(err, ENOTSUP,
-				  "process.terminal: terminals are not supported yet; set it to false");
+		return stage_fail(
+		    err, ENOTSUP,
+		    "process.terminal: terminals are not supported yet; set it to false");
 	if (!plan_flag(&p->plan, "process"))
-		return p->mode == MODE_RUN ? stage_fail(err, EINVAL, "no process to run: config.json has no `process`")
-					   : 0;
+		return p->mode == MODE_RUN
+			   ? stage_fail(err, EINVAL,
+					"no process to run: config.json has no `process`")
+			   : 0;
 	return 0;
 }
 
@@ -262,7 +265,8 @@ static int step_clone(struct pipeline *p, size_t self, struct stage_error *err)
 			cs.first_name = pipeline_decl[i].name;
 		}
 	}
-	if (plan_get(&p->plan, "seccomp.default") && (p->bpf_fd = memfd_for_stage("baton-bpf", err)) < 0)
+	if (plan_get(&p->plan, "seccomp.default") &&
+	    (p->bpf_fd = memfd_for_stage("baton-bpf", err)) < 0)
 		goto out;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, p->sync) < 0) {
 		stage_fail(err, errno, "socketpair");
@@ -324,7 +328,8 @@ static int reap_one(struct pipeline *p, struct stage_error *err)
 			continue;
 		p->t_end[i] = now_ms();
 		p->state[i] = STEP_DONE;
-		stage_debug("%s done in %.3f ms", pipeline_decl[i].name, p->t_end[i] - p->t_start[i]);
+		stage_debug("%s done in %.3f ms", pipeline_decl[i].name,
+			    p->t_end[i] - p->t_start[i]);
 		return stage_finish(&p->proc[i], status, err);
 	}
 	if (pid == p->pid) {
@@ -383,7 +388,8 @@ static int run_declaration(struct pipeline *p, struct stage_error *err)
 			go_sent = true;
 			progress = true;
 			for (size_t i = 0; i < NSTAGES; i++)
-				if (pipeline_decl[i].side == SIDE_CHILD && p->state[i] == STEP_PENDING)
+				if (pipeline_decl[i].side == SIDE_CHILD &&
+				    p->state[i] == STEP_PENDING)
 					p->state[i] = STEP_IN_CONTAINER;
 		}
 		for (size_t i = 0; i < NSTAGES; i++) {
@@ -432,7 +438,8 @@ static int open_inputs(struct pipeline *p, struct stage_error *err)
 
 static void close_inputs(struct pipeline *p)
 {
-	int *fds[] = {&p->config_fd, &p->plan_fd, &p->bpf_fd, &p->fifo_fd, &p->sync[0], &p->sync[1]};
+	int *fds[] = {&p->config_fd, &p->plan_fd, &p->bpf_fd,
+		      &p->fifo_fd,   &p->sync[0], &p->sync[1]};
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (*fds[i] >= 0) {
@@ -492,8 +499,15 @@ int pipeline_start(const struct global_opts *g, const struct create_opts *o, str
 		   enum run_mode mode, struct pipeline_result *res, struct stage_error *err)
 {
 	struct pipeline p = {
-		.g = g, .o = o, .c = c, .mode = mode,
-		.config_fd = -1, .plan_fd = -1, .bpf_fd = -1, .fifo_fd = -1, .sync = {-1, -1},
+	    .g = g,
+	    .o = o,
+	    .c = c,
+	    .mode = mode,
+	    .config_fd = -1,
+	    .plan_fd = -1,
+	    .bpf_fd = -1,
+	    .fifo_fd = -1,
+	    .sync = {-1, -1},
 	};
 	size_t n = 0;
 
@@ -520,8 +534,8 @@ int pipeline_start(const struct global_opts *g, const struct create_opts *o, str
 	if (g->debug)
 		for (size_t i = 0; i < NSTAGES; i++)
 			if (p.t_end[i] > 0)
-				fprintf(stderr, "baton: stage %-13s %8.3f ms\n", pipeline_decl[i].name,
-					p.t_end[i] - p.t_start[i]);
+				fprintf(stderr, "baton: stage %-13s %8.3f ms\n",
+					pipeline_decl[i].name, p.t_end[i] - p.t_start[i]);
 	close_inputs(&p);
 	return 0;
 }

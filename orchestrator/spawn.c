@@ -17,8 +17,8 @@
 #include "record.h"
 #include "spawn.h"
 
-int stage_spawn(struct stage_proc *proc, const char *name, const struct fd_assign *fds,
-		size_t nfds, char *const *env_extra, struct stage_error *err)
+int stage_spawn(struct stage_proc *proc, const char *name, const struct fd_assign *fds, size_t nfds,
+		char *const *env_extra, struct stage_error *err)
 {
 	char path[4200];
 	char envbuf[16][64];
@@ -34,7 +34,8 @@ int stage_spawn(struct stage_proc *proc, const char *name, const struct fd_assig
 	posix_spawn_file_actions_init(&fa);
 	/* dup2 onto the same number clears close-on-exec in the child only */
 	for (size_t i = 0; i < nfds && nenv < 15; i++) {
-		snprintf(envbuf[nenv], sizeof(envbuf[nenv]), "BATON_FD_%s=%d", fds[i].name, fds[i].fd);
+		snprintf(envbuf[nenv], sizeof(envbuf[nenv]), "BATON_FD_%s=%d", fds[i].name,
+			 fds[i].fd);
 		envp[nenv] = envbuf[nenv];
 		nenv++;
 		posix_spawn_file_actions_adddup2(&fa, fds[i].fd, fds[i].fd);

@@ -96,6 +96,12 @@ int final_exec_load(struct final_exec *fx, int argc, char **argv, struct stage_e
 		return -1;
 	if ((args.plan ? load_from_files(fx, &args, err) : load_from_fds(fx, err)) < 0)
 		return -1;
+	/* `process` is optional at create: such a container only waits */
+	if (!plan_flag(&fx->plan, "process") && fx->fifo >= 0) {
+		fx->no_process = true;
+		stage_debug("plan has no process: waiting for start or delete");
+		return 0;
+	}
 	if (process_spec_load(&fx->spec, &fx->plan, err) < 0)
 		return -1;
 	stage_debug("plan loaded: `%s`, %zu rlimits, seccomp filter: %u instructions",

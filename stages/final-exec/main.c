@@ -193,6 +193,13 @@ int main(int argc, char **argv)
 	stage_init("final-exec", argc, argv, usage);
 	if (final_exec_load(&fx, argc, argv, &err) < 0)
 		stage_exit_error(&err);
+	if (fx.no_process) {
+		/* `start` refuses such a container; only delete ends this wait */
+		if (report_ready(&fx, &err) < 0 || wait_for_start(&fx, &err) < 0)
+			stage_exit_error(&err);
+		stage_fail(&err, 0, "no process to run");
+		stage_exit_error(&err);
+	}
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
 		if (steps[i](&fx, &err) < 0)
 			stage_exit_error(&err);

@@ -46,11 +46,11 @@ static int parse_hook(struct pc *pc, const cJSON *hook, const char *path, const 
 		0)
 		return -1;
 	if (!hpath)
-		return stage_fail(pc->err, EINVAL, "%s: required", jpath_key(p, path, "path"));
+		return stage_fail(pc->err, 0, "%s: required", jpath_key(p, path, "path"));
 	if (rule_absolute_path(jpath_key(p, path, "path"), hpath, pc->err) < 0)
 		return -1;
 	if (has_timeout && timeout <= 0)
-		return stage_fail(pc->err, EINVAL, "%s: must be greater than 0",
+		return stage_fail(pc->err, 0, "%s: must be greater than 0",
 				  jpath_key(p, path, "timeout"));
 	fmt_i64(idx, index);
 	plan_emit(pc->out, "hook", phase, idx, hpath, fmt_i64(t, timeout), NULL);

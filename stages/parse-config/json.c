@@ -34,7 +34,7 @@ const cJSON *jget(const cJSON *obj, const char *key)
 
 static int must_be(const char *path, const char *what, struct stage_error *err)
 {
-	return stage_fail(err, EINVAL, "%s: must be %s", path, what);
+	return stage_fail(err, 0, "%s: must be %s", path, what);
 }
 
 int jv_string(const cJSON *v, const char *path, const char **out, struct stage_error *err)
@@ -94,7 +94,7 @@ int jv_i64(const cJSON *v, const char *path, int64_t min, int64_t max, int64_t *
 	if (fits)
 		n = d == 9223372036854775808.0 ? INT64_MAX : (int64_t)d;
 	if (!fits || n < min || n > max)
-		return stage_fail(err, EINVAL, "%s: %.0f out of range %lld..%lld", path, d,
+		return stage_fail(err, 0, "%s: %.0f out of range %lld..%lld", path, d,
 				  (long long)min, (long long)max);
 	*out = n;
 	return 0;
@@ -108,11 +108,11 @@ int jv_u64(const cJSON *v, const char *path, uint64_t max, uint64_t *out, struct
 	if (integral(v, path, &d, err) < 0)
 		return -1;
 	if (d < 0 || d > 18446744073709551616.0)
-		return stage_fail(err, EINVAL, "%s: %.0f out of range 0..%llu", path, d,
+		return stage_fail(err, 0, "%s: %.0f out of range 0..%llu", path, d,
 				  (unsigned long long)max);
 	n = d == 18446744073709551616.0 ? UINT64_MAX : (uint64_t)d;
 	if (n > max)
-		return stage_fail(err, EINVAL, "%s: %.0f out of range 0..%llu", path, d,
+		return stage_fail(err, 0, "%s: %.0f out of range 0..%llu", path, d,
 				  (unsigned long long)max);
 	*out = n;
 	return 0;

@@ -22,13 +22,13 @@ static int parse_namespace(struct pc *pc, const cJSON *ns, const char *path)
 	    jm_string(ns, path, "path", &nspath, pc->err) < 0)
 		return -1;
 	if (!type)
-		return stage_fail(pc->err, EINVAL, "%s: required", jpath_key(p, path, "type"));
+		return stage_fail(pc->err, 0, "%s: required", jpath_key(p, path, "type"));
 	kind = NAME_FIND(namespaces, type);
 	if (!kind)
-		return stage_fail(pc->err, EINVAL, "%s: unknown namespace \"%s\"",
+		return stage_fail(pc->err, 0, "%s: unknown namespace \"%s\"",
 				  jpath_key(p, path, "type"), type);
 	if (pc->ns_listed & kind->value)
-		return stage_fail(pc->err, EINVAL, "%s: duplicate namespace \"%s\"", path, type);
+		return stage_fail(pc->err, 0, "%s: duplicate namespace \"%s\"", path, type);
 	if (*nspath && rule_absolute_path(jpath_key(p, path, "path"), nspath, pc->err) < 0)
 		return -1;
 	pc->ns_listed |= kind->value;
@@ -76,10 +76,10 @@ static int parse_id_map(struct pc *pc, const cJSON *linux_obj, const char *key, 
 		    jm_u64(m, p, "size", UINT32_MAX, &size, &has_s, pc->err) < 0)
 			return -1;
 		if (!has_c || !has_h || !has_s)
-			return stage_fail(pc->err, EINVAL,
+			return stage_fail(pc->err, 0,
 					  "%s: containerID, hostID and size are required", p);
 		if (size == 0)
-			return stage_fail(pc->err, EINVAL, "%s.size: must be greater than 0", p);
+			return stage_fail(pc->err, 0, "%s.size: must be greater than 0", p);
 		plan_emit(pc->out, record, fmt_u64(a, cid), fmt_u64(b, hid), fmt_u64(c, size),
 			  NULL);
 	}
@@ -114,7 +114,7 @@ static int parse_time_offsets(struct pc *pc, const cJSON *linux_obj)
 
 		jpath_key(p, "linux.timeOffsets", o->string);
 		if (strcmp(o->string, "monotonic") != 0 && strcmp(o->string, "boottime") != 0)
-			return stage_fail(pc->err, EINVAL,
+			return stage_fail(pc->err, 0,
 					  "%s: unknown clock (want monotonic or boottime)", p);
 		if (jv_object(o, p, pc->err) < 0 ||
 		    jm_i64(o, p, "secs", INT64_MIN, INT64_MAX, &secs, NULL, pc->err) < 0 ||
@@ -146,16 +146,16 @@ static int parse_device(struct pc *pc, const cJSON *d, const char *path)
 	    jm_u64(d, path, "gid", UINT32_MAX, &gid, NULL, pc->err) < 0)
 		return -1;
 	if (!dpath)
-		return stage_fail(pc->err, EINVAL, "%s: required", jpath_key(p, path, "path"));
+		return stage_fail(pc->err, 0, "%s: required", jpath_key(p, path, "path"));
 	if (rule_absolute_path(jpath_key(p, path, "path"), dpath, pc->err) < 0)
 		return -1;
 	type = t ? NAME_FIND(device_types, t) : NULL;
 	if (!type)
-		return stage_fail(pc->err, EINVAL, "%s: must be one of c, b, u, p",
+		return stage_fail(pc->err, 0, "%s: must be one of c, b, u, p",
 				  jpath_key(p, path, "type"));
 	if (type->value && (!has_major || !has_minor))
-		return stage_fail(pc->err, EINVAL, "%s: major and minor are required for type %s",
-				  path, t);
+		return stage_fail(pc->err, 0, "%s: major and minor are required for type %s", path,
+				  t);
 	snprintf(mo, sizeof(mo), "0%o", (unsigned)mode);
 	plan_emit(pc->out, "device", dpath, t, fmt_i64(ma, major), fmt_i64(mi, minor), mo,
 		  fmt_u64(u, uid), fmt_u64(g, gid), NULL);
@@ -222,8 +222,8 @@ static int parse_propagation(struct pc *pc, const cJSON *linux_obj)
 	if (jm_string(linux_obj, "linux", "rootfsPropagation", &name, pc->err) < 0)
 		return -1;
 	if (name && *name && propagation_flags(name, &flags) < 0)
-		return stage_fail(pc->err, EINVAL,
-				  "linux.rootfsPropagation: unknown propagation \"%s\"", name);
+		return stage_fail(pc->err, 0, "linux.rootfsPropagation: unknown propagation \"%s\"",
+				  name);
 	plan_emit(pc->out, "rootfs-propagation", fmt_hex(hex, flags), NULL);
 	return 0;
 }
@@ -253,10 +253,9 @@ static int parse_personality(struct pc *pc, const cJSON *linux_obj)
 	    jm_array(pers, "linux.personality", "flags", &flags, pc->err) < 0)
 		return -1;
 	if (!domain || (strcmp(domain, "LINUX") != 0 && strcmp(domain, "LINUX32") != 0))
-		return stage_fail(pc->err, EINVAL,
-				  "linux.personality.domain: must be LINUX or LINUX32");
+		return stage_fail(pc->err, 0, "linux.personality.domain: must be LINUX or LINUX32");
 	if (cJSON_GetArraySize(flags) > 0)
-		return stage_fail(pc->err, EINVAL, "linux.personality.flags: not supported yet");
+		return stage_fail(pc->err, 0, "linux.personality.flags: not supported yet");
 	plan_emit(pc->out, "personality", domain, NULL);
 	return 0;
 }

@@ -51,7 +51,7 @@ static int read_settings(struct settings *s, int argc, char **argv, struct stage
 		bundle = getenv("BATON_BUNDLE");
 	for (int i = 1; i < argc; i++) {
 		if (i + 1 >= argc)
-			return stage_fail(err, EINVAL, "option `%s`: needs a value", argv[i]);
+			return stage_fail(err, 0, "option `%s`: needs a value", argv[i]);
 		if (strcmp(argv[i], "--bundle") == 0)
 			bundle = argv[++i];
 		else if (strcmp(argv[i], "--config") == 0)
@@ -59,7 +59,7 @@ static int read_settings(struct settings *s, int argc, char **argv, struct stage
 		else if (strcmp(argv[i], "--id") == 0)
 			s->id = argv[++i];
 		else
-			return stage_fail(err, EINVAL, "unknown option `%s` (see --help)", argv[i]);
+			return stage_fail(err, 0, "unknown option `%s` (see --help)", argv[i]);
 	}
 	/* the orchestrator passes an absolute bundle: only a person's `.` needs resolving */
 	if (bundle[0] == '/' && strlen(bundle) < sizeof(s->bundle))

@@ -192,8 +192,7 @@ static int emit_mount(struct pc *pc, const cJSON *m, const char *path, struct mo
 	    reject_unsupported(m, path, "gidMappings", pc->err) < 0)
 		return -1;
 	if (!dest)
-		return stage_fail(pc->err, EINVAL, "%s: required",
-				  jpath_key(p, path, "destination"));
+		return stage_fail(pc->err, 0, "%s: required", jpath_key(p, path, "destination"));
 	if (rule_absolute_path(jpath_key(p, path, "destination"), dest, pc->err) < 0)
 		return -1;
 	if (mount_options(pc, opts, jpath_key(p, path, "options"), w) < 0)
@@ -204,7 +203,7 @@ static int emit_mount(struct pc *pc, const cJSON *m, const char *path, struct mo
 		w->flags |= MS_BIND;
 		type = "bind";
 		if (!*source)
-			return stage_fail(pc->err, EINVAL, "%s: required for a bind mount",
+			return stage_fail(pc->err, 0, "%s: required for a bind mount",
 					  jpath_key(p, path, "source"));
 		if (resolve_source(pc, path, source, src, sizeof(src)) < 0)
 			return -1;

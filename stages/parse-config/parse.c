@@ -57,7 +57,7 @@ int reject_unsupported(const cJSON *obj, const char *path, const char *key, stru
 	char p[JPATH_MAX];
 
 	if (jget(obj, key))
-		return stage_fail(err, EINVAL, "%s: not supported yet", jpath_key(p, path, key));
+		return stage_fail(err, 0, "%s: not supported yet", jpath_key(p, path, key));
 	return 0;
 }
 
@@ -71,12 +71,11 @@ static int parse_json(const char *json, size_t len, cJSON **out, struct stage_er
 	if (*out)
 		return 0;
 	if (!end || end < json || end > json + len)
-		return stage_fail(err, EINVAL, "config.json: invalid JSON");
+		return stage_fail(err, 0, "config.json: invalid JSON");
 	for (const char *p = json; p < end; p++, col++)
 		if (*p == '\n')
 			line++, col = 0;
-	return stage_fail(err, EINVAL, "config.json: invalid JSON near line %u column %u", line,
-			  col);
+	return stage_fail(err, 0, "config.json: invalid JSON near line %u column %u", line, col);
 }
 
 static int parse_version(struct pc *pc, const cJSON *config)
@@ -86,7 +85,7 @@ static int parse_version(struct pc *pc, const cJSON *config)
 	if (jm_string(config, "", "ociVersion", &version, pc->err) < 0)
 		return -1;
 	if (!version)
-		return stage_fail(pc->err, EINVAL, "ociVersion: required");
+		return stage_fail(pc->err, 0, "ociVersion: required");
 	if (rule_oci_version(version, pc->err) < 0)
 		return -1;
 	plan_emit(pc->out, "oci-version", version, NULL);
@@ -102,12 +101,12 @@ static int parse_root(struct pc *pc, const cJSON *config)
 	if (jm_object(config, "", "root", &root, pc->err) < 0)
 		return -1;
 	if (!root)
-		return stage_fail(pc->err, EINVAL, "root: required");
+		return stage_fail(pc->err, 0, "root: required");
 	if (jm_string(root, "root", "path", &path, pc->err) < 0 ||
 	    jm_bool(root, "root", "readonly", &readonly, pc->err) < 0)
 		return -1;
 	if (!path || !*path)
-		return stage_fail(pc->err, EINVAL, "root.path: required");
+		return stage_fail(pc->err, 0, "root.path: required");
 	if (path[0] == '/') {
 		plan_emit(pc->out, "root.path", path, NULL);
 	} else {
@@ -163,7 +162,7 @@ static int parse_document(struct pc *pc, const cJSON *config)
 	const cJSON *linux_obj;
 
 	if (!cJSON_IsObject(config))
-		return stage_fail(pc->err, EINVAL, "config.json: must be a JSON object");
+		return stage_fail(pc->err, 0, "config.json: must be a JSON object");
 	plan_emit(pc->out, "format", PLAN_FORMAT, NULL);
 	plan_emit(pc->out, "id", pc->id, NULL);
 	plan_emit(pc->out, "bundle", pc->bundle, NULL);

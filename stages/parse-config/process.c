@@ -155,8 +155,7 @@ static int cap_set(struct pc *pc, const cJSON *caps, const char *set, uint64_t *
 			return -1;
 		cap = NAME_FIND(capabilities, name);
 		if (!cap)
-			return stage_fail(pc->err, EINVAL, "%s: unknown capability \"%s\"", p,
-					  name);
+			return stage_fail(pc->err, 0, "%s: unknown capability \"%s\"", p, name);
 		*mask |= 1ULL << cap->value;
 	}
 	return 0;
@@ -194,16 +193,16 @@ static int parse_rlimit(struct pc *pc, const cJSON *rl, const char *path, uint64
 	    jm_u64(rl, path, "hard", UINT64_MAX, &hard, &has_hard, pc->err) < 0)
 		return -1;
 	if (!type)
-		return stage_fail(pc->err, EINVAL, "%s: required", jpath_key(p, path, "type"));
+		return stage_fail(pc->err, 0, "%s: required", jpath_key(p, path, "type"));
 	res = NAME_FIND(rlimits, type);
 	if (!res)
-		return stage_fail(pc->err, EINVAL, "%s: unknown rlimit \"%s\"",
+		return stage_fail(pc->err, 0, "%s: unknown rlimit \"%s\"",
 				  jpath_key(p, path, "type"), type);
 	if (!has_soft || !has_hard)
-		return stage_fail(pc->err, EINVAL, "%s: required",
+		return stage_fail(pc->err, 0, "%s: required",
 				  jpath_key(p, path, has_soft ? "hard" : "soft"));
 	if (*seen & (1ULL << res->value))
-		return stage_fail(pc->err, EINVAL, "%s: duplicate rlimit \"%s\"", path, type);
+		return stage_fail(pc->err, 0, "%s: duplicate rlimit \"%s\"", path, type);
 	*seen |= 1ULL << res->value;
 	if (rule_rlimit_order(path, soft, hard, pc->err) < 0)
 		return -1;

@@ -75,7 +75,7 @@ static int emit_field(struct pc *pc, const cJSON *obj, const char *path,
 		if (jv_u64(v, p, f->max, &u, pc->err) < 0)
 			return -1;
 		if (u < (uint64_t)f->min)
-			return stage_fail(pc->err, EINVAL, "%s: %llu out of range %lld..%llu", p,
+			return stage_fail(pc->err, 0, "%s: %llu out of range %lld..%llu", p,
 					  (unsigned long long)u, (long long)f->min,
 					  (unsigned long long)f->max);
 		value = fmt_u64(n, u);
@@ -130,8 +130,7 @@ static int parse_hugepages(struct pc *pc, const cJSON *res)
 		    jm_u64(h, p, "limit", UINT64_MAX, &limit, &has_limit, pc->err) < 0)
 			return -1;
 		if (!size || !*size || strchr(size, '/') || !has_limit)
-			return stage_fail(pc->err, EINVAL, "%s: pageSize and limit are required",
-					  p);
+			return stage_fail(pc->err, 0, "%s: pageSize and limit are required", p);
 		snprintf(name, sizeof(name), "hugepage.%s", size);
 		plan_emit(pc->out, "cgroup.resource", name, fmt_u64(n, limit), NULL);
 	}
@@ -159,7 +158,7 @@ static int parse_net_priorities(struct pc *pc, const cJSON *res)
 		    jm_u64(e, p, "priority", UINT32_MAX, &prio, &has_prio, pc->err) < 0)
 			return -1;
 		if (!ifname || !*ifname || strchr(ifname, '/') || !has_prio)
-			return stage_fail(pc->err, EINVAL, "%s: name and priority are required", p);
+			return stage_fail(pc->err, 0, "%s: name and priority are required", p);
 		snprintf(name, sizeof(name), "network.priority.%s", ifname);
 		plan_emit(pc->out, "cgroup.resource", name, fmt_u64(n, prio), NULL);
 	}
@@ -180,9 +179,9 @@ static int parse_cgroup_device(struct pc *pc, const cJSON *d, const char *path)
 	    jm_string(d, path, "access", &access, pc->err) < 0)
 		return -1;
 	if (!has_allow)
-		return stage_fail(pc->err, EINVAL, "%s: required", jpath_key(p, path, "allow"));
+		return stage_fail(pc->err, 0, "%s: required", jpath_key(p, path, "allow"));
 	if (strcmp(type, "a") != 0 && strcmp(type, "c") != 0 && strcmp(type, "b") != 0)
-		return stage_fail(pc->err, EINVAL, "%s: must be one of a, c, b",
+		return stage_fail(pc->err, 0, "%s: must be one of a, c, b",
 				  jpath_key(p, path, "type"));
 	if (rule_cgroup_access(jpath_key(p, path, "access"), access, pc->err) < 0)
 		return -1;

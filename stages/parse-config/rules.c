@@ -27,25 +27,23 @@ int rule_oci_version(const char *version, struct stage_error *err)
 	for (int i = 0; i < 3; i++) {
 		parts[i] = strspn(p, "0123456789");
 		if (!all_digits(p, parts[i]) || (i < 2 && p[parts[i]] != '.'))
-			return stage_fail(err, EINVAL,
-					  "ociVersion: \"%s\" is not a version (want 1.x.y)",
-					  version);
+			return stage_fail(
+			    err, 0, "ociVersion: \"%s\" is not a version (want 1.x.y)", version);
 		p += parts[i] + (i < 2);
 	}
 	if (*p && *p != '-' && *p != '+')
-		return stage_fail(err, EINVAL, "ociVersion: \"%s\" is not a version (want 1.x.y)",
+		return stage_fail(err, 0, "ociVersion: \"%s\" is not a version (want 1.x.y)",
 				  version);
 	if (parts[0] != 1 || version[0] != '1')
-		return stage_fail(err, EINVAL,
-				  "ociVersion: unsupported major version \"%s\" (want 1.x.y)",
-				  version);
+		return stage_fail(
+		    err, 0, "ociVersion: unsupported major version \"%s\" (want 1.x.y)", version);
 	return 0;
 }
 
 int rule_absolute_path(const char *path, const char *value, struct stage_error *err)
 {
 	if (value[0] != '/')
-		return stage_fail(err, EINVAL, "%s: must be an absolute path", path);
+		return stage_fail(err, 0, "%s: must be an absolute path", path);
 	return 0;
 }
 
@@ -54,22 +52,22 @@ int rule_env_entry(const char *path, const char *value, struct stage_error *err)
 	const char *eq = strchr(value, '=');
 
 	if (!eq || eq == value)
-		return stage_fail(err, EINVAL, "%s: must be NAME=VALUE, got \"%s\"", path, value);
+		return stage_fail(err, 0, "%s: must be NAME=VALUE, got \"%s\"", path, value);
 	return 0;
 }
 
 int rule_nonempty_array(const char *path, int size, struct stage_error *err)
 {
 	if (size <= 0)
-		return stage_fail(err, EINVAL, "%s: must be a non-empty array", path);
+		return stage_fail(err, 0, "%s: must be a non-empty array", path);
 	return 0;
 }
 
 int rule_rlimit_order(const char *path, uint64_t soft, uint64_t hard, struct stage_error *err)
 {
 	if (soft > hard)
-		return stage_fail(err, EINVAL, "%s: soft limit %llu is above the hard limit %llu",
-				  path, (unsigned long long)soft, (unsigned long long)hard);
+		return stage_fail(err, 0, "%s: soft limit %llu is above the hard limit %llu", path,
+				  (unsigned long long)soft, (unsigned long long)hard);
 	return 0;
 }
 
@@ -77,15 +75,14 @@ int rule_rlimit_order(const char *path, uint64_t soft, uint64_t hard, struct sta
 int rule_sysctl_key(const char *path, const char *key, struct stage_error *err)
 {
 	if (!*key || key[0] == '.' || strchr(key, '/') || strstr(key, ".."))
-		return stage_fail(err, EINVAL, "%s: invalid sysctl name \"%s\"", path, key);
+		return stage_fail(err, 0, "%s: invalid sysctl name \"%s\"", path, key);
 	return 0;
 }
 
 int rule_cgroup_access(const char *path, const char *access, struct stage_error *err)
 {
 	if (!*access || access[strspn(access, "rwm")])
-		return stage_fail(err, EINVAL, "%s: \"%s\" is not a subset of \"rwm\"", path,
-				  access);
+		return stage_fail(err, 0, "%s: \"%s\" is not a subset of \"rwm\"", path, access);
 	return 0;
 }
 
@@ -93,7 +90,7 @@ int rule_cgroup_access(const char *path, const char *access, struct stage_error 
 int rule_unified_key(const char *path, const char *key, struct stage_error *err)
 {
 	if (!strchr(key, '.') || key[0] == '.' || strchr(key, '/'))
-		return stage_fail(err, EINVAL, "%s: invalid cgroup file name \"%s\"", path, key);
+		return stage_fail(err, 0, "%s: invalid cgroup file name \"%s\"", path, key);
 	return 0;
 }
 
@@ -101,7 +98,7 @@ int rule_unified_key(const char *path, const char *key, struct stage_error *err)
 int rule_syscall_name(const char *path, const char *name, struct stage_error *err)
 {
 	if (!*name || name[strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_")])
-		return stage_fail(err, EINVAL, "%s: invalid syscall name \"%s\"", path, name);
+		return stage_fail(err, 0, "%s: invalid syscall name \"%s\"", path, name);
 	return 0;
 }
 
@@ -121,10 +118,10 @@ int rule_cgroups_path(const char *value, const char *id, char *out, size_t size,
 	if (!value || !*value)
 		n = snprintf(out, size, "/baton/%s", id);
 	else if (value[0] != '/' && strchr(value, ':'))
-		return stage_fail(err, EINVAL,
+		return stage_fail(err, 0,
 				  "linux.cgroupsPath: systemd cgroup paths need --systemd-cgroup");
 	else if (has_dotdot(value))
-		return stage_fail(err, EINVAL, "linux.cgroupsPath: must not contain \"..\"");
+		return stage_fail(err, 0, "linux.cgroupsPath: must not contain \"..\"");
 	else
 		n = snprintf(out, size, "%s%s", value[0] == '/' ? "" : "/", value);
 	if (n < 0 || (size_t)n >= size)
@@ -136,7 +133,7 @@ int rule_needs_new_ns(const char *path, unsigned ns_new, unsigned bit, const cha
 		      struct stage_error *err)
 {
 	if (!(ns_new & bit))
-		return stage_fail(err, EINVAL, "%s: requires a new %s namespace", path, ns_name);
+		return stage_fail(err, 0, "%s: requires a new %s namespace", path, ns_name);
 	return 0;
 }
 
@@ -144,22 +141,20 @@ int rule_needs_new_ns(const char *path, unsigned ns_new, unsigned bit, const cha
 int rule_mount_ns_required(unsigned ns_listed, struct stage_error *err)
 {
 	if (!(ns_listed & NS_MOUNT))
-		return stage_fail(err, EINVAL, "linux.namespaces: a mount namespace is required");
+		return stage_fail(err, 0, "linux.namespaces: a mount namespace is required");
 	return 0;
 }
 
 int rule_userns_mappings(unsigned ns_new, int nuid, int ngid, struct stage_error *err)
 {
 	if (nuid > 0 && !(ns_new & NS_USER))
-		return stage_fail(err, EINVAL, "linux.uidMappings: requires a new user namespace");
+		return stage_fail(err, 0, "linux.uidMappings: requires a new user namespace");
 	if (ngid > 0 && !(ns_new & NS_USER))
-		return stage_fail(err, EINVAL, "linux.gidMappings: requires a new user namespace");
+		return stage_fail(err, 0, "linux.gidMappings: requires a new user namespace");
 	/* rootless auto-mapping is not there yet: say so instead of guessing */
 	if ((ns_new & NS_USER) && nuid == 0)
-		return stage_fail(err, EINVAL,
-				  "linux.uidMappings: required with a new user namespace");
+		return stage_fail(err, 0, "linux.uidMappings: required with a new user namespace");
 	if ((ns_new & NS_USER) && ngid == 0)
-		return stage_fail(err, EINVAL,
-				  "linux.gidMappings: required with a new user namespace");
+		return stage_fail(err, 0, "linux.gidMappings: required with a new user namespace");
 	return 0;
 }

@@ -43,7 +43,7 @@ static int check_name(struct pc *pc, const struct name_value *table, size_t n, c
 		      const char *name, const char *what)
 {
 	if (!name_find(table, n, name))
-		return stage_fail(pc->err, EINVAL, "%s: unknown %s \"%s\"", path, what, name);
+		return stage_fail(pc->err, 0, "%s: unknown %s \"%s\"", path, what, name);
 	return 0;
 }
 #define CHECK_NAME(pc, table, path, name, what)                                                    \
@@ -52,14 +52,14 @@ static int check_name(struct pc *pc, const struct name_value *table, size_t n, c
 static int name_rule_arch(const char *path, const char *s, struct stage_error *err)
 {
 	if (!NAME_FIND(arches, s))
-		return stage_fail(err, EINVAL, "%s: unknown architecture \"%s\"", path, s);
+		return stage_fail(err, 0, "%s: unknown architecture \"%s\"", path, s);
 	return 0;
 }
 
 static int name_rule_flag(const char *path, const char *s, struct stage_error *err)
 {
 	if (!NAME_FIND(filter_flags, s))
-		return stage_fail(err, EINVAL, "%s: unknown seccomp flag \"%s\"", path, s);
+		return stage_fail(err, 0, "%s: unknown seccomp flag \"%s\"", path, s);
 	return 0;
 }
 
@@ -88,7 +88,7 @@ static int parse_cond(struct pc *pc, const cJSON *a, const char *path, struct sy
 	    jm_string(a, path, "op", &op, pc->err) < 0)
 		return -1;
 	if (!has_index || !has_value || !op)
-		return stage_fail(pc->err, EINVAL, "%s: index, value and op are required", path);
+		return stage_fail(pc->err, 0, "%s: index, value and op are required", path);
 	if (CHECK_NAME(pc, operators, jpath_key(p, path, "op"), op, "operator") < 0)
 		return -1;
 	r->fields[r->nfields++] = fmt_u64(r->nums[1 + 3 * k], index);
@@ -105,7 +105,7 @@ static int parse_conds(struct pc *pc, const cJSON *args, const char *path, struc
 	unsigned k = 0;
 
 	if (cJSON_GetArraySize(args) > MAX_CONDS)
-		return stage_fail(pc->err, EINVAL, "%s: at most %d conditions", path, MAX_CONDS);
+		return stage_fail(pc->err, 0, "%s: at most %d conditions", path, MAX_CONDS);
 	cJSON_ArrayForEach(a, args)
 	{
 		if (parse_cond(pc, a, jpath_idx(p, path, (int)k), r, k) < 0)
@@ -134,7 +134,7 @@ static int parse_syscall(struct pc *pc, const cJSON *sc, const char *path, bool 
 				pc->err) < 0)
 		return -1;
 	if (!action)
-		return stage_fail(pc->err, EINVAL, "%s: required", jpath_key(p, path, "action"));
+		return stage_fail(pc->err, 0, "%s: required", jpath_key(p, path, "action"));
 	if (CHECK_NAME(pc, actions, jpath_key(p, path, "action"), action, "action") < 0)
 		return -1;
 	*notify |= strcmp(action, "SCMP_ACT_NOTIFY") == 0;
@@ -180,7 +180,7 @@ static int parse_default(struct pc *pc, const cJSON *seccomp, bool *notify)
 		0)
 		return -1;
 	if (!action)
-		return stage_fail(pc->err, EINVAL, "linux.seccomp.defaultAction: required");
+		return stage_fail(pc->err, 0, "linux.seccomp.defaultAction: required");
 	if (CHECK_NAME(pc, actions, "linux.seccomp.defaultAction", action, "action") < 0)
 		return -1;
 	*notify |= strcmp(action, "SCMP_ACT_NOTIFY") == 0;
@@ -199,7 +199,7 @@ static int parse_listener(struct pc *pc, const cJSON *seccomp, bool notify)
 		return -1;
 	/* the spec: SCMP_ACT_NOTIFY needs someone to receive the notifications */
 	if (notify && (!path || !*path))
-		return stage_fail(pc->err, EINVAL,
+		return stage_fail(pc->err, 0,
 				  "linux.seccomp.listenerPath: required with SCMP_ACT_NOTIFY");
 	if (path && *path)
 		plan_emit(pc->out, "seccomp.listener-path", path, NULL);
