@@ -193,6 +193,14 @@ static int emit_mount(struct pc *pc, const cJSON *m, const char *path, struct mo
 		return -1;
 	if (!dest)
 		return stage_fail(pc->err, 0, "%s: required", jpath_key(p, path, "destination"));
+	/* the spec and runc/crun read a relative destination as relative to / */
+	char abs_dest[4096];
+	if (dest[0] != '/') {
+		if ((size_t)snprintf(abs_dest, sizeof(abs_dest), "/%s", dest) >= sizeof(abs_dest))
+			return stage_fail(pc->err, ENAMETOOLONG, "%s: too long",
+					  jpath_key(p, path, "destination"));
+		dest = abs_dest;
+	}
 	if (rule_absolute_path(jpath_key(p, path, "destination"), dest, pc->err) < 0)
 		return -1;
 	if (mount_options(pc, opts, jpath_key(p, path, "options"), w) < 0)

@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "internal.h"
 #include "rules.h"
@@ -107,15 +108,18 @@ static int parse_root(struct pc *pc, const cJSON *config)
 		return -1;
 	if (!path || !*path)
 		return stage_fail(pc->err, 0, "root.path: required");
-	if (path[0] == '/') {
-		plan_emit(pc->out, "root.path", path, NULL);
-	} else {
-		char abs[4096];
+	char abs[4096];
+	struct stat st;
 
-		if ((size_t)snprintf(abs, sizeof(abs), "%s/%s", pc->bundle, path) >= sizeof(abs))
-			return stage_fail(pc->err, ENAMETOOLONG, "root.path: too long");
-		plan_emit(pc->out, "root.path", abs, NULL);
-	}
+	if ((size_t)snprintf(abs, sizeof(abs), "%s%s%s", path[0] == '/' ? "" : pc->bundle,
+			     path[0] == '/' ? "" : "/", path) >= sizeof(abs))
+		return stage_fail(pc->err, ENAMETOOLONG, "root.path: too long");
+	/* the one filesystem check here: a missing rootfs fails before any side effect */
+	if (stat(abs, &st) < 0)
+		return stage_fail(pc->err, errno, "root.path: `%s`", abs);
+	if (!S_ISDIR(st.st_mode))
+		return stage_fail(pc->err, ENOTDIR, "root.path: `%s`", abs);
+	plan_emit(pc->out, "root.path", abs, NULL);
 	plan_emit(pc->out, "root.readonly", readonly ? "1" : "0", NULL);
 	return 0;
 }
