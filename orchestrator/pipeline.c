@@ -161,6 +161,8 @@ static int start_host_stage(struct pipeline *p, size_t i, struct stage_error *er
 	return 0;
 }
 
+static int memfd_for_stage(const char *name, struct stage_error *err);
+
 static int load_plan(struct pipeline *p, struct stage_error *err)
 {
 	if (plan_load_fd(&p->plan, p->plan_fd, err) < 0)
@@ -169,6 +171,10 @@ static int load_plan(struct pipeline *p, struct stage_error *err)
 	if (fd_check_kind(p->plan_fd, FD_KIND_SEALED_MEMFD, "plan", err) < 0)
 		return -1;
 	if (state_save_plan(p->c, p->plan_fd, err) < 0)
+		return -1;
+	/* seccomp-load fills and seals it; final-exec reads it */
+	if (plan_get(&p->plan, "seccomp.default") &&
+	    (p->bpf_fd = memfd_for_stage("baton-bpf", err)) < 0)
 		return -1;
 	snprintf(p->c->cgroup_path, sizeof(p->c->cgroup_path), "%s",
 		 plan_str(&p->plan, "cgroup.path", ""));

@@ -1,0 +1,232 @@
+#!/usr/bin/env bats
+# config.json errors are found by parse-config before any side effect, named by
+# their JSON path; `spec` and `stage parse-config` work on their own.
+
+load helpers
+
+setup() {
+	requires root
+	setup_bundle
+}
+
+# A failing create must leave nothing: no state, no cgroup (teardown checks mounts/pids).
+assert_nothing_created() {
+	[[ -z $(ls -A "$STATE_ROOT" 2>/dev/null) ]] || fail "state left: $(ls -A "$STATE_ROOT")"
+	[[ -z $(leftover_cgroups) ]] || fail "cgroups left: $(leftover_cgroups)"
+}
+
+# create must fail with exit 1 and a parse-config message that contains TEXT.
+assert_config_error() {
+	run_baton create "$CID"
+	assert_failure 1
+	assert_output --regexp '^baton: parse-config: '
+	assert_output --partial "$1"
+	[[ ${#lines[@]} -eq 1 ]] || fail "expected one line of error, got: $output"
+	assert_nothing_created
+}
+
+@test "spec writes a config.json that runs" {
+	rm -rf "$BATS_TEST_TMPDIR/fresh"
+	mkdir "$BATS_TEST_TMPDIR/fresh"
+	run "$BATON" spec --bundle "$BATS_TEST_TMPDIR/fresh"
+	assert_success
+	jq -e '(.ociVersion | test("^1\\.")) and .root.path == "rootfs" and
+		(.process.args | length > 0) and
+		(.linux.namespaces | map(.type) | index("mount") != null)' \
+		"$BATS_TEST_TMPDIR/fresh/config.json" || fail "unexpected spec"
+	run_baton run "$CID"
+	assert_success
+}
+
+@test "spec refuses to overwrite config.json" {
+	local before
+	before=$(cat "$BUNDLE/config.json")
+	run "$BATON" spec -b "$BUNDLE"
+	assert_failure 1
+	assert_output --partial '`config.json` already exists'
+	[[ $(cat "$BUNDLE/config.json") == "$before" ]] || fail "config.json changed"
+}
+
+@test "spec in the current directory" {
+	mkdir "$BATS_TEST_TMPDIR/cwd"
+	cd "$BATS_TEST_TMPDIR/cwd"
+	run "$BATON" spec
+	assert_success
+	[[ -f config.json ]] || fail "no config.json in the current directory"
+}
+
+@test "spec --rootless adds a user namespace" {
+	mkdir "$BATS_TEST_TMPDIR/rl"
+	run "$BATON" spec --rootless -b "$BATS_TEST_TMPDIR/rl"
+	assert_success
+	jq -e '(.linux.namespaces | map(.type) | index("user") != null) and
+		true' \
+		"$BATS_TEST_TMPDIR/rl/config.json" || fail "unexpected rootless spec: $(cat "$BATS_TEST_TMPDIR/rl/config.json")"
+}
+
+@test "missing config.json" {
+	rm "$BUNDLE/config.json"
+	run_baton create "$CID"
+	assert_failure 1
+	assert_output --regexp '^baton: '
+	assert_output --partial 'config.json'
+	assert_output --partial 'No such file or directory'
+	assert_nothing_created
+}
+
+@test "--config names another file" {
+	mv "$BUNDLE/config.json" "$BATS_TEST_TMPDIR/other.json"
+	run_baton run --config "$BATS_TEST_TMPDIR/other.json" "$CID"
+	assert_success
+	assert_output --partial 'uid=0'
+}
+
+@test "invalid JSON" {
+	echo '{"ociVersion": "1.0.0", ' >"$BUNDLE/config.json"
+	assert_config_error ''
+}
+
+@test "process.args must be a non-empty array" {
+	update_config '.process.args = "/probe"'
+	assert_config_error 'process.args: must be a non-empty array'
+	update_config '.process.args = []'
+	assert_config_error 'process.args: must be a non-empty array'
+}
+
+@test "a wrong type names its path" {
+	update_config '.process.user.uid = "0"'
+	assert_config_error 'process.user.uid'
+}
+
+@test "a negative uid is refused" {
+	update_config '.process.user.uid = -1'
+	assert_config_error 'process.user.uid'
+}
+
+@test "root.path must exist" {
+	update_config '.root.path = "no-such-rootfs"'
+	run_baton create "$CID"
+	assert_failure 1
+	assert_output --partial 'no-such-rootfs'
+	assert_output --partial 'No such file or directory'
+	assert_nothing_created
+}
+
+@test "unknown namespace type" {
+	update_config '.linux.namespaces += [{"type": "foo"}]'
+	local n
+	n=$(jq '.linux.namespaces | length - 1' "$BUNDLE/config.json")
+	assert_config_error "linux.namespaces[$n].type: unknown namespace \"foo\""
+}
+
+@test "duplicate namespace" {
+	update_config '.linux.namespaces += [{"type": "pid"}]'
+	local n
+	n=$(jq '.linux.namespaces | length - 1' "$BUNDLE/config.json")
+	assert_config_error "linux.namespaces[$n]"
+}
+
+@test "unknown capability" {
+	update_config '.process.capabilities.bounding += ["CAP_FOO"]'
+	assert_config_error 'process.capabilities.bounding'
+	assert_output --partial 'unknown capability "CAP_FOO"'
+}
+
+@test "unknown rlimit" {
+	update_config '.process.rlimits = [{"type": "RLIMIT_FOO", "soft": 1, "hard": 1}]'
+	assert_config_error 'process.rlimits[0].type'
+}
+
+@test "tmpfs options become flags and data in the plan" {
+	update_config '.mounts += [{"destination": "/mnt/t", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "size=1m"]}]'
+	run_baton stage parse-config --bundle "$BUNDLE"
+	assert_success
+	assert_output --regexp $'(^|\n)mount\t/mnt/t\ttmpfs\ttmpfs\t0x0*2\t0x[0-9a-f]+\t(0x)?0+\tsize=1m'
+}
+
+# runtime-spec: a relative destination is deprecated but MUST be taken as relative to "/".
+@test "a relative mount destination is taken relative to /" {
+	update_config '.mounts += [{"destination": "mnt/rel", "type": "tmpfs", "source": "tmpfs"}]'
+	set_args mount /mnt/rel
+	run_baton run "$CID"
+	assert_success
+	assert_output --regexp '^tmpfs '
+}
+
+@test "a mount without destination is refused" {
+	update_config '.mounts += [{"type": "tmpfs", "source": "tmpfs"}]'
+	local n
+	n=$(jq '.mounts | length - 1' "$BUNDLE/config.json")
+	assert_config_error "mounts[$n].destination"
+}
+
+@test "ociVersion 1.3.0 is accepted" {
+	update_config '.ociVersion = "1.3.0"'
+	run_baton run "$CID"
+	assert_success
+	assert_output --partial 'uid=0'
+}
+
+@test "ociVersion 2.0.0 is rejected" {
+	update_config '.ociVersion = "2.0.0"'
+	assert_config_error 'ociVersion'
+}
+
+@test "without process, create works and start fails clearly" {
+	update_config 'del(.process)'
+	run_baton create "$CID"
+	assert_success
+	run_baton start "$CID"
+	assert_failure 1
+	assert_output --regexp '^baton: .*process'
+	run_baton delete --force "$CID"
+	assert_success
+}
+
+@test "a missing program fails create and leaves nothing" {
+	set_cmd no-such-program
+	run_baton create "$CID"
+	assert_failure
+	assert_output --partial 'executable file `no-such-program` not found in $PATH: No such file or directory'
+	assert_nothing_created
+}
+
+@test "a missing program fails run and leaves nothing" {
+	set_cmd no-such-program
+	run_baton run "$CID"
+	assert_failure
+	assert_output --partial 'executable file `no-such-program` not found in $PATH: No such file or directory'
+	assert_nothing_created
+}
+
+@test "a program found through PATH runs" {
+	set_cmd true
+	run_baton run "$CID"
+	assert_success
+}
+
+@test "stage parse-config prints the plan" {
+	run "$BATON" stage parse-config --bundle "$BUNDLE"
+	assert_success
+	assert_line --index 0 $'format\tbaton-plan/1'
+	assert_line $'bundle\t'"$BUNDLE"
+	assert_line $'root.path\t'"$BUNDLE/rootfs"
+	assert_line $'process\t1'
+	assert_line $'process.arg\t/probe'
+	assert_line $'process.arg\tids'
+	assert_line --regexp $'^process.caps\t0x[0-9a-f]+\t0x[0-9a-f]+\t0x[0-9a-f]+\t0x[0-9a-f]+\t0x[0-9a-f]+$'
+	assert_line --regexp $'^namespace\tpid\t?$'
+}
+
+@test "stage parse-config reports errors like create" {
+	update_config '.process.args = []'
+	run "$BATON" stage parse-config --bundle "$BUNDLE"
+	assert_failure 1
+	assert_output --partial 'process.args: must be a non-empty array'
+}
+
+@test "stage with an unknown name fails" {
+	run "$BATON" stage no-such-stage
+	assert_failure 1
+	assert_output --regexp '^baton: .*no-such-stage'
+}

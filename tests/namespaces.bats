@@ -1,0 +1,152 @@
+#!/usr/bin/env bats
+# Namespaces: new ones differ from the host's, absent ones are shared, a path
+# joins an existing one, user and time namespaces carry their maps and offsets.
+
+load helpers
+
+setup() {
+	requires root
+	setup_bundle
+}
+
+# ns_link NAME: the host's /proc/self/ns/NAME link, e.g. net:[4026531833].
+host_ns() {
+	readlink "/proc/$$/ns/$1"
+}
+
+# The container's link for NAME from the probe's `ns` output in $output.
+container_ns() {
+	awk -v n="$1" '$1 == n {print $2}' <<<"$output"
+}
+
+# Let a process mapped to an unprivileged host uid reach the bundle: the test
+# tmpdirs are 0700 root.
+open_bundle_path() {
+	local d=$BUNDLE
+	while [[ $d != / ]]; do
+		chmod o+x "$d"
+		d=$(dirname "$d")
+	done
+}
+
+@test "every configured namespace is new" {
+	update_config '.linux.namespaces = [{"type": "pid"}, {"type": "network"}, {"type": "ipc"},
+		{"type": "uts"}, {"type": "mount"}, {"type": "cgroup"}]'
+	set_args ns
+	run_baton run "$CID"
+	assert_success
+	local ns
+	for ns in pid net ipc uts mnt cgroup; do
+		[[ -n $(container_ns "$ns") ]] || fail "no $ns line: $output"
+		[[ $(container_ns "$ns") != "$(host_ns "$ns")" ]] ||
+			fail "$ns namespace is the host's: $(container_ns "$ns")"
+	done
+	[[ $(container_ns user) == "$(host_ns user)" ]] || fail "user namespace is not the host's"
+	[[ $(container_ns time) == "$(host_ns time)" ]] || fail "time namespace is not the host's"
+}
+
+@test "a namespace absent from the config is the host's" {
+	update_config 'del(.hostname) | del(.domainname) | .linux.namespaces = [{"type": "pid"}, {"type": "mount"}]'
+	set_args ns
+	run_baton run "$CID"
+	assert_success
+	local ns
+	for ns in net ipc uts cgroup user; do
+		[[ $(container_ns "$ns") == "$(host_ns "$ns")" ]] ||
+			fail "$ns namespace is not the host's: $(container_ns "$ns")"
+	done
+	[[ $(container_ns pid) != "$(host_ns pid)" ]] || fail "pid namespace is the host's"
+}
+
+@test "the process is pid 1 of a new pid namespace" {
+	set_cmd /bin/sh -c 'echo $$'
+	run_baton run "$CID"
+	assert_success
+	assert_output '1'
+}
+
+@test "join a network namespace by path" {
+	requires ip
+	local name=baton-$CID
+	ip netns add "$name"
+	defer ip netns delete "$name"
+	update_config --arg p "/run/netns/$name" \
+		'.linux.namespaces |= map(if .type == "network" then .path = $p else . end)'
+	set_args ns net
+	run_baton run "$CID"
+	assert_success
+	local inode
+	inode=$(stat -L -c %i "/run/netns/$name")
+	assert_output "net net:[$inode]"
+}
+
+@test "join a uts namespace of a running process by path" {
+	unshare --uts /bin/sh -c "hostname joined-$CID; exec sleep 600" 3>&- &
+	local sleeper=$!
+	defer kill -9 "$sleeper"
+	local tries=100
+	while [[ $(readlink "/proc/$sleeper/ns/uts") == "$(host_ns uts)" || $(readlink "/proc/$sleeper/exe") != *sleep ]] && ((tries-- > 0)); do
+		sleep 0.05
+	done
+	update_config --arg p "/proc/$sleeper/ns/uts" \
+		'del(.hostname) | .linux.namespaces |= map(if .type == "uts" then .path = $p else . end)'
+	set_args hostname
+	run_baton run "$CID"
+	assert_success
+	assert_output "joined-$CID"
+}
+
+@test "a namespace path that does not exist fails clearly" {
+	update_config '.linux.namespaces |= map(if .type == "ipc" then .path = "/nonexistent/ns/ipc" else . end)'
+	run_baton run "$CID"
+	assert_failure 1
+	assert_output --regexp '^baton: '
+	assert_output --partial '/nonexistent/ns/ipc'
+	[[ -z $(ls -A "$STATE_ROOT") ]] || fail "state left: $(ls -A "$STATE_ROOT")"
+}
+
+@test "user namespace with uid and gid mappings" {
+	requires userns
+	open_bundle_path
+	update_config '.linux.namespaces += [{"type": "user"}] |
+		.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+		.linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]'
+	set_cmd /bin/sh -c 'cat /proc/self/uid_map /proc/self/gid_map; /probe ids; /probe ns user'
+	run_baton run "$CID"
+	assert_success
+	assert_line --index 0 --regexp '^ *0 +100000 +65536$'
+	assert_line --index 1 --regexp '^ *0 +200000 +65536$'
+	assert_line --index 2 --regexp '^uid=0 gid=0 euid=0 egid=0'
+	[[ ${lines[3]} != "user $(host_ns user)" ]] || fail "user namespace is the host's"
+}
+
+@test "user namespace: the process runs as the mapped host uid" {
+	requires userns
+	open_bundle_path
+	update_config '.linux.namespaces += [{"type": "user"}] |
+		.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+		.linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+	set_args sleep
+	run_baton run -d "$CID"
+	assert_success
+	wait_log sleeping
+	local pid
+	pid=$(container_pid)
+	[[ $(awk '/^Uid:/ {print $2}' "/proc/$pid/status") == 100000 ]] ||
+		fail "host uid of the container process: $(grep ^Uid: "/proc/$pid/status")"
+}
+
+@test "time namespace with timeOffsets" {
+	requires timens
+	update_config '.linux.namespaces += [{"type": "time"}] |
+		.linux.timeOffsets = {"monotonic": {"secs": 31536000, "nanosecs": 0},
+			"boottime": {"secs": 63072000, "nanosecs": 0}}'
+	set_cmd /bin/sh -c 'cat /proc/self/timens_offsets; cut -d. -f1 /proc/uptime'
+	run_baton run "$CID"
+	assert_success
+	assert_line --regexp '^monotonic +31536000 +0$'
+	assert_line --regexp '^boottime +63072000 +0$'
+	local uptime
+	uptime=$(tail -n 1 <<<"$output")
+	((uptime > 63072000)) || fail "uptime $uptime does not include the boottime offset"
+}
