@@ -271,9 +271,6 @@ static int step_clone(struct pipeline *p, size_t self, struct stage_error *err)
 			cs.first_name = pipeline_decl[i].name;
 		}
 	}
-	if (plan_get(&p->plan, "seccomp.default") &&
-	    (p->bpf_fd = memfd_for_stage("baton-bpf", err)) < 0)
-		goto out;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, p->sync) < 0) {
 		stage_fail(err, errno, "socketpair");
 		goto out;
