@@ -85,9 +85,11 @@ run_sleeper() {
 }
 
 @test "devices cgroup denies a device not allowed" {
-	update_config '.linux.devices = [{"path": "/dev/baton-null", "type": "c", "major": 1, "minor": 3, "fileMode": 438}] |
-		.linux.resources.devices = [{"allow": false, "access": "rwm"}]'
-	set_args write /dev/baton-null
+	# 10:200 (tun) is not in the default allow list; opening it when allowed is harmless
+	update_config '.linux.devices = [{"path": "/dev/baton-tun", "type": "c", "major": 10, "minor": 200, "fileMode": 438}] |
+		.linux.resources.devices = [{"allow": false, "access": "rwm"},
+			{"allow": true, "type": "c", "major": 10, "minor": 200, "access": "m"}]'
+	set_args write /dev/baton-tun
 	run_baton run "$CID"
 	assert_success
 	assert_output 'EPERM'

@@ -14,7 +14,7 @@ struct final_exec {
 	struct process_spec spec;
 	struct bpf_filter filter; /* empty when seccomp is off */
 	bool filter_installed;
-	bool no_process; /* create without `process`: wait, never exec */
+	bool no_process;    /* create without `process`: wait, never exec */
 	int sync;	    /* the orchestrator; -1 when run standalone */
 	int fifo;	    /* the exec fifo (create); -1 for run or standalone */
 	unsigned preserved; /* fds 3..3+preserved-1 belong to the user */

@@ -1,6 +1,7 @@
 #include "lookup.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "spec.h"
 #include "stage.h"
 
 int enter_cwd(const char *cwd, struct stage_error *err)
@@ -106,4 +108,46 @@ int find_executable(const char *name, const char *path, char **resolved, struct 
 		return *resolved ? 0 : stage_fail(err, ENOMEM, "look up `%s`", name);
 	}
 	return search_path(name, path ? path : DEFAULT_PATH, resolved, err);
+}
+
+/* HOME of uid in the container's /etc/passwd, or "/" (crun's default too). */
+static void passwd_home(uid_t uid, char *home, size_t size)
+{
+	char line[1024];
+	FILE *f = fopen("/etc/passwd", "re");
+
+	snprintf(home, size, "/");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *field[7] = {0}, *p = line;
+		int n = 0;
+
+		while (n < 7 && (field[n++] = strsep(&p, ":")))
+			;
+		if (n < 7 || !field[2] || !field[5] || strtoul(field[2], NULL, 10) != uid)
+			continue;
+		snprintf(home, size, "%s", field[5]);
+		break;
+	}
+	fclose(f);
+}
+
+int env_default_home(struct process_spec *spec, struct stage_error *err)
+{
+	char home[512], *entry;
+	size_t n = 0;
+
+	for (; spec->envp[n]; n++)
+		if (strncmp(spec->envp[n], "HOME=", 5) == 0)
+			return 0;
+	passwd_home(spec->uid, home, sizeof(home));
+	char **grown = realloc(spec->envp, (n + 2) * sizeof(char *));
+	if (!grown || asprintf(&entry, "HOME=%s", home) < 0)
+		return stage_fail(err, ENOMEM, "set HOME");
+	grown[n] = entry;
+	grown[n + 1] = NULL;
+	spec->envp = grown;
+	stage_debug("HOME=%s from /etc/passwd", home);
+	return 0;
 }

@@ -19,6 +19,10 @@ int enter_cwd(const char *cwd, struct stage_error *err);
  * malloc'd path. ENOENT: "executable file `NAME` not found in $PATH";
  * EACCES: found, but nothing by that name may be executed.
  */
+struct process_spec;
+/* Add HOME from the container's /etc/passwd (or "/") unless process.env has one. */
+int env_default_home(struct process_spec *spec, struct stage_error *err);
+
 int find_executable(const char *name, const char *path, char **resolved, struct stage_error *err);
 
 #endif

@@ -104,6 +104,11 @@ static int enter_working_directory(struct final_exec *fx, struct stage_error *er
 	return enter_cwd(fx->spec.cwd, err);
 }
 
+static int set_default_home(struct final_exec *fx, struct stage_error *err)
+{
+	return env_default_home(&fx->spec, err);
+}
+
 static int resolve_executable(struct final_exec *fx, struct stage_error *err)
 {
 	const char *path = env_lookup(fx->spec.envp, "PATH");
@@ -179,6 +184,7 @@ static int (*const steps[])(struct final_exec *, struct stage_error *) = {
     install_filter_while_privileged,
     become_user,
     enter_working_directory,
+    set_default_home,
     resolve_executable,
     report_ready,
     wait_for_start,

@@ -115,7 +115,7 @@ static int has_line(const char *line)
 	do {                                                                                       \
 		CHECK(run(top, lin) < 0);                                                          \
 		CHECK_STR(err.msg, want);                                                          \
-		CHECK(err.errnum == 0);                                                           \
+		CHECK(err.errnum == 0);                                                            \
 	} while (0)
 #define HAS(line)   CHECK(has_line(line))
 #define HASNT(line) CHECK(!has_line(line))
