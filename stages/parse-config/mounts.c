@@ -14,7 +14,8 @@
 #define MS_NOSYMFOLLOW 256
 #endif
 
-enum opt_kind { OPT_SET, OPT_CLEAR, OPT_PROPAGATION, OPT_EXTRA };
+/* OPT_LATER: known to crun, not done by mount-rootfs yet: refused, never ignored */
+enum opt_kind { OPT_SET, OPT_CLEAR, OPT_PROPAGATION, OPT_EXTRA, OPT_LATER };
 
 struct mount_opt {
 	const char *name;
@@ -64,29 +65,29 @@ static const struct mount_opt mount_opts[] = {
     {"runbindable", OPT_PROPAGATION, MS_UNBINDABLE | MS_REC},
     /* no mount flags: mount-rootfs acts on them itself (mount_setattr, copy-up...) */
     {"tmpcopyup", OPT_EXTRA, 0},
-    {"idmap", OPT_EXTRA, 0},
-    {"ridmap", OPT_EXTRA, 0},
-    {"copy-symlink", OPT_EXTRA, 0},
+    {"idmap", OPT_LATER, 0},
+    {"ridmap", OPT_LATER, 0},
+    {"copy-symlink", OPT_LATER, 0},
     {"src-nofollow", OPT_EXTRA, 0},
-    {"dest-nofollow", OPT_EXTRA, 0},
-    {"rro", OPT_EXTRA, 0},
-    {"rrw", OPT_EXTRA, 0},
-    {"rnosuid", OPT_EXTRA, 0},
-    {"rsuid", OPT_EXTRA, 0},
-    {"rnodev", OPT_EXTRA, 0},
-    {"rdev", OPT_EXTRA, 0},
-    {"rnoexec", OPT_EXTRA, 0},
-    {"rexec", OPT_EXTRA, 0},
-    {"rnoatime", OPT_EXTRA, 0},
-    {"ratime", OPT_EXTRA, 0},
-    {"rrelatime", OPT_EXTRA, 0},
-    {"rnorelatime", OPT_EXTRA, 0},
-    {"rstrictatime", OPT_EXTRA, 0},
-    {"rnostrictatime", OPT_EXTRA, 0},
-    {"rnodiratime", OPT_EXTRA, 0},
-    {"rdiratime", OPT_EXTRA, 0},
-    {"rnosymfollow", OPT_EXTRA, 0},
-    {"rsymfollow", OPT_EXTRA, 0},
+    {"dest-nofollow", OPT_LATER, 0},
+    {"rro", OPT_LATER, 0},
+    {"rrw", OPT_LATER, 0},
+    {"rnosuid", OPT_LATER, 0},
+    {"rsuid", OPT_LATER, 0},
+    {"rnodev", OPT_LATER, 0},
+    {"rdev", OPT_LATER, 0},
+    {"rnoexec", OPT_LATER, 0},
+    {"rexec", OPT_LATER, 0},
+    {"rnoatime", OPT_LATER, 0},
+    {"ratime", OPT_LATER, 0},
+    {"rrelatime", OPT_LATER, 0},
+    {"rnorelatime", OPT_LATER, 0},
+    {"rstrictatime", OPT_LATER, 0},
+    {"rnostrictatime", OPT_LATER, 0},
+    {"rnodiratime", OPT_LATER, 0},
+    {"rdiratime", OPT_LATER, 0},
+    {"rnosymfollow", OPT_LATER, 0},
+    {"rsymfollow", OPT_LATER, 0},
 };
 
 /* Also the rootfsPropagation values, shared with linux.c. */
@@ -157,6 +158,9 @@ static int mount_options(struct pc *pc, const cJSON *opts, const char *path, str
 		case OPT_EXTRA:
 			add_word(&w->extra, name);
 			break;
+		case OPT_LATER:
+			return stage_fail(pc->err, 0, "%s: mount option `%s` is not supported yet",
+					  p, name);
 		}
 	}
 	return 0;

@@ -319,6 +319,8 @@ TEST(mounts)
 	ACCEPT("'mounts':[{'destination':'rel/x','type':'tmpfs','source':'tmpfs'}]", NULL);
 	HAS("mount|/rel/x|tmpfs|tmpfs|0x0|0x0|0x0||");
 	REJECT("'mounts':[{'type':'tmpfs'}]", NULL, "mounts[0].destination: required");
+	REJECT("'mounts':[{'destination':'/a','type':'bind','source':'/','options':['rbind','idmap']}]",
+	       NULL, "mounts[0].options[1]: mount option `idmap` is not supported yet");
 	REJECT("'mounts':[{'destination':'/a','options':[1]}]", NULL,
 	       "mounts[0].options[0]: must be a string");
 	REJECT("'mounts':{}", NULL, "mounts: must be an array");
