@@ -97,6 +97,15 @@ int cmd_kill(const struct global_opts *g, int argc, char **argv);
 int cmd_delete(const struct global_opts *g, int argc, char **argv);
 int cmd_spec(const struct global_opts *g, int argc, char **argv);
 int cmd_stage(const struct global_opts *g, int argc, char **argv);
+int cmd_exec(const struct global_opts *g, int argc, char **argv);
+int cmd_ps(const struct global_opts *g, int argc, char **argv);
+int cmd_pause(const struct global_opts *g, int argc, char **argv);
+int cmd_resume(const struct global_opts *g, int argc, char **argv);
+int cmd_update(const struct global_opts *g, int argc, char **argv);
+int cmd_features(const struct global_opts *g, int argc, char **argv);
+int cmd_checkpoint(const struct global_opts *g, int argc, char **argv);
+int cmd_restore(const struct global_opts *g, int argc, char **argv);
+int cmd_mounts(const struct global_opts *g, int argc, char **argv);
 
 /* Print err as `baton: [stage: ]msg: strerror` (text or JSON log) and return 1. */
 int report_error(const struct global_opts *g, const struct stage_error *err);

@@ -32,6 +32,15 @@ static const struct command {
     {"delete", cmd_delete, "remove a container"},
     {"list", cmd_list, "list known containers"},
     {"spec", cmd_spec, "write a default config.json"},
+    {"exec", cmd_exec, "run a process in a running container"},
+    {"ps", cmd_ps, "list the processes of a container"},
+    {"pause", cmd_pause, "freeze every process of a container"},
+    {"resume", cmd_resume, "thaw a paused container"},
+    {"update", cmd_update, "change the resource limits of a container"},
+    {"features", cmd_features, "print what this runtime supports, as JSON"},
+    {"checkpoint", cmd_checkpoint, "checkpoint a container (not supported yet)"},
+    {"restore", cmd_restore, "restore a container (not supported yet)"},
+    {"mounts", cmd_mounts, "add or remove mounts of a running container"},
     {"stage", cmd_stage, "run one pipeline stage on its own"},
 };
 
