@@ -25,6 +25,7 @@
 #include "container.h"
 #include "pipeline.h"
 #include "record.h"
+#include "sealed_exe.h"
 #include "spawn.h"
 #include "stage.h"
 
@@ -261,11 +262,9 @@ static int step_clone(struct pipeline *p, size_t self, struct stage_error *err)
 		if (pipeline_decl[i].side != SIDE_CHILD || !condition_holds(p, i))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", libexec_dir(), pipeline_decl[i].name);
-		exe_fds[i] = open(path, O_RDONLY | O_CLOEXEC);
-		if (exe_fds[i] < 0) {
-			stage_fail(err, errno, "cannot open stage `%s`", path);
+		exe_fds[i] = open_sealed_exe(path, pipeline_decl[i].name, err);
+		if (exe_fds[i] < 0)
 			goto out;
-		}
 		if (cs.first_exe < 0) {
 			cs.first_exe = exe_fds[i];
 			cs.first_name = pipeline_decl[i].name;
