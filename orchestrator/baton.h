@@ -15,6 +15,8 @@ struct global_opts {
 	bool debug;
 	const char *log;
 	const char *log_format;
+	const char *log_level;
+	const char *trace; /* --trace FILE or BATON_TRACE */
 };
 
 /* Options of create and run. */
@@ -27,8 +29,12 @@ struct create_opts {
 	unsigned preserve_fds;
 	bool no_pivot;
 	bool no_new_keyring;
-	bool detach; /* run only */
+	bool detach; /* run and exec */
 	bool keep;   /* run only */
+	/* exec only */
+	char *const *exec_args; /* parse-config's overrides: --exec ... -- CMD */
+	pid_t join_pid;         /* the container process whose namespaces are joined */
+	const char *cgroup_sub; /* --cgroup: a sub-cgroup of the container's */
 };
 
 /* ---- state.c: one directory per container under the root ---------------- */
@@ -67,7 +73,7 @@ int pid_start_time(pid_t pid, uint64_t *start);
 
 /* ---- pipeline.c: the interpreter of schemas/pipeline.tsv ----------------- */
 
-enum run_mode { MODE_CREATE, MODE_RUN };
+enum run_mode { MODE_CREATE, MODE_RUN, MODE_EXEC };
 
 struct pipeline_result {
 	pid_t pid; /* the container process, waiting for start (create) or running (run) */
@@ -79,6 +85,17 @@ int pipeline_start(const struct global_opts *g, const struct create_opts *o,
 
 /* Undo a container: kill its processes, remove its cgroup and state. */
 void container_teardown(struct container *c, const char *cgroup_path);
+
+/* --preserve-fds N: a number, and fds 3..N+2 must be open. */
+int parse_preserve_fds(const char *s, unsigned *n, struct stage_error *err);
+/* Write pid to path atomically. */
+int write_pid_file(const char *path, pid_t pid, struct stage_error *err);
+
+/* Wait for our child pid, forwarding signals to it; its exit code (128+N). */
+int wait_exit_code(pid_t pid);
+
+/* ---- cgroup_join.c: put pid into every cgroup of target (exec) ----------- */
+int cgroup_join_like(pid_t target, pid_t pid, const char *sub, struct stage_error *err);
 
 /* ---- libexec.c ------------------------------------------------------------ */
 /* Directory of the stage binaries (next to bin/: ../libexec/baton). */

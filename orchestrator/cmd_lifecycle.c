@@ -55,7 +55,7 @@ static const char run_extra_usage[] =
     "  -d, --detach              do not wait for the container to exit\n"
     "      --keep                keep the container's state after it exits\n";
 
-static int parse_preserve(const char *s, unsigned *n, struct stage_error *err)
+int parse_preserve_fds(const char *s, unsigned *n, struct stage_error *err)
 {
 	char *end;
 	long v = strtol(s, &end, 10);
@@ -96,7 +96,7 @@ static int parse_create_args(const char *cmd, int argc, char **argv, struct crea
 			o->console_socket = optarg;
 			break;
 		case OPT_PRESERVE:
-			if (parse_preserve(optarg, &o->preserve_fds, err) < 0)
+			if (parse_preserve_fds(optarg, &o->preserve_fds, err) < 0)
 				return -1;
 			break;
 		case OPT_NO_PIVOT:
@@ -142,7 +142,7 @@ static void now_rfc3339(char *buf, size_t size)
 	snprintf(buf, size, "%s.%09ldZ", base, ts.tv_nsec);
 }
 
-static int write_pid_file(const char *path, pid_t pid, struct stage_error *err)
+int write_pid_file(const char *path, pid_t pid, struct stage_error *err)
 {
 	char tmp[PATH_MAX + 8], buf[32];
 	int len = snprintf(buf, sizeof(buf), "%d", (int)pid);
@@ -212,7 +212,7 @@ static void forward_signal(int sig)
 		kill(forward_to, sig);
 }
 
-static int wait_exit_code(pid_t pid)
+int wait_exit_code(pid_t pid)
 {
 	static const int forwarded[] = {SIGHUP,	 SIGINT,  SIGQUIT, SIGTERM,
 					SIGUSR1, SIGUSR2, SIGWINCH};

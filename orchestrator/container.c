@@ -15,6 +15,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -75,7 +76,33 @@ static int time_offsets(struct container_spawn *cs, const struct plan *plan)
 	return len > 0;
 }
 
-int container_spawn_from_plan(struct container_spawn *cs, const struct plan *plan,
+static const char *ns_proc_file(const char *type)
+{
+	if (strcmp(type, "network") == 0)
+		return "net";
+	if (strcmp(type, "mount") == 0)
+		return "mnt";
+	return type;
+}
+
+/* exec: the namespace `type` of process pid, unless it is already ours. */
+static int add_join_of(struct container_spawn *cs, const char *type, pid_t pid,
+		       struct stage_error *err)
+{
+	char theirs[64], ours[64];
+	struct stat a, b;
+
+	snprintf(theirs, sizeof(theirs), "/proc/%d/ns/%s", (int)pid, ns_proc_file(type));
+	snprintf(ours, sizeof(ours), "/proc/self/ns/%s", ns_proc_file(type));
+	if (stat(theirs, &a) < 0)
+		return stage_fail(err, errno, "the container's %s namespace (`%s`)", type, theirs);
+	/* setns into our own user namespace is EINVAL, and joining ours is a no-op */
+	if (stat(ours, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+		return 0;
+	return add_join(cs, type, theirs, err);
+}
+
+int container_spawn_from_plan(struct container_spawn *cs, const struct plan *plan, pid_t join_pid,
 			      struct stage_error *err)
 {
 	/* join order: user first (it grants the rights for the rest), mount last */
@@ -87,13 +114,17 @@ int container_spawn_from_plan(struct container_spawn *cs, const struct plan *pla
 		{
 			if (strcmp(plan_field(e, 0), order[i]) != 0)
 				continue;
-			if (*plan_field(e, 1) == '\0')
+			if (join_pid > 0) {
+				if (add_join_of(cs, order[i], join_pid, err) < 0)
+					return -1;
+			} else if (*plan_field(e, 1) == '\0')
 				cs->new_ns |= (uint64_t)ns_flag(order[i]);
 			else if (add_join(cs, order[i], plan_field(e, 1), err) < 0)
 				return -1;
 		}
 	}
-	cs->slow = cs->njoin > 0 || time_offsets(cs, plan);
+	/* exec always takes the slow path: it joins, and may need a fork for the pid ns */
+	cs->slow = join_pid > 0 || cs->njoin > 0 || time_offsets(cs, plan);
 	cs->in_userns = cs->new_ns & CLONE_NEWUSER;
 	for (unsigned i = 0; i < cs->njoin; i++)
 		cs->in_userns |= cs->join_type[i] == CLONE_NEWUSER;

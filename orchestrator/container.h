@@ -29,7 +29,7 @@ struct container_spawn {
 };
 
 /* Build new_ns/joins/slow from the plan's namespace and time-offset records. */
-int container_spawn_from_plan(struct container_spawn *cs, const struct plan *plan,
+int container_spawn_from_plan(struct container_spawn *cs, const struct plan *plan, pid_t join_pid,
 			      struct stage_error *err);
 /*
  * clone3 the container process. Returns its pid in the parent; in the slow

@@ -28,6 +28,7 @@
 #include "sealed_exe.h"
 #include "spawn.h"
 #include "stage.h"
+#include "trace.h"
 
 #include "pipeline.gen.h"
 
@@ -42,14 +43,14 @@ struct pipeline {
 	enum run_mode mode;
 	struct plan plan;
 	bool plan_loaded;
-	int config_fd, plan_fd, bpf_fd, fifo_fd;
+	int config_fd, base_fd, plan_fd, bpf_fd, fifo_fd;
 	int sync[2]; /* the container's sync socket: [0] ours, [1] the container's */
 	pid_t pid, helper;
 	bool cgroup_made;
 	enum step_state state[NSTAGES];
 	struct stage_proc proc[NSTAGES];
 	double t_start[NSTAGES], t_end[NSTAGES];
-	char env_id[300], env_bundle[4200], env_pid[32], env_path[4200];
+	char env_id[300], env_bundle[4200], env_pid[32], env_path[4200], env_root[4200];
 	char *host_env[8];
 };
 
@@ -98,6 +99,11 @@ static bool has_new_userns(const struct plan *plan)
 	return false;
 }
 
+static bool in_this_pipeline(const struct pipeline *p, size_t i)
+{
+	return p->mode == MODE_EXEC ? pipeline_decl[i].in_exec : pipeline_decl[i].in_create;
+}
+
 static bool condition_holds(const struct pipeline *p, size_t i)
 {
 	switch (pipeline_decl[i].when) {
@@ -117,6 +123,8 @@ static int fd_for(const struct pipeline *p, size_t stage, const char *name, int 
 {
 	if (strcmp(name, "CONFIG") == 0)
 		return p->config_fd;
+	if (strcmp(name, "BASE") == 0)
+		return p->base_fd;
 	if (strcmp(name, "PLAN") == 0)
 		return p->plan_fd;
 	if (strcmp(name, "BPF") == 0)
@@ -154,7 +162,12 @@ static int start_host_stage(struct pipeline *p, size_t i, struct stage_error *er
 		snprintf(p->env_pid, sizeof(p->env_pid), "BATON_PID=%d", (int)p->pid);
 	stage_debug("start %s", pipeline_decl[i].name);
 	p->t_start[i] = now_ms();
-	if (stage_spawn(&p->proc[i], pipeline_decl[i].name, fds, n, p->host_env, err) < 0)
+	/* exec's parse-config gets the command line's overrides as arguments */
+	char *const *args =
+	    p->mode == MODE_EXEC && strcmp(pipeline_decl[i].name, "parse-config") == 0
+		? p->o->exec_args
+		: NULL;
+	if (stage_spawn(&p->proc[i], pipeline_decl[i].name, args, fds, n, p->host_env, err) < 0)
 		return -1;
 	p->state[i] = STEP_RUNNING;
 	if (strcmp(pipeline_decl[i].name, "cgroup-setup") == 0)
@@ -171,23 +184,25 @@ static int load_plan(struct pipeline *p, struct stage_error *err)
 	p->plan_loaded = true;
 	if (fd_check_kind(p->plan_fd, FD_KIND_SEALED_MEMFD, "plan", err) < 0)
 		return -1;
-	if (state_save_plan(p->c, p->plan_fd, err) < 0)
+	if (p->mode != MODE_EXEC && state_save_plan(p->c, p->plan_fd, err) < 0)
 		return -1;
 	/* seccomp-load fills and seals it; final-exec reads it */
 	if (plan_get(&p->plan, "seccomp.default") &&
 	    (p->bpf_fd = memfd_for_stage("baton-bpf", err)) < 0)
 		return -1;
-	snprintf(p->c->cgroup_path, sizeof(p->c->cgroup_path), "%s",
-		 plan_str(&p->plan, "cgroup.path", ""));
-	snprintf(p->c->rootfs, sizeof(p->c->rootfs), "%s", plan_str(&p->plan, "root.path", ""));
+	if (p->mode != MODE_EXEC) {
+		snprintf(p->c->cgroup_path, sizeof(p->c->cgroup_path), "%s",
+			 plan_str(&p->plan, "cgroup.path", ""));
+		snprintf(p->c->rootfs, sizeof(p->c->rootfs), "%s",
+			 plan_str(&p->plan, "root.path", ""));
+	}
 	if (plan_flag(&p->plan, "process.terminal"))
 		return stage_fail(
 		    err, ENOTSUP,
 		    "process.terminal: terminals are not supported yet; set it to false");
 	if (!plan_flag(&p->plan, "process"))
-		return p->mode == MODE_RUN
-			   ? stage_fail(err, EINVAL,
-					"no process to run: config.json has no `process`")
+		return p->mode != MODE_CREATE
+			   ? stage_fail(err, 0, "no process to run: config.json has no `process`")
 			   : 0;
 	return 0;
 }
@@ -259,7 +274,8 @@ static int step_clone(struct pipeline *p, size_t self, struct stage_error *err)
 	for (size_t i = 0; i < NSTAGES; i++) {
 		char path[4200];
 
-		if (pipeline_decl[i].side != SIDE_CHILD || !condition_holds(p, i))
+		if (pipeline_decl[i].side != SIDE_CHILD || p->state[i] == STEP_SKIPPED ||
+		    !condition_holds(p, i))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", libexec_dir(), pipeline_decl[i].name);
 		exe_fds[i] = open_sealed_exe(path, pipeline_decl[i].name, err);
@@ -278,10 +294,14 @@ static int step_clone(struct pipeline *p, size_t self, struct stage_error *err)
 	cs.preserve_fds = p->o->preserve_fds;
 	cs.envp = envp;
 	if (child_env(p, exe_fds, &cs, envbuf, envp, err) < 0 ||
-	    container_spawn_from_plan(&cs, &p->plan, err) < 0)
+	    container_spawn_from_plan(&cs, &p->plan, p->o->join_pid, err) < 0)
 		goto out;
 	p->pid = container_clone(&cs, p->sync[0], &p->helper, err);
 	if (p->pid < 0)
+		goto out;
+	/* exec: the process joins the container's cgroup before it runs anything */
+	if (p->mode == MODE_EXEC &&
+	    cgroup_join_like(p->o->join_pid, p->pid, p->o->cgroup_sub, err) < 0)
 		goto out;
 	stage_debug("container process %d cloned", (int)p->pid);
 	ret = 0;
@@ -391,8 +411,11 @@ static int run_declaration(struct pipeline *p, struct stage_error *err)
 			progress = true;
 			for (size_t i = 0; i < NSTAGES; i++)
 				if (pipeline_decl[i].side == SIDE_CHILD &&
-				    p->state[i] == STEP_PENDING)
+				    p->state[i] == STEP_PENDING) {
 					p->state[i] = STEP_IN_CONTAINER;
+					p->t_start[i] =
+					    now_ms(); /* the chain's span, for the trace */
+				}
 		}
 		for (size_t i = 0; i < NSTAGES; i++) {
 			running += p->state[i] == STEP_RUNNING;
@@ -418,13 +441,21 @@ static int open_inputs(struct pipeline *p, struct stage_error *err)
 {
 	char path[4200];
 
-	if (p->o->config)
-		snprintf(path, sizeof(path), "%s", p->o->config);
-	else
-		snprintf(path, sizeof(path), "%s/config.json", p->o->bundle);
-	p->config_fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (p->config_fd < 0)
-		return stage_fail(err, errno, "cannot open `%s`", path);
+	if (p->mode == MODE_EXEC) {
+		/* the container's plan; the process comes from --process or from it */
+		p->base_fd = openat(p->c->dirfd, "plan", O_RDONLY | O_CLOEXEC);
+		if (p->base_fd < 0)
+			return stage_fail(err, errno, "cannot open the plan of `%s`", p->c->id);
+	}
+	if (p->mode != MODE_EXEC || p->o->config) {
+		if (p->o->config)
+			snprintf(path, sizeof(path), "%s", p->o->config);
+		else
+			snprintf(path, sizeof(path), "%s/config.json", p->o->bundle);
+		p->config_fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (p->config_fd < 0)
+			return stage_fail(err, errno, "cannot open `%s`", path);
+	}
 	p->plan_fd = memfd_for_stage("baton-plan", err);
 	if (p->plan_fd < 0)
 		return -1;
@@ -440,7 +471,7 @@ static int open_inputs(struct pipeline *p, struct stage_error *err)
 
 static void close_inputs(struct pipeline *p)
 {
-	int *fds[] = {&p->config_fd, &p->plan_fd, &p->bpf_fd,
+	int *fds[] = {&p->config_fd, &p->base_fd, &p->plan_fd, &p->bpf_fd,
 		      &p->fifo_fd,   &p->sync[0], &p->sync[1]};
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
@@ -497,6 +528,23 @@ static void abort_pipeline(struct pipeline *p)
 	}
 }
 
+/* --debug's summary and --trace's file (trace.c): each stage's times and state. */
+static void report_stages(struct pipeline *p, const struct stage_error *failed)
+{
+	static const char *const states[] = {"pending", "running", "done", "skipped",
+					     "in-container"};
+	static const char *const sides[] = {"host", "self", "child"};
+	struct stage_timing t[NSTAGES];
+
+	for (size_t i = 0; i < NSTAGES; i++) {
+		if (p->t_start[i] > 0 && p->t_end[i] <= 0)
+			p->t_end[i] = now_ms(); /* child chain: READY, the exec, or the failure */
+		t[i] = (struct stage_timing){pipeline_decl[i].name, sides[pipeline_decl[i].side],
+					     states[p->state[i]], p->t_start[i], p->t_end[i]};
+	}
+	trace_report(p->g->trace, t, NSTAGES, failed);
+}
+
 int pipeline_start(const struct global_opts *g, const struct create_opts *o, struct container *c,
 		   enum run_mode mode, struct pipeline_result *res, struct stage_error *err)
 {
@@ -506,6 +554,7 @@ int pipeline_start(const struct global_opts *g, const struct create_opts *o, str
 	    .c = c,
 	    .mode = mode,
 	    .config_fd = -1,
+	    .base_fd = -1,
 	    .plan_fd = -1,
 	    .bpf_fd = -1,
 	    .fifo_fd = -1,
@@ -521,23 +570,26 @@ int pipeline_start(const struct global_opts *g, const struct create_opts *o, str
 	p.host_env[n++] = p.env_bundle;
 	p.host_env[n++] = p.env_path;
 	p.host_env[n++] = p.env_pid;
+	/* seccomp-load keeps its cache of compiled filters under the root */
+	snprintf(p.env_root, sizeof(p.env_root), "BATON_ROOT=%s", g->root);
+	p.host_env[n++] = p.env_root;
 	if (g->debug)
 		p.host_env[n++] = "BATON_DEBUG=1";
 	p.host_env[n] = NULL;
 	strcpy(p.env_pid, "BATON_PID=");
 
+	for (size_t i = 0; i < NSTAGES; i++)
+		if (!in_this_pipeline(&p, i))
+			p.state[i] = STEP_SKIPPED;
 	if (open_inputs(&p, err) < 0 || run_declaration(&p, err) < 0 ||
 	    wait_container_ready(&p, err) < 0) {
+		report_stages(&p, err);
 		abort_pipeline(&p);
 		close_inputs(&p);
 		return -1;
 	}
 	res->pid = p.pid;
-	if (g->debug)
-		for (size_t i = 0; i < NSTAGES; i++)
-			if (p.t_end[i] > 0)
-				fprintf(stderr, "baton: stage %-13s %8.3f ms\n",
-					pipeline_decl[i].name, p.t_end[i] - p.t_start[i]);
+	report_stages(&p, NULL);
 	close_inputs(&p);
 	return 0;
 }

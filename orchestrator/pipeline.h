@@ -21,6 +21,8 @@ struct stage_decl {
 	enum stage_when when;
 	const char *after[6];
 	struct fd_decl fds[8];
+	bool in_create; /* part of create/run */
+	bool in_exec;   /* part of exec */
 };
 
 /* The declaration, for `baton --debug` and the trace. */

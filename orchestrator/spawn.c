@@ -17,8 +17,9 @@
 #include "record.h"
 #include "spawn.h"
 
-int stage_spawn(struct stage_proc *proc, const char *name, const struct fd_assign *fds, size_t nfds,
-		char *const *env_extra, struct stage_error *err)
+int stage_spawn(struct stage_proc *proc, const char *name, char *const *args,
+		const struct fd_assign *fds, size_t nfds, char *const *env_extra,
+		struct stage_error *err)
 {
 	char path[4200];
 	char envbuf[16][64];
@@ -48,7 +49,12 @@ int stage_spawn(struct stage_proc *proc, const char *name, const struct fd_assig
 		envp[nenv++] = *env_extra;
 	envp[nenv] = NULL;
 
-	char *argv[] = {(char *)name, NULL};
+	char *argv[64] = {(char *)name};
+	size_t argc = 1;
+
+	for (; args && *args && argc < 63; args++)
+		argv[argc++] = *args;
+	argv[argc] = NULL;
 	rc = posix_spawn(&proc->pid, path, &fa, NULL, argv, envp);
 	posix_spawn_file_actions_destroy(&fa);
 	close(sv[1]);

@@ -26,6 +26,9 @@ BEGIN {
 			printf "{\"%s\", %s, %s}, ", p[1], kind[k], opt
 		}
 	}
-	printf "{NULL, 0, false}},\n\t},\n"
+	printf "{NULL, 0, false}},\n"
+	if ($7 == "") { print "pipeline.tsv:" NR ": no `for` column" > "/dev/stderr"; exit 1 }
+	printf "\t\t.in_create = %s,\n\t\t.in_exec = %s,\n\t},\n", \
+		($7 ~ /(^|,)create(,|$)/) ? "true" : "false", ($7 ~ /(^|,)exec(,|$)/) ? "true" : "false"
 }
 END { print "};" }

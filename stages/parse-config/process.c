@@ -275,5 +275,11 @@ int parse_process(struct pc *pc, const cJSON *config)
 	    parse_capabilities(pc, proc) < 0 || parse_rlimits(pc, proc) < 0 ||
 	    parse_security(pc, proc) < 0)
 		return -1;
+	/* `baton exec` starts from the container's process: keep it, as validated JSON */
+	char *json = cJSON_PrintUnformatted(proc);
+	if (!json)
+		return stage_fail(pc->err, ENOMEM, "process: keep for exec");
+	plan_emit(pc->out, "process.json", json, NULL);
+	cJSON_free(json);
 	return 0;
 }

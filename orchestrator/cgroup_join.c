@@ -1,0 +1,76 @@
+/*
+ * exec: the new process joins every cgroup of the container's process, read
+ * from /proc/PID/cgroup, in whatever layout the host has. Joining what the
+ * process is really in (not what the plan once said) also follows a container
+ * that was moved by `update` or an engine.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include "baton.h"
+#include "cleanup.h"
+
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+
+/* Where the hierarchy of one /proc/PID/cgroup line is mounted. */
+static void hierarchy_dir(const char *controllers, char *dir, size_t size)
+{
+	struct statfs fs;
+
+	if (!*controllers) {
+		bool pure_v2 =
+		    statfs("/sys/fs/cgroup", &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC;
+
+		snprintf(dir, size, "%s", pure_v2 ? "/sys/fs/cgroup" : "/sys/fs/cgroup/unified");
+	} else if (strncmp(controllers, "name=", 5) == 0) {
+		snprintf(dir, size, "/sys/fs/cgroup/%s", controllers + 5);
+	} else {
+		snprintf(dir, size, "/sys/fs/cgroup/%s", controllers);
+	}
+}
+
+static int enter(const char *dir, const char *path, const char *sub, pid_t pid,
+		 struct stage_error *err)
+{
+	char procs[8192], value[32];
+	autoclose int fd = -1;
+	int len = snprintf(value, sizeof(value), "%d", (int)pid);
+
+	snprintf(procs, sizeof(procs), "%s%s%s%s/cgroup.procs", dir, strcmp(path, "/") ? path : "",
+		 sub ? "/" : "", sub ? sub : "");
+	fd = open(procs, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, value, (size_t)len) != len)
+		return stage_fail(err, errno, "join cgroup `%s`", procs);
+	return 0;
+}
+
+int cgroup_join_like(pid_t target, pid_t pid, const char *sub, struct stage_error *err)
+{
+	char path[64], line[4096], dir[512];
+	autofile FILE *f = NULL;
+
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)target);
+	f = fopen(path, "re");
+	if (!f)
+		return stage_fail(err, errno, "read `%s`", path);
+	while (fgets(line, sizeof(line), f)) {
+		char *controllers = strchr(line, ':'), *cgroup;
+
+		if (!controllers || !(cgroup = strchr(++controllers, ':')))
+			continue;
+		*cgroup++ = '\0';
+		cgroup[strcspn(cgroup, "\n")] = '\0';
+		hierarchy_dir(controllers, dir, sizeof(dir));
+		if (access(dir, F_OK) < 0)
+			continue; /* a hierarchy this mount namespace does not show */
+		if (enter(dir, cgroup, sub, pid, err) < 0)
+			return -1;
+	}
+	return 0;
+}
