@@ -11,11 +11,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "stage.h"
-
-#define UNSET INT64_MIN
 
 int cgroup_path_check(const char *path, struct stage_error *err)
 {
@@ -34,81 +33,6 @@ int cgroup_path_check(const char *path, struct stage_error *err)
 	}
 }
 
-/* The plan's cgroup.resource values; UNSET where not given. */
-struct limits {
-	int64_t mem_limit, mem_reservation, mem_swap, swappiness, pids, shares, quota, period;
-	bool oom_killer_off;
-	const char *cpus, *mems;
-};
-
-static int64_t *limit_slot(struct limits *l, const char *name)
-{
-	static const struct {
-		const char *name;
-		size_t off;
-	} slots[] = {
-	    {"memory.limit", offsetof(struct limits, mem_limit)},
-	    {"memory.reservation", offsetof(struct limits, mem_reservation)},
-	    {"memory.swap", offsetof(struct limits, mem_swap)},
-	    {"memory.swappiness", offsetof(struct limits, swappiness)},
-	    {"pids.limit", offsetof(struct limits, pids)},
-	    {"cpu.shares", offsetof(struct limits, shares)},
-	    {"cpu.quota", offsetof(struct limits, quota)},
-	    {"cpu.period", offsetof(struct limits, period)},
-	};
-
-	for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]); i++)
-		if (strcmp(name, slots[i].name) == 0)
-			return (int64_t *)((char *)l + slots[i].off);
-	return NULL;
-}
-
-static int read_limit(struct limits *l, const struct plan_entry *e, struct stage_error *err)
-{
-	const char *name = plan_field(e, 0), *value = plan_field(e, 1);
-	int64_t *slot = limit_slot(l, name);
-
-	if (slot)
-		return plan_field_i64(e, 1, slot, err);
-	if (strcmp(name, "cpu.cpus") == 0)
-		l->cpus = value;
-	else if (strcmp(name, "cpu.mems") == 0)
-		l->mems = value;
-	else if (strcmp(name, "memory.disable-oom-killer") == 0)
-		l->oom_killer_off = strcmp(value, "1") == 0 || strcmp(value, "true") == 0;
-	else
-		return stage_fail(err, 0, "linux.resources: `%s` is not supported yet", name);
-	return 0;
-}
-
-static int read_limits(const struct plan *plan, struct limits *l, struct stage_error *err)
-{
-	*l = (struct limits){UNSET, UNSET, UNSET, UNSET, UNSET, UNSET,
-			     UNSET, UNSET, false, NULL,	 NULL};
-	plan_for_each(plan, "cgroup.resource", e)
-	{
-		if (read_limit(l, e, err) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-__attribute__((format(printf, 6, 7))) static void add_write(struct cgroup_write *w, size_t *n,
-							    const char *controller,
-							    const char *file, bool optional,
-							    const char *fmt, ...)
-{
-	va_list ap;
-
-	w[*n].controller = controller;
-	w[*n].file = file;
-	w[*n].optional = optional;
-	va_start(ap, fmt);
-	vsnprintf(w[*n].value, sizeof(w[*n].value), fmt, ap);
-	va_end(ap);
-	(*n)++;
-}
-
 uint64_t cgroup_shares_to_weight(uint64_t shares)
 {
 	if (shares < 2)
@@ -118,122 +42,413 @@ uint64_t cgroup_shares_to_weight(uint64_t shares)
 	return 1 + ((shares - 2) * 9999) / 262142;
 }
 
-static void v1_writes(const struct limits *l, struct cgroup_write *w, size_t *n)
+uint64_t cgroup_blkio_to_io_weight(uint64_t weight)
 {
-	/* the limit first: memsw must never be below it */
-	if (l->mem_limit != UNSET)
-		add_write(w, n, "memory", "memory.limit_in_bytes", false, "%" PRId64, l->mem_limit);
-	/* memsw exists only with swap accounting on (swapaccount=1) */
-	if (l->mem_swap != UNSET && l->mem_swap != 0)
-		add_write(w, n, "memory", "memory.memsw.limit_in_bytes", true, "%" PRId64,
-			  l->mem_swap);
-	if (l->mem_reservation != UNSET)
-		add_write(w, n, "memory", "memory.soft_limit_in_bytes", false, "%" PRId64,
-			  l->mem_reservation);
-	if (l->swappiness != UNSET && l->swappiness >= 0)
-		add_write(w, n, "memory", "memory.swappiness", false, "%" PRId64, l->swappiness);
-	if (l->oom_killer_off)
-		add_write(w, n, "memory", "memory.oom_control", false, "1");
-	if (l->pids != UNSET) {
-		if (l->pids > 0)
-			add_write(w, n, "pids", "pids.max", false, "%" PRId64, l->pids);
-		else
-			add_write(w, n, "pids", "pids.max", false, "max");
+	if (weight < 10)
+		weight = 10;
+	if (weight > 1000)
+		weight = 1000;
+	return 1 + ((weight - 10) * 9999) / 990;
+}
+
+/* --- how each resource is written -------------------------------------------- */
+
+/* What a value becomes in one cgroup version. */
+enum conv {
+	RAW,	 /* as given */
+	MAX,	 /* -1 is "max" (v2) */
+	PIDS,	 /* 0 or -1 is "max" */
+	NONZERO, /* 0 means unset: nothing written */
+	LIST,	 /* a cpu or node list; empty means unset */
+	ONLY1,	 /* a flag: written only when 1 */
+	WEIGHT,	 /* cpu.shares to cpu.weight, 0 = unset */
+	SKIP,	 /* no such knob in this version (deprecated or always on): debug line */
+	REJECT,	 /* no such knob in this version and it matters: an error */
+};
+
+/* One plain resource: its plan name and its file in v1 and in v2. */
+struct rule {
+	const char *name, *controller;
+	const char *v1_file;
+	enum conv v1;
+	bool v1_optional; /* the file depends on kernel options: skipped if missing */
+	const char *v2_file;
+	enum conv v2;
+};
+
+/*
+ * In write order: memory limit before memsw, cpu period before quota (each is
+ * checked against the other), realtime period before runtime. memory.swap,
+ * cpu.quota/period/burst and the families are written by functions below.
+ */
+static const struct rule rules[] = {
+    {"memory.limit", "memory", "memory.limit_in_bytes", RAW, false, "memory.max", MAX},
+    {"memory.reservation", "memory", "memory.soft_limit_in_bytes", RAW, false, "memory.low", MAX},
+    {"memory.kernel", "memory", "memory.kmem.limit_in_bytes", RAW, true, NULL, SKIP},
+    {"memory.kernel-tcp", "memory", "memory.kmem.tcp.limit_in_bytes", RAW, false, NULL, SKIP},
+    {"memory.swappiness", "memory", "memory.swappiness", RAW, false, NULL, SKIP},
+    {"memory.disable-oom-killer", "memory", "memory.oom_control", ONLY1, false, NULL, SKIP},
+    {"memory.use-hierarchy", "memory", "memory.use_hierarchy", ONLY1, true, NULL, SKIP},
+    {"pids.limit", "pids", "pids.max", PIDS, false, "pids.max", PIDS},
+    {"cpu.shares", "cpu", "cpu.shares", NONZERO, false, "cpu.weight", WEIGHT},
+    {"cpu.realtime-period", "cpu", "cpu.rt_period_us", NONZERO, false, NULL, REJECT},
+    {"cpu.realtime-runtime", "cpu", "cpu.rt_runtime_us", NONZERO, false, NULL, REJECT},
+    {"cpu.idle", "cpu", "cpu.idle", RAW, false, "cpu.idle", RAW},
+    {"cpu.cpus", "cpuset", "cpuset.cpus", LIST, false, "cpuset.cpus", LIST},
+    {"cpu.mems", "cpuset", "cpuset.mems", LIST, false, "cpuset.mems", LIST},
+    {"blockio.leaf-weight", "blkio", "blkio.leaf_weight", NONZERO, false, NULL, REJECT},
+    {"network.class-id", "net_cls", "net_cls.classid", RAW, false, NULL, REJECT},
+};
+
+/* Resource names handled by the functions below, and the families (NAME.x). */
+static const char *const special[] = {"memory.swap", "cpu.quota", "cpu.period", "cpu.burst",
+				      "blockio.weight"};
+static const char *const families[] = {
+    "hugepage.",
+    "network.priority.",
+    "blockio.weight-device.",
+    "blockio.leaf-weight-device.",
+    "blockio.throttle-read-bps.",
+    "blockio.throttle-write-bps.",
+    "blockio.throttle-read-iops.",
+    "blockio.throttle-write-iops.",
+    "rdma.",
+    "unified.",
+};
+
+struct out {
+	struct cgroup_write *w;
+	size_t n;
+	bool v2;
+	struct stage_error *err;
+};
+
+static bool starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+__attribute__((format(printf, 5, 6))) static int
+add(struct out *o, const char *controller, const char *file, bool optional, const char *fmt, ...)
+{
+	struct cgroup_write *w = &o->w[o->n];
+	va_list ap;
+	int n;
+
+	if (o->n == CGROUP_WRITES_MAX)
+		return stage_fail(o->err, E2BIG, "linux.resources: more than %d cgroup files",
+				  CGROUP_WRITES_MAX);
+	*w = (struct cgroup_write){.controller = controller, .optional = optional};
+	va_start(ap, fmt);
+	n = vsnprintf(w->value, sizeof(w->value), fmt, ap);
+	va_end(ap);
+	if (snprintf(w->file, sizeof(w->file), "%s", file) >= (int)sizeof(w->file) || n < 0 ||
+	    (size_t)n >= sizeof(w->value))
+		return stage_fail(o->err, E2BIG, "cgroup file `%s`: name or value too long", file);
+	o->n++;
+	return 0;
+}
+
+/* The previous write gets a second choice, used when its file does not exist. */
+__attribute__((format(printf, 3, 4))) static void add_alt(struct out *o, const char *file,
+							  const char *fmt, ...)
+{
+	struct cgroup_write *w = &o->w[o->n - 1];
+	va_list ap;
+
+	snprintf(w->alt_file, sizeof(w->alt_file), "%s", file);
+	va_start(ap, fmt);
+	vsnprintf(w->alt_value, sizeof(w->alt_value), fmt, ap);
+	va_end(ap);
+}
+
+static const char *resource(const struct plan *plan, const char *name)
+{
+	plan_for_each(plan, "cgroup.resource", e)
+	{
+		if (strcmp(plan_field(e, 0), name) == 0)
+			return plan_field(e, 1);
 	}
-	if (l->shares != UNSET && l->shares != 0)
-		add_write(w, n, "cpu", "cpu.shares", false, "%" PRId64, l->shares);
-	/* the period first: the quota is checked against it */
-	if (l->period != UNSET && l->period != 0)
-		add_write(w, n, "cpu", "cpu.cfs_period_us", false, "%" PRId64, l->period);
-	if (l->quota != UNSET && l->quota != 0)
-		add_write(w, n, "cpu", "cpu.cfs_quota_us", false, "%" PRId64, l->quota);
-	if (l->cpus && *l->cpus)
-		add_write(w, n, "cpuset", "cpuset.cpus", false, "%s", l->cpus);
-	if (l->mems && *l->mems)
-		add_write(w, n, "cpuset", "cpuset.mems", false, "%s", l->mems);
+	return NULL;
+}
+
+static int number(const char *name, const char *value, int64_t *out, struct stage_error *err)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoll(value, &end, 10);
+	if (!*value || *end || errno)
+		return stage_fail(err, 0, "linux.resources: `%s`: not a number: `%s`", name, value);
+	return 0;
+}
+
+static int no_v2_knob(struct out *o, const char *name)
+{
+	return stage_fail(o->err, 0, "linux.resources: `%s` has no equivalent on cgroup v2", name);
+}
+
+static int apply_rule(struct out *o, const struct rule *r, const char *value)
+{
+	enum conv conv = o->v2 ? r->v2 : r->v1;
+	const char *file = o->v2 ? r->v2_file : r->v1_file;
+	bool optional = !o->v2 && r->v1_optional;
+	int64_t n = 0;
+
+	if (r->v1 != LIST && number(r->name, value, &n, o->err) < 0)
+		return -1;
+	switch (conv) {
+	case SKIP:
+		stage_debug("%s: no such knob on cgroup %s, skipped", r->name, o->v2 ? "v2" : "v1");
+		return 0;
+	case REJECT:
+		return n == 0 ? 0 : no_v2_knob(o, r->name);
+	case NONZERO:
+		return n == 0 ? 0 : add(o, r->controller, file, optional, "%" PRId64, n);
+	case LIST:
+		return *value ? add(o, r->controller, file, optional, "%s", value) : 0;
+	case ONLY1:
+		return n == 1 ? add(o, r->controller, file, optional, "1") : 0;
+	case WEIGHT:
+		if (n <= 0)
+			return 0;
+		return add(o, r->controller, file, false, "%" PRIu64,
+			   cgroup_shares_to_weight((uint64_t)n));
+	case MAX:
+		if (n < 0)
+			return add(o, r->controller, file, false, "max");
+		return add(o, r->controller, file, false, "%" PRId64, n);
+	case PIDS:
+		if (n <= 0)
+			return add(o, r->controller, file, false, "max");
+		return add(o, r->controller, file, false, "%" PRId64, n);
+	default:
+		return add(o, r->controller, file, optional, "%s", value);
+	}
 }
 
 /* OCI's swap is memory+swap; v2's memory.swap.max is the swap alone. */
-static int v2_swap(const struct limits *l, struct cgroup_write *w, size_t *n,
-		   struct stage_error *err)
+static int write_swap(struct out *o, const struct plan *plan)
 {
-	if (l->mem_swap == UNSET || l->mem_swap == 0)
+	const char *swap_text = resource(plan, "memory.swap");
+	const char *limit_text = resource(plan, "memory.limit");
+	int64_t swap, limit = 0;
+
+	if (!swap_text)
 		return 0;
-	if (l->mem_swap < 0) {
-		add_write(w, n, "memory", "memory.swap.max", false, "max");
+	if (number("memory.swap", swap_text, &swap, o->err) < 0 ||
+	    (limit_text && number("memory.limit", limit_text, &limit, o->err) < 0))
+		return -1;
+	if (swap == 0)
 		return 0;
-	}
-	if (l->mem_limit == UNSET || l->mem_limit <= 0)
-		return stage_fail(err, EINVAL,
+	/* memsw exists only with swap accounting on (swapaccount=1) */
+	if (!o->v2)
+		return add(o, "memory", "memory.memsw.limit_in_bytes", true, "%" PRId64, swap);
+	if (swap < 0)
+		return add(o, "memory", "memory.swap.max", false, "max");
+	if (!limit_text || limit <= 0)
+		return stage_fail(o->err, 0,
 				  "linux.resources.memory.swap: needs a memory limit on cgroup v2");
-	if (l->mem_swap < l->mem_limit)
-		return stage_fail(err, EINVAL,
+	if (swap < limit)
+		return stage_fail(o->err, 0,
 				  "linux.resources.memory.swap: %" PRId64
 				  " is below the memory limit %" PRId64,
-				  l->mem_swap, l->mem_limit);
-	add_write(w, n, "memory", "memory.swap.max", false, "%" PRId64, l->mem_swap - l->mem_limit);
-	return 0;
+				  swap, limit);
+	return add(o, "memory", "memory.swap.max", false, "%" PRId64, swap - limit);
 }
 
-static void add_v2_max(struct cgroup_write *w, size_t *n, const char *controller, const char *file,
-		       int64_t value)
+/* v1: period, then quota (checked against it); v2: both in cpu.max. */
+static int write_cpu_bandwidth(struct out *o, const struct plan *plan)
 {
-	if (value < 0)
-		add_write(w, n, controller, file, false, "max");
-	else
-		add_write(w, n, controller, file, false, "%" PRId64, value);
-}
+	const char *q = resource(plan, "cpu.quota"), *p = resource(plan, "cpu.period");
+	const char *b = resource(plan, "cpu.burst");
+	int64_t quota = 0, period = 0, burst = 0;
 
-static int v2_writes(const struct limits *l, struct cgroup_write *w, size_t *n,
-		     struct stage_error *err)
-{
-	if (l->mem_limit != UNSET)
-		add_v2_max(w, n, "memory", "memory.max", l->mem_limit);
-	if (v2_swap(l, w, n, err) < 0)
+	if ((q && number("cpu.quota", q, &quota, o->err) < 0) ||
+	    (p && number("cpu.period", p, &period, o->err) < 0) ||
+	    (b && number("cpu.burst", b, &burst, o->err) < 0))
 		return -1;
-	if (l->mem_reservation != UNSET)
-		add_v2_max(w, n, "memory", "memory.low", l->mem_reservation);
-	if (l->swappiness != UNSET)
-		stage_debug("memory.swappiness: no such knob on cgroup v2, skipped");
-	if (l->oom_killer_off)
-		stage_debug("memory.disable-oom-killer: no such knob on cgroup v2, skipped");
-	if (l->pids != UNSET)
-		add_v2_max(w, n, "pids", "pids.max", l->pids > 0 ? l->pids : -1);
-	if (l->shares != UNSET && l->shares > 0)
-		add_write(w, n, "cpu", "cpu.weight", false, "%" PRIu64,
-			  cgroup_shares_to_weight((uint64_t)l->shares));
-	if ((l->quota != UNSET && l->quota != 0) || (l->period != UNSET && l->period > 0)) {
-		int64_t period = l->period != UNSET && l->period > 0 ? l->period : 100000;
-
-		if (l->quota != UNSET && l->quota > 0)
-			add_write(w, n, "cpu", "cpu.max", false, "%" PRId64 " %" PRId64, l->quota,
-				  period);
-		else
-			add_write(w, n, "cpu", "cpu.max", false, "max %" PRId64, period);
+	if (!o->v2) {
+		if (period > 0 && add(o, "cpu", "cpu.cfs_period_us", false, "%" PRId64, period) < 0)
+			return -1;
+		if (quota != 0 && add(o, "cpu", "cpu.cfs_quota_us", false, "%" PRId64, quota) < 0)
+			return -1;
+		return b ? add(o, "cpu", "cpu.cfs_burst_us", false, "%" PRId64, burst) : 0;
 	}
-	if (l->cpus && *l->cpus)
-		add_write(w, n, "cpuset", "cpuset.cpus", false, "%s", l->cpus);
-	if (l->mems && *l->mems)
-		add_write(w, n, "cpuset", "cpuset.mems", false, "%s", l->mems);
+	if (quota != 0 || period > 0) {
+		if (period <= 0)
+			period = 100000;
+		if (quota > 0 &&
+		    add(o, "cpu", "cpu.max", false, "%" PRId64 " %" PRId64, quota, period) < 0)
+			return -1;
+		if (quota <= 0 && add(o, "cpu", "cpu.max", false, "max %" PRId64, period) < 0)
+			return -1;
+	}
+	return b ? add(o, "cpu", "cpu.max.burst", false, "%" PRId64, burst) : 0;
+}
+
+/* v1 blkio.weight (or bfq's); v2 io.bfq.weight as is, else io.weight converted. */
+static int write_blkio_weight(struct out *o, const char *device, const char *value)
+{
+	const char *sep = device ? " " : "";
+	int64_t w;
+
+	if (!device)
+		device = "";
+	if (number("blockio.weight", value, &w, o->err) < 0)
+		return -1;
+	if (w == 0)
+		return 0;
+	if (!o->v2) {
+		if (add(o, "blkio", *device ? "blkio.weight_device" : "blkio.weight", false,
+			"%s%s%" PRId64, device, sep, w) < 0)
+			return -1;
+		add_alt(o, *device ? "blkio.bfq.weight_device" : "blkio.bfq.weight", "%s%s%" PRId64,
+			device, sep, w);
+		return 0;
+	}
+	if (add(o, "io", "io.bfq.weight", false, "%s%s%" PRId64, device, sep, w) < 0)
+		return -1;
+	add_alt(o, "io.weight", "%s%s%" PRIu64, device, sep,
+		cgroup_blkio_to_io_weight((uint64_t)w));
 	return 0;
+}
+
+static int write_throttle(struct out *o, const char *kind, const char *device, const char *value)
+{
+	static const struct {
+		const char *kind, *v1_file, *v2_key;
+	} t[] = {
+	    {"read-bps", "blkio.throttle.read_bps_device", "rbps"},
+	    {"write-bps", "blkio.throttle.write_bps_device", "wbps"},
+	    {"read-iops", "blkio.throttle.read_iops_device", "riops"},
+	    {"write-iops", "blkio.throttle.write_iops_device", "wiops"},
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		if (strncmp(kind, t[i].kind, strlen(t[i].kind)) != 0)
+			continue;
+		if (o->v2)
+			return add(o, "io", "io.max", false, "%s %s=%s", device, t[i].v2_key,
+				   value);
+		return add(o, "blkio", t[i].v1_file, false, "%s %s", device, value);
+	}
+	return stage_fail(o->err, 0, "linux.resources: unknown throttle `%s`", kind);
+}
+
+/* hugetlb: the limit, and on kernels that have it the reservation limit too. */
+static int write_hugepage(struct out *o, const char *size, const char *value)
+{
+	char file[96];
+
+	snprintf(file, sizeof(file), o->v2 ? "hugetlb.%s.max" : "hugetlb.%s.limit_in_bytes", size);
+	if (add(o, "hugetlb", file, false, "%s", value) < 0)
+		return -1;
+	snprintf(file, sizeof(file),
+		 o->v2 ? "hugetlb.%s.rsvd.max" : "hugetlb.%s.rsvd.limit_in_bytes", size);
+	return add(o, "hugetlb", file, true, "%s", value);
+}
+
+/* unified.KEY: the raw v2 file; its controller is the part before the dot. */
+static int write_unified(struct out *o, const char *key, const char *value)
+{
+	static const char *const controllers[] = {"cpu",     "cpuset", "io",   "memory", "pids",
+						  "hugetlb", "rdma",   "misc", "cgroup"};
+	const char *controller = "cgroup";
+
+	if (!o->v2)
+		return stage_fail(o->err, 0,
+				  "linux.resources.unified.%s: cgroup v2 keys need a cgroup v2 "
+				  "host (this one has cgroup v1 controllers)",
+				  key);
+	for (size_t i = 0; i < sizeof(controllers) / sizeof(controllers[0]); i++)
+		if (starts_with(key, controllers[i]) && key[strlen(controllers[i])] == '.')
+			controller = controllers[i];
+	return add(o, controller, key, false, "%s", value);
+}
+
+static int write_family(struct out *o, const char *name, const char *value)
+{
+	const char *rest = strchr(name, '.') + 1;
+
+	if (starts_with(name, "hugepage."))
+		return write_hugepage(o, rest, value);
+	if (starts_with(name, "unified."))
+		return write_unified(o, rest, value);
+	if (starts_with(name, "rdma."))
+		return add(o, "rdma", "rdma.max", false, "%s %s", rest, value);
+	if (starts_with(name, "network.priority.")) {
+		if (o->v2)
+			return no_v2_knob(o, "network.priorities");
+		return add(o, "net_prio", "net_prio.ifpriomap", false, "%s %s",
+			   name + strlen("network.priority."), value);
+	}
+	if (starts_with(name, "blockio.weight-device."))
+		return write_blkio_weight(o, name + strlen("blockio.weight-device."), value);
+	if (starts_with(name, "blockio.leaf-weight-device.")) {
+		if (o->v2)
+			return no_v2_knob(o, "blockio.leafWeight");
+		return add(o, "blkio", "blkio.leaf_weight_device", false, "%s %s",
+			   name + strlen("blockio.leaf-weight-device."), value);
+	}
+	rest = name + strlen("blockio.throttle-");
+	return write_throttle(o, rest, strchr(rest, '.') + 1, value);
+}
+
+static bool is_family(const char *name)
+{
+	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++)
+		if (starts_with(name, families[i]) && name[strlen(families[i])])
+			return true;
+	return false;
+}
+
+static bool known(const char *name)
+{
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		if (strcmp(name, rules[i].name) == 0)
+			return true;
+	for (size_t i = 0; i < sizeof(special) / sizeof(special[0]); i++)
+		if (strcmp(name, special[i]) == 0)
+			return true;
+	return is_family(name);
 }
 
 int cgroup_writes_from_plan(const struct plan *plan, bool v2, struct cgroup_write *writes,
 			    size_t *nwrites, struct stage_error *err)
 {
-	struct limits l;
+	struct out o = {.w = writes, .v2 = v2, .err = err};
+	const char *value;
+	int ret = 0;
 
 	*nwrites = 0;
-	if (read_limits(plan, &l, err) < 0)
-		return -1;
-	if ((l.cpus && strlen(l.cpus) >= CGROUP_VALUE_MAX) ||
-	    (l.mems && strlen(l.mems) >= CGROUP_VALUE_MAX))
-		return stage_fail(err, E2BIG, "linux.resources.cpu: cpus or mems too long");
-	if (!v2) {
-		v1_writes(&l, writes, nwrites);
-		return 0;
+	plan_for_each(plan, "cgroup.resource", e)
+	{
+		if (!known(plan_field(e, 0)))
+			return stage_fail(err, 0, "linux.resources: `%s` is not supported",
+					  plan_field(e, 0));
 	}
-	return v2_writes(&l, writes, nwrites, err);
+	/* memory.limit must come before memsw on v1; swap right after the table's first */
+	value = resource(plan, "memory.limit");
+	if (value && apply_rule(&o, &rules[0], value) < 0)
+		return -1;
+	if (write_swap(&o, plan) < 0)
+		return -1;
+	for (size_t i = 1; i < sizeof(rules) / sizeof(rules[0]) && ret == 0; i++)
+		if ((value = resource(plan, rules[i].name)))
+			ret = apply_rule(&o, &rules[i], value);
+	if (ret < 0 || write_cpu_bandwidth(&o, plan) < 0)
+		return -1;
+	if ((value = resource(plan, "blockio.weight")) && write_blkio_weight(&o, NULL, value) < 0)
+		return -1;
+	plan_for_each(plan, "cgroup.resource", e)
+	{
+		if (is_family(plan_field(e, 0)) &&
+		    write_family(&o, plan_field(e, 0), plan_field(e, 1)) < 0)
+			return -1;
+	}
+	*nwrites = o.n;
+	return 0;
 }
 
 int cgroup_device_rule(const struct plan_entry *e, bool *allow, char *rule, size_t size,

@@ -361,52 +361,67 @@ static int check_controllers(const struct hierarchy *h, size_t nh, const struct 
 	return 0;
 }
 
+static int apply_write(const struct hierarchy *h, size_t nh, const char *path,
+		       const struct cgroup_write *w, struct stage_error *err)
+{
+	const struct hierarchy *owner = find_controller(h, nh, w->controller);
+	char dir[PATH_MAX];
+
+	if (cgroup_dir(dir, sizeof(dir), owner, path, err) < 0)
+		return -1;
+	bool use_alt = w->alt_file[0] && !file_exists(dir, w->file);
+	if (w->optional && !file_exists(dir, use_alt ? w->alt_file : w->file)) {
+		stage_debug("skip %s = %s: no such file in %s", w->file, w->value, dir);
+		return 0;
+	}
+	return write_file(dir, use_alt ? w->alt_file : w->file, use_alt ? w->alt_value : w->value,
+			  err);
+}
+
 static int apply_writes(const struct hierarchy *h, size_t nh, const char *path,
 			const struct cgroup_write *w, size_t nw, struct stage_error *err)
 {
-	char dir[PATH_MAX];
-
 	for (size_t i = 0; i < nw; i++) {
-		const struct hierarchy *owner = find_controller(h, nh, w[i].controller);
-
-		if (cgroup_dir(dir, sizeof(dir), owner, path, err) < 0)
-			return -1;
-		if (w[i].optional && !file_exists(dir, w[i].file)) {
-			stage_debug("skip %s = %s: no such file in %s", w[i].file, w[i].value, dir);
+		if (apply_write(h, nh, path, &w[i], err) == 0)
 			continue;
-		}
-		if (write_file(dir, w[i].file, w[i].value, err) < 0)
+		/*
+		 * v1 keeps memory <= memory+swap at every step: raising both (update)
+		 * needs memsw first, lowering both the limit first.
+		 */
+		if (err->errnum != EINVAL || strcmp(w[i].file, "memory.limit_in_bytes") != 0 ||
+		    i + 1 == nw || strcmp(w[i + 1].file, "memory.memsw.limit_in_bytes") != 0)
 			return -1;
+		if (apply_write(h, nh, path, &w[i + 1], err) < 0 ||
+		    apply_write(h, nh, path, &w[i], err) < 0)
+			return -1;
+		i++;
 	}
 	return 0;
 }
 
 /*
- * v1 devices: deny all, then the config's rules in order, then the devices
+ * The device cgroup: on v2 an eBPF program (cgroup-bpf.c); on v1 deny all,
+ * then the config's rules in order, then the devices
  * every container gets (null, zero, full, random, urandom, tty, console,
  * ptmx, pts). The defaults come last, as in runc and youki, so that the
  * usual leading "deny all" rule of a config does not revoke them.
  */
 static int apply_devices(const struct hierarchy *h, size_t nh, const char *path,
-			 const struct plan *plan, struct stage_error *err)
+			 const struct plan *plan, bool replace, struct stage_error *err)
 {
-	static const char *const defaults[] = {"c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm",
-					       "c 1:8 rwm", "c 1:9 rwm", "c 5:0 rwm",
-					       "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm"};
 	const struct hierarchy *devices = find_controller(h, nh, "devices");
 	char dir[PATH_MAX], rule[96];
 	bool allow;
 
-	if (devices && devices->unified) {
-		stage_debug("device cgroup: the eBPF program of cgroup v2 is not implemented yet");
-		return 0;
-	}
 	if (!devices) {
 		stage_debug("device cgroup: no devices hierarchy, skipped");
 		return 0;
 	}
-	if (cgroup_dir(dir, sizeof(dir), devices, path, err) < 0 ||
-	    write_file(dir, "devices.deny", "a", err) < 0)
+	if (cgroup_dir(dir, sizeof(dir), devices, path, err) < 0)
+		return -1;
+	if (devices->unified)
+		return cgroup_device_attach(dir, plan, replace, err);
+	if (write_file(dir, "devices.deny", "a", err) < 0)
 		return -1;
 	plan_for_each(plan, "cgroup.device", e)
 	{
@@ -414,9 +429,17 @@ static int apply_devices(const struct hierarchy *h, size_t nh, const char *path,
 		    write_file(dir, allow ? "devices.allow" : "devices.deny", rule, err) < 0)
 			return -1;
 	}
-	for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
-		if (write_file(dir, "devices.allow", defaults[i], err) < 0)
+	for (size_t i = 0; i < CGROUP_DEFAULT_DEVICES; i++) {
+		const struct cgroup_device_rule *d = &cgroup_default_devices[i];
+
+		if (d->minor < 0)
+			snprintf(rule, sizeof(rule), "%c %d:* rwm", d->type, (int)d->major);
+		else
+			snprintf(rule, sizeof(rule), "%c %d:%d rwm", d->type, (int)d->major,
+				 (int)d->minor);
+		if (write_file(dir, "devices.allow", rule, err) < 0)
 			return -1;
+	}
 	return 0;
 }
 
@@ -454,13 +477,31 @@ int cgroup_setup(const struct plan *plan, pid_t pid, struct stage_error *err)
 	if (ret == 0)
 		ret = apply_writes(h, nh, path, writes, nw, err);
 	if (ret == 0)
-		ret = apply_devices(h, nh, path, plan, err);
+		ret = apply_devices(h, nh, path, plan, false, err);
 	if (ret == 0 && pid > 0)
 		ret = join_all(h, nh, path, pid, err);
 	if (ret < 0)
 		while (made-- > 0)
 			remove_created(&h[made], path, first_new[made]);
 	return ret;
+}
+
+int cgroup_update(const char *path, const struct plan *resources, struct stage_error *err)
+{
+	struct cgroup_write writes[CGROUP_WRITES_MAX];
+	struct hierarchy h[HIER_MAX];
+	enum cgroup_layout layout;
+	size_t nw, nh;
+
+	if (cgroup_path_check(path, err) < 0 || cgroup_detect(&layout, err) < 0 ||
+	    cgroup_writes_from_plan(resources, layout == CGROUP_LAYOUT_V2, writes, &nw, err) < 0 ||
+	    list_hierarchies(h, &nh, err) < 0 || check_controllers(h, nh, writes, nw, err) < 0 ||
+	    apply_writes(h, nh, path, writes, nw, err) < 0)
+		return -1;
+	if (plan_count(resources, "cgroup.device") == 0)
+		return 0;
+	return apply_devices(h, nh, path, resources, true, err);
+	return 0;
 }
 
 /* --- remove ------------------------------------------------------------------ */
@@ -628,6 +669,30 @@ int cgroup_kill(const char *path, int sig, struct stage_error *err)
 		if (kill(pids[i], sig) < 0 && errno != ESRCH)
 			return stage_fail(err, errno, "kill process %d of cgroup `%s`",
 					  (int)pids[i], path);
+	return 0;
+}
+
+int cgroup_oom_kills(const char *path, uint64_t *kills, struct stage_error *err)
+{
+	struct hierarchy h[HIER_MAX];
+	autofree char *text = NULL;
+	char dir[PATH_MAX];
+	size_t nh;
+
+	*kills = 0;
+	if (cgroup_path_check(path, err) < 0 || list_hierarchies(h, &nh, err) < 0)
+		return -1;
+	const struct hierarchy *memory = find_controller(h, nh, "memory");
+	if (!memory)
+		return stage_fail(err, ENOENT, "cgroup controller `memory`");
+	/* v2: memory.events; v1: memory.oom_control (both have an oom_kill line) */
+	if (cgroup_dir(dir, sizeof(dir), memory, path, err) < 0 ||
+	    read_file(dir, memory->unified ? "memory.events" : "memory.oom_control", &text, err) <
+		0)
+		return -1;
+	const char *line = strstr(text, "oom_kill ");
+	if (line && (line == text || line[-1] == '\n'))
+		*kills = strtoull(line + strlen("oom_kill "), NULL, 10);
 	return 0;
 }
 

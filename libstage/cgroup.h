@@ -31,6 +31,12 @@ int cgroup_detect(enum cgroup_layout *layout, struct stage_error *err);
  */
 int cgroup_setup(const struct plan *plan, pid_t pid, struct stage_error *err);
 
+/*
+ * Apply the cgroup.resource (and cgroup.device) records of resources to the
+ * existing cgroup path: `baton update`.
+ */
+int cgroup_update(const char *path, const struct plan *resources, struct stage_error *err);
+
 /* Remove the cgroup (and any sub-cgroups) in every hierarchy; missing is fine. */
 int cgroup_remove(const char *path, struct stage_error *err);
 
@@ -39,6 +45,12 @@ int cgroup_pids(const char *path, pid_t **pids, size_t *npids, struct stage_erro
 
 /* Send sig to every process of the cgroup (kill --all; delete --force). */
 int cgroup_kill(const char *path, int sig, struct stage_error *err);
+
+/*
+ * How many processes of the cgroup the OOM killer has killed so far: for
+ * `state` and the exit path of `run` to say so (read before cgroup_remove).
+ */
+int cgroup_oom_kills(const char *path, uint64_t *kills, struct stage_error *err);
 
 /* Freeze or thaw (freezer.state on v1, cgroup.freeze on v2), and ask. */
 int cgroup_freeze(const char *path, bool frozen, struct stage_error *err);
@@ -50,14 +62,18 @@ int cgroup_is_frozen(const char *path, bool *frozen, struct stage_error *err);
 int cgroup_path_check(const char *path, struct stage_error *err);
 
 #define CGROUP_VALUE_MAX  256
-#define CGROUP_WRITES_MAX 16
+#define CGROUP_FILE_MAX	  96
+#define CGROUP_WRITES_MAX 64
 
 /* One file to write: the controller owning it, the file and the value. */
 struct cgroup_write {
 	const char *controller; /* "memory", "cpu", ...: picks the v1 hierarchy */
-	const char *file;
+	char file[CGROUP_FILE_MAX];
 	char value[CGROUP_VALUE_MAX];
-	bool optional; /* skipped (with a debug line) when the file does not exist */
+	/* written instead when `file` does not exist (blkio.weight vs bfq's), if set */
+	char alt_file[CGROUP_FILE_MAX];
+	char alt_value[CGROUP_VALUE_MAX];
+	bool optional; /* skipped (with a debug line) when neither file exists */
 };
 
 /*
@@ -70,9 +86,48 @@ int cgroup_writes_from_plan(const struct plan *plan, bool v2, struct cgroup_writ
 
 /* cpu.shares (2..262144) to cpu.weight (1..10000), crun's formula. */
 uint64_t cgroup_shares_to_weight(uint64_t shares);
+/* blkio.weight (10..1000) to io.weight (1..10000), crun's formula. */
+uint64_t cgroup_blkio_to_io_weight(uint64_t weight);
 
 /* A cgroup.device record as a v1 devices.allow/deny line ("c 1:3 rwm"). */
 int cgroup_device_rule(const struct plan_entry *e, bool *allow, char *rule, size_t size,
 		       struct stage_error *err);
+
+/* --- the v2 device cgroup (libstage/cgroup-bpf.c) ------------------------------ */
+
+struct bpf_insn;
+
+#define CGROUP_DEVICE_RULES_MAX 256
+#define CGROUP_DEVICE_INSNS_MAX (8 + 10 * (CGROUP_DEVICE_RULES_MAX + 16))
+
+/* A cgroup.device record: TYPE 'a', 'c' or 'b'; -1 = any; access BPF_DEVCG_ACC_* bits. */
+struct cgroup_device_rule {
+	bool allow;
+	char type;
+	int64_t major, minor;
+	int access;
+};
+
+/* null, zero, full, random, urandom, tty, console, ptmx, pts: every container's */
+#define CGROUP_DEFAULT_DEVICES 9
+extern const struct cgroup_device_rule cgroup_default_devices[CGROUP_DEFAULT_DEVICES];
+
+int cgroup_device_rule_parse(const struct plan_entry *e, struct cgroup_device_rule *r,
+			     struct stage_error *err);
+
+/*
+ * The BPF_PROG_TYPE_CGROUP_DEVICE program for the plan's cgroup.device
+ * records followed by the default devices: the last matching rule decides,
+ * no match denies.
+ */
+int cgroup_device_program(const struct plan *plan, struct bpf_insn *prog, size_t max, size_t *len,
+			  struct stage_error *err);
+
+/*
+ * Load that program and attach it to the cgroup directory dir; replace:
+ * detach the device programs attached before (update).
+ */
+int cgroup_device_attach(const char *dir, const struct plan *plan, bool replace,
+			 struct stage_error *err);
 
 #endif

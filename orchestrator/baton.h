@@ -71,12 +71,23 @@ void state_close(struct container *c);
 bool pid_alive(pid_t pid, uint64_t start_time);
 int pid_start_time(pid_t pid, uint64_t *start);
 
+/* The OCI state JSON (cmd_query.c): for `state`, `list` and the hooks' stdin. */
+struct strbuf;
+void oci_state_json(struct strbuf *sb, const struct container *c, const char *status,
+		    const struct plan *plan, const char *indent);
+/* Run the hooks of a host-side phase (poststart, poststop) through the hooks stage. */
+int run_host_hooks(const struct global_opts *g, const struct container *c, const char *phase,
+		   const char *status, struct stage_error *err);
+/* A stage's error as a warning (poststart and poststop hooks only warn). */
+void log_stage_warning(const struct stage_error *err);
+
 /* ---- pipeline.c: the interpreter of schemas/pipeline.tsv ----------------- */
 
 enum run_mode { MODE_CREATE, MODE_RUN, MODE_EXEC };
 
 struct pipeline_result {
 	pid_t pid; /* the container process, waiting for start (create) or running (run) */
+	int tty_master; /* run/exec -t without --console-socket: the pty to attach, else -1 */
 };
 
 int pipeline_start(const struct global_opts *g, const struct create_opts *o,
@@ -84,18 +95,29 @@ int pipeline_start(const struct global_opts *g, const struct create_opts *o,
 		   struct stage_error *err);
 
 /* Undo a container: kill its processes, remove its cgroup and state. */
-void container_teardown(struct container *c, const char *cgroup_path);
+/* With g, the poststop hooks run too (delete, the end of run); without, a failed create. */
+void container_teardown(const struct global_opts *g, struct container *c, const char *cgroup_path);
 
 /* --preserve-fds N: a number, and fds 3..N+2 must be open. */
 int parse_preserve_fds(const char *s, unsigned *n, struct stage_error *err);
 /* Write pid to path atomically. */
 int write_pid_file(const char *path, pid_t pid, struct stage_error *err);
 
+/* Forward the signals a foreground run gets to pid. */
+void forward_signals_to(pid_t pid);
 /* Wait for our child pid, forwarding signals to it; its exit code (128+N). */
 int wait_exit_code(pid_t pid);
 
 /* ---- cgroup_join.c: put pid into every cgroup of target (exec) ----------- */
 int cgroup_join_like(pid_t target, pid_t pid, const char *sub, struct stage_error *err);
+
+/* ---- console.c: terminals ------------------------------------------------ */
+/* Connect to an engine's --console-socket. */
+int console_connect(const char *path, struct stage_error *err);
+/* Receive the pty master that final-exec sent. */
+int console_receive(int sock, struct stage_error *err);
+/* Attach the caller's stdio to the pty until pid exits; its exit code. */
+int console_attach(int master, pid_t pid);
 
 /* ---- libexec.c ------------------------------------------------------------ */
 /* Directory of the stage binaries (next to bin/: ../libexec/baton). */

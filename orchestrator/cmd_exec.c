@@ -183,10 +183,6 @@ int cmd_exec(const struct global_opts *g, int argc, char **argv)
 
 	if (parse_exec_args(argc, argv, &o, &args, &err) < 0)
 		return report_error(g, &err);
-	if (o.console_socket) {
-		stage_fail(&err, ENOTSUP, "--console-socket: terminals are not supported yet");
-		return report_error(g, &err);
-	}
 	if (state_open(&c, g->root, o.id, false, &err) < 0)
 		return report_error(g, &err);
 	o.bundle = c.bundle;
@@ -200,5 +196,6 @@ int cmd_exec(const struct global_opts *g, int argc, char **argv)
 	state_close(&c);
 	if (o.detach)
 		return 0;
-	return wait_exit_code(res.pid);
+	return res.tty_master >= 0 ? console_attach(res.tty_master, res.pid)
+				   : wait_exit_code(res.pid);
 }

@@ -124,9 +124,6 @@ static int parse_create_args(const char *cmd, int argc, char **argv, struct crea
 	if (optind != argc - 1)
 		return usage_error(cmd, "requires exactly one CONTAINER argument");
 	o->id = argv[optind];
-	if (o->console_socket)
-		return stage_fail(err, ENOTSUP,
-				  "--console-socket: terminals are not supported yet");
 	return 0;
 }
 
@@ -157,9 +154,9 @@ int write_pid_file(const char *path, pid_t pid, struct stage_error *err)
 
 /* Everything create and run share: state dir, pipeline, state file. */
 static int create_container(const struct global_opts *g, const struct create_opts *o,
-			    enum run_mode mode, struct container *c, struct stage_error *err)
+			    enum run_mode mode, struct container *c, struct pipeline_result *res,
+			    struct stage_error *err)
 {
-	struct pipeline_result res;
 	char bundle[PATH_MAX];
 
 	if (!realpath(o->bundle, bundle))
@@ -168,9 +165,9 @@ static int create_container(const struct global_opts *g, const struct create_opt
 		return -1;
 	snprintf(c->bundle, sizeof(c->bundle), "%s", bundle);
 	now_rfc3339(c->created, sizeof(c->created));
-	if (pipeline_start(g, o, c, mode, &res, err) < 0)
+	if (pipeline_start(g, o, c, mode, res, err) < 0)
 		goto fail;
-	c->pid = res.pid;
+	c->pid = res->pid;
 	if (pid_start_time(c->pid, &c->pid_start) < 0) {
 		stage_fail(err, ESRCH, "the container process exited during setup");
 		goto fail_kill;
@@ -183,7 +180,7 @@ static int create_container(const struct global_opts *g, const struct create_opt
 fail_kill:
 	kill(c->pid, SIGKILL);
 	waitpid(c->pid, NULL, 0);
-	container_teardown(c, c->cgroup_path);
+	container_teardown(NULL, c, c->cgroup_path);
 	return -1;
 fail:
 	state_destroy(c);
@@ -192,13 +189,14 @@ fail:
 
 int cmd_create(const struct global_opts *g, int argc, char **argv)
 {
+	struct pipeline_result res;
 	struct stage_error err;
 	struct create_opts o;
 	struct container c;
 
 	if (parse_create_args("create", argc, argv, &o, &err) < 0)
 		return report_error(g, &err);
-	if (create_container(g, &o, MODE_CREATE, &c, &err) < 0)
+	if (create_container(g, &o, MODE_CREATE, &c, &res, &err) < 0)
 		return report_error(g, &err);
 	state_close(&c);
 	return 0;
@@ -212,16 +210,23 @@ static void forward_signal(int sig)
 		kill(forward_to, sig);
 }
 
-int wait_exit_code(pid_t pid)
+void forward_signals_to(pid_t pid)
 {
 	static const int forwarded[] = {SIGHUP,	 SIGINT,  SIGQUIT, SIGTERM,
 					SIGUSR1, SIGUSR2, SIGWINCH};
 	struct sigaction sa = {.sa_handler = forward_signal};
-	int status;
 
 	forward_to = pid;
 	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
 		sigaction(forwarded[i], &sa, NULL);
+}
+
+int wait_exit_code(pid_t pid)
+{
+	int status;
+
+	if (forward_to != pid)
+		forward_signals_to(pid);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return 255;
@@ -232,6 +237,7 @@ int wait_exit_code(pid_t pid)
 
 int cmd_run(const struct global_opts *g, int argc, char **argv)
 {
+	struct pipeline_result res;
 	struct stage_error err;
 	struct create_opts o;
 	struct container c;
@@ -239,20 +245,22 @@ int cmd_run(const struct global_opts *g, int argc, char **argv)
 
 	if (parse_create_args("run", argc, argv, &o, &err) < 0)
 		return report_error(g, &err);
-	if (create_container(g, &o, MODE_RUN, &c, &err) < 0)
+	if (create_container(g, &o, MODE_RUN, &c, &res, &err) < 0)
 		return report_error(g, &err);
+	if (run_host_hooks(g, &c, "poststart", "running", &err) < 0)
+		log_stage_warning(&err);
 	if (o.detach) {
 		state_close(&c);
 		return 0;
 	}
 	/* let `state`, `kill` and `ps` in while the container runs */
 	flock(c.dirfd, LOCK_UN);
-	code = wait_exit_code(c.pid);
+	code = res.tty_master >= 0 ? console_attach(res.tty_master, c.pid) : wait_exit_code(c.pid);
 	flock(c.dirfd, LOCK_EX);
 	if (o.keep)
 		state_close(&c);
 	else
-		container_teardown(&c, c.cgroup_path);
+		container_teardown(g, &c, c.cgroup_path);
 	return code;
 }
 
@@ -295,6 +303,8 @@ int cmd_start(const struct global_opts *g, int argc, char **argv)
 		goto fail;
 	}
 	unlinkat(c.dirfd, "exec.fifo", 0);
+	if (run_host_hooks(g, &c, "poststart", "running", &err) < 0)
+		log_stage_warning(&err);
 	state_close(&c);
 	return 0;
 fail:

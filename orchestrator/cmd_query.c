@@ -12,26 +12,24 @@
 
 #define STATE_OCI_VERSION "1.0.0"
 
-static void state_json(struct strbuf *sb, struct container *c, const char *indent)
+void oci_state_json(struct strbuf *sb, const struct container *c, const char *status,
+		    const struct plan *plan, const char *indent)
 {
-	enum container_status st = state_status(c);
-	autoplan struct plan plan = {0};
-	struct stage_error ignored;
-	bool first = true;
+	bool stopped = strcmp(status, "stopped") == 0, first = true;
 
 	strbuf_printf(sb, "{\n%s  \"ociVersion\": \"%s\",\n%s  \"id\": ", indent, STATE_OCI_VERSION,
 		      indent);
 	strbuf_json_string(sb, c->id);
 	strbuf_printf(sb, ",\n%s  \"pid\": %d,\n%s  \"status\": \"%s\",\n%s  \"bundle\": ", indent,
-		      st == STATUS_STOPPED ? 0 : (int)c->pid, indent, status_name(st), indent);
+		      stopped ? 0 : (int)c->pid, indent, status, indent);
 	strbuf_json_string(sb, c->bundle);
 	strbuf_printf(sb, ",\n%s  \"rootfs\": ", indent);
 	strbuf_json_string(sb, c->rootfs);
 	strbuf_printf(sb, ",\n%s  \"created\": ", indent);
 	strbuf_json_string(sb, c->created);
 	strbuf_printf(sb, ",\n%s  \"owner\": \"\"", indent);
-	if (state_load_plan(c, &plan, &ignored) == 0) {
-		plan_for_each(&plan, "annotation", e)
+	if (plan) {
+		plan_for_each(plan, "annotation", e)
 		{
 			strbuf_printf(sb, "%s\n%s    ", first ? ",\n  \"annotations\": {" : ",",
 				      indent);
@@ -44,6 +42,15 @@ static void state_json(struct strbuf *sb, struct container *c, const char *inden
 			strbuf_printf(sb, "\n%s  }", indent);
 	}
 	strbuf_printf(sb, "\n%s}", indent);
+}
+
+static void state_json(struct strbuf *sb, struct container *c, const char *indent)
+{
+	autoplan struct plan plan = {0};
+	struct stage_error ignored;
+	bool have_plan = state_load_plan(c, &plan, &ignored) == 0;
+
+	oci_state_json(sb, c, status_name(state_status(c)), have_plan ? &plan : NULL, indent);
 }
 
 int cmd_state(const struct global_opts *g, int argc, char **argv)

@@ -14,6 +14,7 @@
 #include "baton.h"
 #include "cgroup.h"
 #include "cleanup.h"
+#include "log.h"
 
 /* Wait (bounded) until pid has exited; it need not be our child. */
 static void wait_gone(pid_t pid, uint64_t start)
@@ -31,7 +32,7 @@ static void wait_gone(pid_t pid, uint64_t start)
 		usleep(10000);
 }
 
-void container_teardown(struct container *c, const char *cgroup_path)
+void container_teardown(const struct global_opts *g, struct container *c, const char *cgroup_path)
 {
 	struct stage_error ignored;
 
@@ -48,8 +49,11 @@ void container_teardown(struct container *c, const char *cgroup_path)
 		char text[STAGE_MSG_MAX + 64];
 
 		stage_error_text(&ignored, text, sizeof(text));
-		fprintf(stderr, "baton: warning: %s\n", text);
+		log_warning("%s", text);
 	}
+	/* poststop: the container is gone, its state not yet (runtime-spec "delete") */
+	if (g && run_host_hooks(g, c, "poststop", "stopped", &ignored) < 0)
+		log_stage_warning(&ignored);
 	state_destroy(c);
 }
 
@@ -106,7 +110,7 @@ static int delete_one(const struct global_opts *g, const char *id, bool force,
 		state_close(&c);
 		return -1;
 	}
-	container_teardown(&c, c.cgroup_path);
+	container_teardown(g, &c, c.cgroup_path);
 	return 0;
 }
 

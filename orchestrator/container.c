@@ -211,7 +211,15 @@ static void become_userns_root(struct container_spawn *cs, struct stage_error *e
 			 err));
 }
 
-__attribute__((noreturn)) static void container_main(struct container_spawn *cs)
+bool container_exposed(const struct container_spawn *cs)
+{
+	for (unsigned i = 0; i < cs->njoin; i++)
+		if (cs->join_type[i] == CLONE_NEWPID)
+			return true;
+	return false;
+}
+
+__attribute__((noreturn)) void container_continue(struct container_spawn *cs)
 {
 	struct stage_error err = {0};
 	struct record rec;
@@ -255,7 +263,13 @@ pid_t container_clone(struct container_spawn *cs, int parent_sync, pid_t *helper
 		return stage_fail(err, errno, "clone3");
 	if (pid == 0) {
 		close(parent_sync);
-		container_main(cs);
+		if (cs->self_exe >= 0) {
+			struct stage_error e;
+
+			container_reexec(cs);
+			child_fail(cs, (stage_fail(&e, errno, "re-exec from the sealed copy"), &e));
+		}
+		container_continue(cs);
 	}
 	if (!cs->slow)
 		return pid;

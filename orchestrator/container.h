@@ -12,18 +12,20 @@
 
 /* Everything the container process needs, prepared before clone3. */
 struct container_spawn {
-	uint64_t new_ns;              /* CLONE_NEW* to create */
-	int join_fd[MAX_JOIN];        /* namespaces to join, user first, mount last */
+	uint64_t new_ns;       /* CLONE_NEW* to create */
+	int join_fd[MAX_JOIN]; /* namespaces to join, user first, mount last */
 	int join_type[MAX_JOIN];
 	unsigned njoin;
 	bool slow;
-	bool in_userns;               /* new or joined: become its root after GO */                    /* setns/unshare/fork inside instead of one clone3 */
-	char time_offsets[256];       /* for /proc/self/timens_offsets, "" if none */
-	int sync;                     /* the container's end of the sync socket */
-	int first_exe;                /* the first child stage, opened before any ns change */
+	bool in_userns; /* new or joined: become its root after GO */ /* setns/unshare/fork inside
+									 instead of one clone3 */
+	char time_offsets[256]; /* for /proc/self/timens_offsets, "" if none */
+	int sync;		/* the container's end of the sync socket */
+	int first_exe;		/* the first child stage, opened before any ns change */
+	int self_exe;		/* a sealed copy of baton, when the process is exposed */
 	const char *first_name;
-	char **envp;                  /* the child chain's environment */
-	int keep[MAX_KEEP];           /* fds of the child chain's contract */
+	char **envp;	    /* the child chain's environment */
+	int keep[MAX_KEEP]; /* fds of the child chain's contract */
 	unsigned nkeep;
 	unsigned preserve_fds;
 };
@@ -38,5 +40,14 @@ int container_spawn_from_plan(struct container_spawn *cs, const struct plan *pla
  */
 pid_t container_clone(struct container_spawn *cs, int parent_sync, pid_t *helper,
 		      struct stage_error *err);
+
+/* True when the container process joins a pid namespace others live in. */
+bool container_exposed(const struct container_spawn *cs);
+/* From clone to the exec of the first stage; never returns. */
+__attribute__((noreturn)) void container_continue(struct container_spawn *cs);
+/* container_reexec.c: re-exec from cs->self_exe (returns only on failure). */
+void container_reexec(struct container_spawn *cs);
+bool container_enter_requested(int argc, char **argv);
+int container_enter(int argc, char **argv); /* returns only on bad arguments */
 
 #endif

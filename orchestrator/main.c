@@ -10,14 +10,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "baton.h"
+#include "container.h"
 #include "fdenv.h"
+#include "log.h"
 #include "pipeline.h"
-#include "strbuf.h"
+#include "trace.h"
 
 static const struct command {
 	const char *name;
@@ -50,19 +52,27 @@ static void print_usage(FILE *out)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "\t%-10s - %s\n", commands[i].name, commands[i].help);
 	fprintf(out, "\nOPTIONS:\n"
-		     "      --root=DIR         state directory (default /run/baton)\n"
-		     "      --debug            narrate every setup step\n"
-		     "      --log=FILE         write errors to FILE (also file:PATH)\n"
-		     "      --log-format=FMT   text or json\n"
-		     "  -h, --help             this help\n"
-		     "  -v, --version          print the version\n");
+		     "      --root=DIR          state directory (default /run/baton)\n"
+		     "      --debug             narrate every setup step (--log-level=debug)\n"
+		     "      --log=DEST          errors and warnings to [file:]PATH, syslog:ID or\n"
+		     "                          journald:ID (default stderr)\n"
+		     "      --log-format=FMT    text (default) or json\n"
+		     "      --log-level=LEVEL   error, warning (default) or debug\n"
+		     "      --trace=FILE        write the pipeline's timing as Chrome trace JSON\n"
+		     "                          (also BATON_TRACE=FILE)\n"
+		     "  -h, --help              this help\n"
+		     "  -v, -V, --version       print the version and the compiled-in features\n");
 }
 
-static void print_version(void)
+/*
+ * crun's shape: version, commit, rundir, spec, then +/- per feature. Only
+ * what baton really does gets a +.
+ */
+static void print_version(const struct global_opts *g)
 {
-	printf("baton version %s\ncommit: %s\nrundir: /run/baton\nspec: 1.2.0\n"
-	       "+SECCOMP +CAP -SYSTEMD -SELINUX -APPARMOR\n",
-	       BATON_VERSION, BATON_COMMIT);
+	printf("baton version %s\ncommit: %s\nrundir: %s\nspec: 1.2.0\n", BATON_VERSION,
+	       BATON_COMMIT, g->root);
+	printf("+SECCOMP +CAP +CJSON -SYSTEMD -SELINUX -APPARMOR -EBPF -CRIU -IDMAP\n");
 }
 
 int usage_error(const char *cmd, const char *fmt, ...)
@@ -73,49 +83,15 @@ int usage_error(const char *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "baton: %s: %s\nTry `baton %s --help' for more information.\n", cmd, msg,
-		cmd);
+	log_error(0, "%s: %s", cmd, msg);
+	fprintf(stderr, "Try `baton %s --help' for more information.\n", cmd);
 	exit(1);
-}
-
-static void log_json(FILE *f, const char *level, const char *msg)
-{
-	struct strbuf sb = {0};
-	char when[64];
-	time_t t = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	strbuf_puts(&sb, "{\"msg\": ");
-	strbuf_json_string(&sb, msg);
-	strbuf_printf(&sb, ", \"level\": \"%s\", \"time\": \"%s\"}\n", level, when);
-	fputs(sb.data, f);
-	strbuf_release(&sb);
 }
 
 int report_error(const struct global_opts *g, const struct stage_error *err)
 {
-	char text[STAGE_MSG_MAX + 256], line[STAGE_MSG_MAX + 512];
-
-	stage_error_text(err, text, sizeof(text));
-	if (err->stage[0] && strcmp(err->stage, "baton") != 0)
-		snprintf(line, sizeof(line), "%s: %s", err->stage, text);
-	else
-		snprintf(line, sizeof(line), "%s", text);
-	if (g && g->log) {
-		const char *path = strncmp(g->log, "file:", 5) == 0 ? g->log + 5 : g->log;
-		FILE *f = fopen(path, "ae");
-
-		if (f) {
-			if (g->log_format && strcmp(g->log_format, "json") == 0)
-				log_json(f, "error", line);
-			else
-				fprintf(f, "%s\n", line);
-			fclose(f);
-		}
-	}
-	fprintf(stderr, "baton: %s\n", line);
+	(void)g;
+	log_stage_error(err);
 	return 1;
 }
 
@@ -135,14 +111,17 @@ int cmd_stage(const struct global_opts *g, int argc, char **argv)
 		return 1;
 	}
 	for (unsigned i = 0; i < n; i++) {
-		if (decl[i].side == SIDE_SELF || strcmp(decl[i].name, argv[1]) != 0)
+		/* NAME@ARG rows are stage NAME */
+		size_t len = strcspn(decl[i].name, "@");
+		if (decl[i].side == SIDE_SELF || strncmp(decl[i].name, argv[1], len) != 0 ||
+		    argv[1][len] != '\0')
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", libexec_dir(), argv[1]);
 		execv(path, argv + 1);
-		fprintf(stderr, "baton: cannot run stage `%s`: %s\n", path, strerror(errno));
+		log_error(errno, "cannot run stage `%s`", path);
 		return 1;
 	}
-	fprintf(stderr, "baton: unknown stage `%s`\n", argv[1]);
+	log_error(0, "unknown stage `%s`", argv[1]);
 	return 1;
 }
 
@@ -160,57 +139,115 @@ static const char *option_value(const char *opt, int argc, char **argv, int *i)
 	return NULL;
 }
 
+/* The global options before the command; returns the command's index or -1. */
+static int parse_global_options(struct global_opts *g, int argc, char **argv)
+{
+	const char *v;
+	int i;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if ((v = option_value("--root", argc, argv, &i)))
+			g->root = v;
+		else if ((v = option_value("--log-format", argc, argv, &i)))
+			g->log_format = v;
+		else if ((v = option_value("--log-level", argc, argv, &i)))
+			g->log_level = v;
+		else if ((v = option_value("--log", argc, argv, &i)))
+			g->log = v;
+		else if ((v = option_value("--trace", argc, argv, &i)))
+			g->trace = v;
+		else if (strcmp(argv[i], "--debug") == 0)
+			g->debug = true;
+		else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			print_usage(stdout);
+			exit(0);
+		} else if (strcmp(argv[i], "--version") == 0 || strcmp(argv[i], "-v") == 0 ||
+			   strcmp(argv[i], "-V") == 0) {
+			print_version(g);
+			exit(0);
+		} else if (strcmp(argv[i], "--systemd-cgroup") == 0 ||
+			   strncmp(argv[i], "--cgroup-manager", 16) == 0) {
+			log_error(0, "%s: only the cgroupfs manager is supported yet", argv[i]);
+			return -1;
+		} else {
+			log_error(0, "unknown option `%s`", argv[i]);
+			return -1;
+		}
+	}
+	return i;
+}
+
+/*
+ * The trace is written after the work is done, where a failure can only be a
+ * warning: a directory that cannot take it is refused before anything starts.
+ */
+static int check_trace_dir(const char *path, struct stage_error *err)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+
+	if (!*path || (slash && slash[1] == '\0'))
+		return stage_fail(err, 0, "--trace `%s`: not a file name", path);
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) + 1 : 1, slash ? path : ".");
+	if (access(dir, W_OK | X_OK) < 0)
+		return stage_fail(err, errno, "--trace `%s`: directory `%s`", path, dir);
+	return 0;
+}
+
+/* --log, --log-format, --log-level and --debug; the stages narrate with BATON_DEBUG. */
+static int setup_logging(struct global_opts *g, struct stage_error *err)
+{
+	if (log_setup(g->log, g->log_format, g->log_level, err) < 0)
+		return -1;
+	if (g->debug)
+		log_set_level(LOG_LEVEL_DEBUG);
+	g->debug = log_get_level() == LOG_LEVEL_DEBUG;
+	if (g->debug)
+		setenv("BATON_DEBUG", "1", 1);
+	if (!g->trace && getenv("BATON_TRACE") && *getenv("BATON_TRACE"))
+		g->trace = getenv("BATON_TRACE");
+	return g->trace ? check_trace_dir(g->trace, err) : 0;
+}
+
 int main(int argc, char **argv)
 {
 	static struct global_opts g = {.root = "/run/baton"};
 	struct stage_error err;
-	const char *v;
 	int i;
 
+	/* the container process, re-executed from a sealed copy (container_reexec.c) */
+	if (container_enter_requested(argc, argv))
+		return container_enter(argc, argv);
 	/*
 	 * Nothing the caller left open leaks into stages or the container by
 	 * accident; the --preserve-fds range is made inheritable again only in
 	 * the container process.
 	 */
 	cloexec_fds_except(NULL, 0, 0, &err);
+	/*
+	 * The container process starts as a clone of us: non-dumpable, a process
+	 * of the container cannot reach our binary through /proc/PID/exe
+	 * (CVE-2019-5736) before the first stage is exec'd from its sealed copy.
+	 */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
-	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-		if ((v = option_value("--root", argc, argv, &i)))
-			g.root = v;
-		else if ((v = option_value("--log-format", argc, argv, &i)))
-			g.log_format = v;
-		else if ((v = option_value("--log-level", argc, argv, &i)))
-			continue;
-		else if ((v = option_value("--log", argc, argv, &i)))
-			g.log = v;
-		else if (strcmp(argv[i], "--debug") == 0)
-			g.debug = true;
-		else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			print_usage(stdout);
-			return 0;
-		} else if (strcmp(argv[i], "--version") == 0 || strcmp(argv[i], "-v") == 0 ||
-			   strcmp(argv[i], "-V") == 0) {
-			print_version();
-			return 0;
-		} else if (strcmp(argv[i], "--systemd-cgroup") == 0 ||
-			   strncmp(argv[i], "--cgroup-manager", 16) == 0) {
-			fprintf(stderr, "baton: %s: only the cgroupfs manager is supported yet\n",
-				argv[i]);
-			return 1;
-		} else {
-			fprintf(stderr, "baton: unknown option `%s`\n", argv[i]);
-			return 1;
-		}
-	}
-	if (g.debug)
-		setenv("BATON_DEBUG", "1", 1);
+	i = parse_global_options(&g, argc, argv);
+	if (i < 0)
+		return 1;
+	if (setup_logging(&g, &err) < 0)
+		return report_error(&g, &err);
 	if (i >= argc) {
 		print_usage(stderr);
 		return 1;
 	}
-	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++)
-		if (strcmp(commands[c].name, argv[i]) == 0)
+	trace_begin(argv[i]);
+	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++) {
+		if (strcmp(commands[c].name, argv[i]) == 0) {
+			log_debug("baton %s %s: command `%s`, state under %s", BATON_VERSION,
+				  BATON_COMMIT, commands[c].name, g.root);
 			return commands[c].run(&g, argc - i, argv + i);
-	fprintf(stderr, "baton: unknown command `%s`\n", argv[i]);
+		}
+	}
+	log_error(0, "unknown command `%s`", argv[i]);
 	return 1;
 }

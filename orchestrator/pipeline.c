@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -24,6 +25,7 @@
 #include "cleanup.h"
 #include "container.h"
 #include "pipeline.h"
+#include "hooks.h"
 #include "record.h"
 #include "sealed_exe.h"
 #include "spawn.h"
@@ -44,7 +46,14 @@ struct pipeline {
 	struct plan plan;
 	bool plan_loaded;
 	int config_fd, base_fd, plan_fd, bpf_fd, fifo_fd;
-	int sync[2]; /* the container's sync socket: [0] ours, [1] the container's */
+	int state_fd;	       /* the state JSON for hooks (written once the pid is known) */
+	int console_fd;	       /* the container's end: final-exec sends the pty master on it */
+	int console_recv;      /* our end, when we attach the caller's terminal ourselves */
+	unsigned listen_fds;   /* LISTEN_FDS of the caller: fds 3.. go to the process */
+	unsigned preserve_fds; /* those plus --preserve-fds */
+	char env_notify[4200]; /* BATON_NOTIFY_SOCKET=the caller's NOTIFY_SOCKET */
+	char env_console_size[64];
+	int sync[2];	       /* the container's sync socket: [0] ours, [1] the container's */
 	pid_t pid, helper;
 	bool cgroup_made;
 	enum step_state state[NSTAGES];
@@ -113,6 +122,10 @@ static bool condition_holds(const struct pipeline *p, size_t i)
 		return has_new_userns(&p->plan);
 	case WHEN_CGROUP:
 		return true;
+	case WHEN_HOOKS: {
+		const char *phase = strchr(pipeline_decl[i].name, '@');
+		return phase && hooks_present(&p->plan, phase + 1);
+	}
 	default:
 		return true;
 	}
@@ -125,6 +138,10 @@ static int fd_for(const struct pipeline *p, size_t stage, const char *name, int 
 		return p->config_fd;
 	if (strcmp(name, "BASE") == 0)
 		return p->base_fd;
+	if (strcmp(name, "CONSOLE") == 0)
+		return p->console_fd;
+	if (strcmp(name, "STATE") == 0)
+		return p->state_fd;
 	if (strcmp(name, "PLAN") == 0)
 		return p->plan_fd;
 	if (strcmp(name, "BPF") == 0)
@@ -167,7 +184,14 @@ static int start_host_stage(struct pipeline *p, size_t i, struct stage_error *er
 	    p->mode == MODE_EXEC && strcmp(pipeline_decl[i].name, "parse-config") == 0
 		? p->o->exec_args
 		: NULL;
-	if (stage_spawn(&p->proc[i], pipeline_decl[i].name, args, fds, n, p->host_env, err) < 0)
+	/* NAME@ARG: stage NAME with the argument ARG (hooks@createRuntime) */
+	char binary[64], *arg[2] = {NULL, NULL};
+	snprintf(binary, sizeof(binary), "%s", pipeline_decl[i].name);
+	if ((arg[0] = strchr(binary, '@'))) {
+		*arg[0]++ = '\0';
+		args = arg;
+	}
+	if (stage_spawn(&p->proc[i], binary, args, fds, n, p->host_env, err) < 0)
 		return -1;
 	p->state[i] = STEP_RUNNING;
 	if (strcmp(pipeline_decl[i].name, "cgroup-setup") == 0)
@@ -176,6 +200,80 @@ static int start_host_stage(struct pipeline *p, size_t i, struct stage_error *er
 }
 
 static int memfd_for_stage(const char *name, struct stage_error *err);
+
+/*
+ * What the caller hands through to the process: socket activation's fds
+ * (LISTEN_FDS, crun adds them to --preserve-fds) and the NOTIFY_SOCKET that
+ * waits for sd_notify's READY (bound into the container by mount-rootfs).
+ */
+static int caller_passthrough(struct pipeline *p, struct stage_error *err)
+{
+	const char *listen = getenv("LISTEN_FDS"), *notify = getenv("NOTIFY_SOCKET");
+
+	if (listen && *listen) {
+		char *end;
+		unsigned long n = strtoul(listen, &end, 10);
+
+		if (*end || n > 1024)
+			return stage_fail(err, 0, "LISTEN_FDS: `%s` is not a number of fds",
+					  listen);
+		for (unsigned long fd = 3; fd < 3 + n; fd++)
+			if (fcntl((int)fd, F_GETFD) < 0)
+				return stage_fail(err, EBADF, "LISTEN_FDS=%lu: fd %lu is not open",
+						  n, fd);
+		p->listen_fds = (unsigned)n;
+	}
+	p->preserve_fds = p->listen_fds + p->o->preserve_fds;
+	if (notify && notify[0] == '/' && p->mode != MODE_EXEC)
+		snprintf(p->env_notify, sizeof(p->env_notify), "BATON_NOTIFY_SOCKET=%s", notify);
+	return 0;
+}
+
+/* run.oci.pidfd_receiver: a pidfd of the container process goes to that socket. */
+static int send_pidfd(const struct pipeline *p, struct stage_error *err)
+{
+	const char *path = NULL;
+	autoclose int sock = -1;
+	autoclose int pidfd = -1;
+
+	plan_for_each(&p->plan, "annotation",
+		      e) if (strcmp(plan_field(e, 0), "run.oci.pidfd_receiver") == 0) path =
+	    plan_field(e, 1);
+	if (!path || p->mode == MODE_EXEC)
+		return 0;
+	pidfd = (int)syscall(SYS_pidfd_open, p->pid, 0);
+	if (pidfd < 0)
+		return stage_fail(err, errno, "run.oci.pidfd_receiver: pidfd of %d", (int)p->pid);
+	sock = console_connect(path, err);
+	if (sock < 0)
+		return stage_wrap(err, "run.oci.pidfd_receiver");
+	return record_send(sock, REC_FD, "pidfd", 5, &pidfd, 1, err);
+}
+
+/*
+ * process.terminal: final-exec sends the pty master to the engine's
+ * --console-socket, or to us when run/exec attach the caller's terminal.
+ */
+static int open_console(struct pipeline *p, struct stage_error *err)
+{
+	int sv[2];
+
+	if (p->o->console_socket)
+		return (p->console_fd = console_connect(p->o->console_socket, err)) < 0 ? -1 : 0;
+	if (p->mode == MODE_CREATE || p->o->detach)
+		return stage_fail(err, 0, "process.terminal needs --console-socket with %s",
+				  p->mode == MODE_CREATE ? "create" : "--detach");
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return stage_fail(err, errno, "socketpair for the terminal");
+	p->console_fd = sv[0];
+	p->console_recv = sv[1];
+	/* the pty starts with the caller's size, before the process can ask for it */
+	struct winsize ws;
+	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row)
+		snprintf(p->env_console_size, sizeof(p->env_console_size),
+			 "BATON_CONSOLE_SIZE=%u,%u", ws.ws_row, ws.ws_col);
+	return 0;
+}
 
 static int load_plan(struct pipeline *p, struct stage_error *err)
 {
@@ -196,10 +294,8 @@ static int load_plan(struct pipeline *p, struct stage_error *err)
 		snprintf(p->c->rootfs, sizeof(p->c->rootfs), "%s",
 			 plan_str(&p->plan, "root.path", ""));
 	}
-	if (plan_flag(&p->plan, "process.terminal"))
-		return stage_fail(
-		    err, ENOTSUP,
-		    "process.terminal: terminals are not supported yet; set it to false");
+	if (plan_flag(&p->plan, "process.terminal") && open_console(p, err) < 0)
+		return -1;
 	if (!plan_flag(&p->plan, "process"))
 		return p->mode != MODE_CREATE
 			   ? stage_fail(err, 0, "no process to run: config.json has no `process`")
@@ -245,26 +341,39 @@ static int child_env(struct pipeline *p, int *exe_fds, struct container_spawn *c
 			n++;
 		}
 	}
-	snprintf(envbuf[n], 64, "BATON_PRESERVE_FDS=%u", p->o->preserve_fds);
+	snprintf(envbuf[n], 64, "BATON_PRESERVE_FDS=%u", p->preserve_fds);
 	envp[n] = envbuf[n];
 	n++;
+	if (p->listen_fds) {
+		snprintf(envbuf[n], 64, "BATON_LISTEN_FDS=%u", p->listen_fds);
+		envp[n] = envbuf[n];
+		n++;
+	}
+	if (p->env_notify[0])
+		envp[n++] = p->env_notify;
+	if (p->env_console_size[0])
+		envp[n++] = p->env_console_size;
 	if (p->o->no_pivot)
 		envp[n++] = "BATON_NO_PIVOT=1";
 	if (p->o->no_new_keyring)
 		envp[n++] = "BATON_NO_NEW_KEYRING=1";
 	if (p->g->debug)
 		envp[n++] = "BATON_DEBUG=1";
+	if (p->mode == MODE_EXEC)
+		envp[n++] = "BATON_EXEC=1";
 	envp[n++] = p->env_id;
 	envp[n] = NULL;
 	return 0;
 }
 
+static int write_hook_state(struct pipeline *p, struct stage_error *err);
+
 static int step_clone(struct pipeline *p, size_t self, struct stage_error *err)
 {
-	struct container_spawn cs = {.sync = -1, .first_exe = -1};
+	struct container_spawn cs = {.sync = -1, .first_exe = -1, .self_exe = -1};
 	int exe_fds[NSTAGES];
 	char envbuf[16][64];
-	char *envp[24];
+	char *envp[32];
 	int ret = -1;
 
 	p->t_start[self] = now_ms();
@@ -290,11 +399,18 @@ static int step_clone(struct pipeline *p, size_t self, struct stage_error *err)
 		stage_fail(err, errno, "socketpair");
 		goto out;
 	}
+	/* the hooks' state: filled in below, once the pid is known, sealed before GO */
+	if (plan_get(&p->plan, "hook") && (p->state_fd = memfd_for_stage("baton-state", err)) < 0)
+		goto out;
 	cs.sync = p->sync[1];
-	cs.preserve_fds = p->o->preserve_fds;
+	cs.preserve_fds = p->preserve_fds;
 	cs.envp = envp;
 	if (child_env(p, exe_fds, &cs, envbuf, envp, err) < 0 ||
 	    container_spawn_from_plan(&cs, &p->plan, p->o->join_pid, err) < 0)
+		goto out;
+	/* joining a populated pid namespace: the child must not carry our binary */
+	if (container_exposed(&cs) &&
+	    (cs.self_exe = open_sealed_exe("/proc/self/exe", "baton", err)) < 0)
 		goto out;
 	p->pid = container_clone(&cs, p->sync[0], &p->helper, err);
 	if (p->pid < 0)
@@ -304,6 +420,8 @@ static int step_clone(struct pipeline *p, size_t self, struct stage_error *err)
 	    cgroup_join_like(p->o->join_pid, p->pid, p->o->cgroup_sub, err) < 0)
 		goto out;
 	stage_debug("container process %d cloned", (int)p->pid);
+	if (p->state_fd >= 0 && write_hook_state(p, err) < 0)
+		goto out;
 	ret = 0;
 out:
 	for (size_t i = 0; i < NSTAGES; i++)
@@ -311,8 +429,22 @@ out:
 			close(exe_fds[i]);
 	for (unsigned i = 0; i < cs.njoin; i++)
 		close(cs.join_fd[i]);
+	if (cs.self_exe >= 0)
+		close(cs.self_exe);
 	p->t_end[self] = now_ms();
 	return ret;
+}
+
+static int write_hook_state(struct pipeline *p, struct stage_error *err)
+{
+	autostrbuf struct strbuf sb = {0};
+	struct container c = *p->c;
+
+	c.pid = p->pid;
+	oci_state_json(&sb, &c, "creating", &p->plan, "");
+	if (write(p->state_fd, sb.data, sb.len) != (ssize_t)sb.len)
+		return stage_fail(err, errno, "write the hooks' state");
+	return memfd_seal(p->state_fd, err);
 }
 
 /* GO may go once every host stage that a child stage waits for is finished. */
@@ -471,8 +603,8 @@ static int open_inputs(struct pipeline *p, struct stage_error *err)
 
 static void close_inputs(struct pipeline *p)
 {
-	int *fds[] = {&p->config_fd, &p->base_fd, &p->plan_fd, &p->bpf_fd,
-		      &p->fifo_fd,   &p->sync[0], &p->sync[1]};
+	int *fds[] = {&p->state_fd, &p->console_fd, &p->console_recv, &p->config_fd, &p->base_fd, &p->plan_fd,
+		      &p->bpf_fd,     &p->fifo_fd,	&p->sync[0],   &p->sync[1]};
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (*fds[i] >= 0) {
@@ -555,6 +687,9 @@ int pipeline_start(const struct global_opts *g, const struct create_opts *o, str
 	    .mode = mode,
 	    .config_fd = -1,
 	    .base_fd = -1,
+	    .state_fd = -1,
+	    .console_fd = -1,
+	    .console_recv = -1,
 	    .plan_fd = -1,
 	    .bpf_fd = -1,
 	    .fifo_fd = -1,
@@ -581,6 +716,8 @@ int pipeline_start(const struct global_opts *g, const struct create_opts *o, str
 	for (size_t i = 0; i < NSTAGES; i++)
 		if (!in_this_pipeline(&p, i))
 			p.state[i] = STEP_SKIPPED;
+	if (caller_passthrough(&p, err) < 0)
+		return -1;
 	if (open_inputs(&p, err) < 0 || run_declaration(&p, err) < 0 ||
 	    wait_container_ready(&p, err) < 0) {
 		report_stages(&p, err);
@@ -589,6 +726,17 @@ int pipeline_start(const struct global_opts *g, const struct create_opts *o, str
 		return -1;
 	}
 	res->pid = p.pid;
+	res->tty_master = -1;
+	if (send_pidfd(&p, err) < 0) {
+		abort_pipeline(&p);
+		close_inputs(&p);
+		return -1;
+	}
+	if (p.console_recv >= 0 && (res->tty_master = console_receive(p.console_recv, err)) < 0) {
+		abort_pipeline(&p);
+		close_inputs(&p);
+		return -1;
+	}
 	report_stages(&p, NULL);
 	close_inputs(&p);
 	return 0;

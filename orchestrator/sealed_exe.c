@@ -39,7 +39,8 @@ int open_sealed_exe(const char *path, const char *name, struct stage_error *err)
 		if (n <= 0)
 			return stage_fail(err, n < 0 ? errno : EIO, "copy stage `%s`", path);
 	}
-	if (fchmod(copy, 0500) < 0 || memfd_seal(copy, err) < 0)
+	/* readable and executable for all: in a user namespace we are not its owner */
+	if (fchmod(copy, 0555) < 0 || memfd_seal(copy, err) < 0)
 		return stage_fail(err, errno, "seal stage `%s`", name);
 	return take_fd(&copy);
 }

@@ -5,7 +5,7 @@ BEGIN {
 	kind["socket"] = "FD_KIND_SOCKET"; kind["fifo"] = "FD_KIND_FIFO"; kind["exec"] = "FD_KIND_EXEC"
 	side["host"] = "SIDE_HOST"; side["self"] = "SIDE_SELF"; side["child"] = "SIDE_CHILD"
 	when["always"] = "WHEN_ALWAYS"; when["seccomp"] = "WHEN_SECCOMP"
-	when["userns"] = "WHEN_USERNS"; when["cgroup"] = "WHEN_CGROUP"
+	when["userns"] = "WHEN_USERNS"; when["cgroup"] = "WHEN_CGROUP"; when["hooks"] = "WHEN_HOOKS"
 	print "/* Generated from schemas/pipeline.tsv by schemas/pipeline2c.awk: do not edit. */"
 	print "static const struct stage_decl pipeline_decl[] = {"
 }

@@ -95,6 +95,7 @@ requires() {
 			;;
 		timens) [[ -e /proc/self/ns/time ]] || skip "needs time namespaces" ;;
 		ip) command -v ip >/dev/null || skip "needs iproute2" ;;
+		tmux) command -v tmux >/dev/null || skip "needs tmux" ;;
 		*) fail "requires: unknown feature $r" ;;
 		esac
 	done
@@ -163,13 +164,15 @@ known_ids() {
 	if ids=$(baton_cmd list -q 2>/dev/null); then
 		printf '%s\n' "$ids"
 	fi
-	ls -A "$STATE_ROOT" 2>/dev/null
+	ls -A -I .cache "$STATE_ROOT" 2>/dev/null
 }
 
 # Host cgroup directories of this test's containers, in every v1 hierarchy.
 leftover_cgroups() {
 	local d
-	for d in "$CGROUP_V1"/*/baton/"$CID" "$CGROUP_V1"/*/baton/"$CID"-*; do
+	# v1 and hybrid: one per hierarchy; v2: the one tree
+	for d in "$CGROUP_V1"/*/baton/"$CID" "$CGROUP_V1"/*/baton/"$CID"-* \
+		"$CGROUP_V1"/baton/"$CID" "$CGROUP_V1"/baton/"$CID"-*; do
 		[[ -d $d ]] && echo "$d"
 	done
 	return 0
@@ -222,8 +225,9 @@ baton_teardown() {
 			problems+=("delete --force $id failed")
 	done
 
-	[[ -z $(ls -A "$STATE_ROOT" 2>/dev/null) ]] ||
-		problems+=("state entries left: $(ls -A "$STATE_ROOT" | tr '\n' ' ')")
+	# .cache (compiled seccomp filters) outlives containers by design
+	[[ -z $(ls -A -I .cache "$STATE_ROOT" 2>/dev/null) ]] ||
+		problems+=("state entries left: $(ls -A -I .cache "$STATE_ROOT" | tr '\n' ' ')")
 	[[ -z $(leftover_cgroups) ]] || problems+=("cgroups left: $(leftover_cgroups | tr '\n' ' ')")
 	[[ -z $(leftover_mounts) ]] || problems+=("mounts left: $(leftover_mounts | tr '\n' ' ')")
 	[[ -z $(leftover_pids) ]] || problems+=("processes left: $(leftover_pids | tr '\n' ' ')")

@@ -17,6 +17,8 @@ struct final_exec {
 	bool no_process;    /* create without `process`: wait, never exec */
 	int sync;	    /* the orchestrator; -1 when run standalone */
 	int fifo;	    /* the exec fifo (create); -1 for run or standalone */
+	int console;	    /* where the terminal's master goes (process.terminal), or -1 */
+	bool exec;	    /* started by `baton exec`: no /dev/console of our own */
 	unsigned preserved; /* fds 3..3+preserved-1 belong to the user */
 	bool new_keyring;
 	char *executable; /* process.arg[0] resolved */

@@ -76,6 +76,10 @@ static int load_from_fds(struct final_exec *fx, struct stage_error *err)
 		return -1;
 	if (fx->fifo == FD_ABSENT)
 		fx->fifo = -1;
+	if ((fx->console = stage_fd_opt("BATON_FD_CONSOLE", FD_KIND_SOCKET, err)) == -1)
+		return -1;
+	if (fx->console == FD_ABSENT)
+		fx->console = -1;
 	if (plan_load_fd(&fx->plan, plan_fd, err) < 0)
 		return -1;
 	if (bpf_fd >= 0 && bpf_filter_load_fd(&fx->filter, bpf_fd, "BATON_FD_BPF", err) < 0)
@@ -91,6 +95,8 @@ int final_exec_load(struct final_exec *fx, int argc, char **argv, struct stage_e
 	memset(fx, 0, sizeof(*fx));
 	fx->sync = -1;
 	fx->fifo = -1;
+	fx->console = -1;
+	fx->exec = getenv("BATON_EXEC") != NULL;
 	fx->new_keyring = !(no_keyring && strcmp(no_keyring, "1") == 0);
 	if (parse_args(&args, argc, argv, err) < 0 || parse_preserved(&fx->preserved, err) < 0)
 		return -1;

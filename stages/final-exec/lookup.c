@@ -133,21 +133,55 @@ static void passwd_home(uid_t uid, char *home, size_t size)
 	fclose(f);
 }
 
-int env_default_home(struct process_spec *spec, struct stage_error *err)
+/* Set NAME=value in the process's environment, replacing an earlier NAME. */
+static int env_set(struct process_spec *spec, const char *name, const char *value,
+		   struct stage_error *err)
 {
-	char home[512], *entry;
-	size_t n = 0;
+	size_t n = 0, len = strlen(name);
+	char *entry;
 
+	if (asprintf(&entry, "%s=%s", name, value) < 0)
+		return stage_fail(err, ENOMEM, "set %s", name);
 	for (; spec->envp[n]; n++)
-		if (strncmp(spec->envp[n], "HOME=", 5) == 0)
+		if (strncmp(spec->envp[n], name, len) == 0 && spec->envp[n][len] == '=') {
+			spec->envp[n] = entry;
 			return 0;
-	passwd_home(spec->uid, home, sizeof(home));
+		}
 	char **grown = realloc(spec->envp, (n + 2) * sizeof(char *));
-	if (!grown || asprintf(&entry, "HOME=%s", home) < 0)
-		return stage_fail(err, ENOMEM, "set HOME");
+	if (!grown)
+		return stage_fail(err, ENOMEM, "set %s", name);
 	grown[n] = entry;
 	grown[n + 1] = NULL;
 	spec->envp = grown;
+	return 0;
+}
+
+int env_default_home(struct process_spec *spec, struct stage_error *err)
+{
+	char home[512];
+
+	for (size_t n = 0; spec->envp[n]; n++)
+		if (strncmp(spec->envp[n], "HOME=", 5) == 0)
+			return 0;
+	passwd_home(spec->uid, home, sizeof(home));
 	stage_debug("HOME=%s from /etc/passwd", home);
+	return env_set(spec, "HOME", home, err);
+}
+
+int env_from_caller(struct process_spec *spec, struct stage_error *err)
+{
+	const char *listen = getenv("BATON_LISTEN_FDS");
+	char pid[32];
+
+	/* mount-rootfs bound the caller's socket there */
+	if (getenv("BATON_NOTIFY_SOCKET") &&
+	    env_set(spec, "NOTIFY_SOCKET", "/run/notify/notify.sock", err) < 0)
+		return -1;
+	if (!listen)
+		return 0;
+	/* socket activation: the fds follow stdio, and LISTEN_PID is us as the process sees it */
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	if (env_set(spec, "LISTEN_FDS", listen, err) < 0 || env_set(spec, "LISTEN_PID", pid, err) < 0)
+		return -1;
 	return 0;
 }

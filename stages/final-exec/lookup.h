@@ -22,6 +22,8 @@ int enter_cwd(const char *cwd, struct stage_error *err);
 struct process_spec;
 /* Add HOME from the container's /etc/passwd (or "/") unless process.env has one. */
 int env_default_home(struct process_spec *spec, struct stage_error *err);
+/* NOTIFY_SOCKET and LISTEN_FDS/LISTEN_PID, when the caller passed them on. */
+int env_from_caller(struct process_spec *spec, struct stage_error *err);
 
 int find_executable(const char *name, const char *path, char **resolved, struct stage_error *err);
 

@@ -14,8 +14,11 @@
 
 #include "creds.h"
 #include "fdenv.h"
+#include "hooks.h"
 #include "final-exec.h"
 #include "lookup.h"
+#include "terminal.h"
+#include "lsm.h"
 #include "process-limits.h"
 #include "record.h"
 #include "stage.h"
@@ -45,6 +48,16 @@ static int join_keyring(struct final_exec *fx, struct stage_error *err)
 		return 0;
 	}
 	return join_session_keyring(fx->spec.id, err);
+}
+
+static int attach_terminal(struct final_exec *fx, struct stage_error *err)
+{
+	if (terminal_setup(&fx->plan, fx->console, fx->exec, fx->spec.uid, err) < 0)
+		return -1;
+	if (fx->console >= 0)
+		close(fx->console);
+	fx->console = -1;
+	return 0;
 }
 
 static int apply_process_knobs(struct final_exec *fx, struct stage_error *err)
@@ -104,9 +117,9 @@ static int enter_working_directory(struct final_exec *fx, struct stage_error *er
 	return enter_cwd(fx->spec.cwd, err);
 }
 
-static int set_default_home(struct final_exec *fx, struct stage_error *err)
+static int complete_environment(struct final_exec *fx, struct stage_error *err)
 {
-	return env_default_home(&fx->spec, err);
+	return env_default_home(&fx->spec, err) < 0 ? -1 : env_from_caller(&fx->spec, err);
 }
 
 static int resolve_executable(struct final_exec *fx, struct stage_error *err)
@@ -146,6 +159,16 @@ static int wait_for_start(struct final_exec *fx, struct stage_error *err)
 	return 0;
 }
 
+/* startContainer: after start, in the container, before the user's program. */
+static int run_start_hooks(struct final_exec *fx, struct stage_error *err)
+{
+	int state = stage_fd_opt("BATON_FD_STATE", FD_KIND_SEALED_MEMFD, err);
+
+	if (state == -1)
+		return -1;
+	return hooks_run(&fx->plan, "startContainer", state, err);
+}
+
 /* From here on the process belongs to the user: only its fds, then the filter. */
 static int prepare_exec(struct final_exec *fx, struct stage_error *err)
 {
@@ -178,16 +201,19 @@ __attribute__((noreturn)) static void exit_exec_failed(struct final_exec *fx,
 /* The steps between loading the plan and the user's execve, in order. */
 static int (*const steps[])(struct final_exec *, struct stage_error *) = {
     join_keyring,
+    attach_terminal,
     apply_process_knobs,
     set_rlimits,
     limit_bounding_set,
+    apply_lsm_labels,
     install_filter_while_privileged,
     become_user,
     enter_working_directory,
-    set_default_home,
+    complete_environment,
     resolve_executable,
     report_ready,
     wait_for_start,
+    run_start_hooks,
     prepare_exec,
 };
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "fdenv.h"
+#include "hooks.h"
 #include "mount-rootfs.h"
 #include "options.h"
 #include "stage.h"
@@ -26,6 +27,15 @@ static const char usage[] =
     "\n"
     "It changes the mounts of the namespace it runs in: run it alone only in a\n"
     "fresh mount namespace, e.g. `unshare -m --propagation private`.\n";
+
+static int run_hooks(const struct plan *plan, const char *phase, struct stage_error *err)
+{
+	int state = stage_fd_opt("BATON_FD_STATE", FD_KIND_SEALED_MEMFD, err);
+
+	if (state == -1)
+		return -1;
+	return hooks_run(plan, phase, state, err);
+}
 
 /* Every step returns -1 with err filled on failure: report it and stop. */
 static void must(int ret, const struct stage_error *err)
@@ -52,6 +62,9 @@ int main(int argc, char **argv)
 	must(mount_all(&root, &plan, &err), &err);
 	must(make_default_devices(&root, &plan, &err), &err);
 	must(make_plan_devices(&root, &plan, &err), &err);
+	must(bind_notify_socket(&root, &err), &err);
+	/* createContainer: in the container's namespaces, before pivot_root */
+	must(run_hooks(&plan, "createContainer", &err), &err);
 	must(enter_rootfs(&root, opt.no_pivot, &err), &err);
 	must(make_root_readonly(&plan, &err), &err);
 	/* sysctls before the read-only paths: /proc/sys is usually one of them */

@@ -91,4 +91,9 @@ int sysctl_path(const char *key, char *buf, size_t size);
 int apply_sysctls(const struct plan *plan, struct stage_error *err);
 int set_names(const struct plan *plan, struct stage_error *err);
 
+/* Where the caller's NOTIFY_SOCKET appears in the container (final-exec knows it too). */
+#define NOTIFY_SOCKET_PATH "/run/notify/notify.sock"
+/* Bind the host's NOTIFY_SOCKET (BATON_NOTIFY_SOCKET) there, if there is one. */
+int bind_notify_socket(const struct rootfs *root, struct stage_error *err);
+
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "annotations.h"
 #include "internal.h"
 #include "rules.h"
 
@@ -158,7 +159,7 @@ static int parse_annotations(struct pc *pc, const cJSON *config)
 			return -1;
 		plan_emit(pc->out, "annotation", v->string, value, NULL);
 	}
-	return 0;
+	return parse_run_oci_annotations(pc, config, annotations);
 }
 
 static int parse_document(struct pc *pc, const cJSON *config)

@@ -18,4 +18,7 @@
 int parse_config(const char *json, size_t len, const char *bundle, const char *id,
 		 struct strbuf *plan_out, struct stage_error *err);
 
+/* `parse-config --resources FILE|-` (baton update -r): see resources.c. */
+int resources_main(int argc, char **argv);
+
 #endif

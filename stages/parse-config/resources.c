@@ -1,7 +1,12 @@
 /* linux.resources: cgroup values, named as schemas/plan.md lists them. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "stage.h"
 
 #include "internal.h"
 #include "rules.h"
@@ -72,8 +77,14 @@ static int emit_field(struct pc *pc, const cJSON *obj, const char *path,
 		value = fmt_i64(n, i);
 		break;
 	case NUM_U64:
-		if (jv_u64(v, p, f->max, &u, pc->err) < 0)
+		/* a lower bound above 0 belongs in the range the message names */
+		if (f->min > 0) {
+			if (jv_i64(v, p, f->min, (int64_t)f->max, &i, pc->err) < 0)
+				return -1;
+			u = (uint64_t)i;
+		} else if (jv_u64(v, p, f->max, &u, pc->err) < 0) {
 			return -1;
+		}
 		if (u < (uint64_t)f->min)
 			return stage_fail(pc->err, 0, "%s: %llu out of range %lld..%llu", p,
 					  (unsigned long long)u, (long long)f->min,
@@ -227,24 +238,152 @@ static int parse_unified(struct pc *pc, const cJSON *res)
 	return 0;
 }
 
-/* Resource kinds cgroup-setup has no names for yet: refuse rather than ignore. */
-static int reject_newer(struct pc *pc, const cJSON *res)
+/* A blockIO device entry's "MAJ:MIN", from its major and minor (both required). */
+static int device_numbers(struct pc *pc, const cJSON *d, const char *path, char *out, size_t size)
 {
-	static const char *const blkio[] = {"weightDevice", "throttleReadBpsDevice",
-					    "throttleWriteBpsDevice", "throttleReadIOPSDevice",
-					    "throttleWriteIOPSDevice"};
-	const cJSON *bio = jget(res, "blockIO");
+	int64_t major, minor;
+	bool has_major, has_minor;
 
-	if (reject_unsupported(res, "linux.resources", "rdma", pc->err) < 0)
+	if (jv_object(d, path, pc->err) < 0 ||
+	    jm_i64(d, path, "major", 0, UINT32_MAX, &major, &has_major, pc->err) < 0 ||
+	    jm_i64(d, path, "minor", 0, UINT32_MAX, &minor, &has_minor, pc->err) < 0)
 		return -1;
-	for (unsigned i = 0; i < sizeof(blkio) / sizeof(blkio[0]); i++) {
-		const cJSON *v = jget(bio, blkio[i]);
+	if (!has_major || !has_minor)
+		return stage_fail(pc->err, 0, "%s: major and minor are required", path);
+	snprintf(out, size, "%lld:%lld", (long long)major, (long long)minor);
+	return 0;
+}
 
-		/* an empty list asks for nothing: podman writes those */
-		if (v && !(cJSON_IsArray(v) && cJSON_GetArraySize(v) == 0) &&
-		    reject_unsupported(bio, "linux.resources.blockIO", blkio[i], pc->err) < 0)
+/* weightDevice: `blockio.weight-device.MAJ:MIN` W, `blockio.leaf-weight-device.MAJ:MIN` W. */
+static int parse_weight_devices(struct pc *pc, const cJSON *bio)
+{
+	static const char *const keys[] = {"weight", "leafWeight"};
+	static const char *const names[] = {"blockio.weight-device.",
+					    "blockio.leaf-weight-device."};
+	const cJSON *arr, *d;
+	char p[JPATH_MAX], dev[48], name[JPATH_MAX], n[NUM_MAX];
+	int i = 0;
+
+	if (jm_array(bio, "linux.resources.blockIO", "weightDevice", &arr, pc->err) < 0)
+		return -1;
+	cJSON_ArrayForEach(d, arr)
+	{
+		jpath_idx(p, "linux.resources.blockIO.weightDevice", i++);
+		if (device_numbers(pc, d, p, dev, sizeof(dev)) < 0)
 			return -1;
+		for (int k = 0; k < 2; k++) {
+			char kp[JPATH_MAX];
+			uint64_t w;
+			bool has;
+
+			if (jm_u64(d, p, keys[k], 1000, &w, &has, pc->err) < 0)
+				return -1;
+			if (has && w < 10)
+				return stage_fail(pc->err, 0, "%s: %llu out of range 10..1000",
+						  jpath_key(kp, p, keys[k]), (unsigned long long)w);
+			snprintf(name, sizeof(name), "%s%s", names[k], dev);
+			if (has)
+				plan_emit(pc->out, "cgroup.resource", name, fmt_u64(n, w), NULL);
+		}
 	}
+	return 0;
+}
+
+/* throttle*Device: `blockio.throttle-KIND.MAJ:MIN` RATE. */
+static int parse_throttles(struct pc *pc, const cJSON *bio)
+{
+	static const struct {
+		const char *key, *name;
+	} kinds[] = {
+	    {"throttleReadBpsDevice", "read-bps"},
+	    {"throttleWriteBpsDevice", "write-bps"},
+	    {"throttleReadIOPSDevice", "read-iops"},
+	    {"throttleWriteIOPSDevice", "write-iops"},
+	};
+
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		const cJSON *arr, *d;
+		char path[JPATH_MAX], p[JPATH_MAX], dev[48], name[JPATH_MAX], n[NUM_MAX];
+		int i = 0;
+
+		jpath_key(path, "linux.resources.blockIO", kinds[k].key);
+		if (jm_array(bio, "linux.resources.blockIO", kinds[k].key, &arr, pc->err) < 0)
+			return -1;
+		cJSON_ArrayForEach(d, arr)
+		{
+			uint64_t rate;
+			bool has_rate;
+
+			jpath_idx(p, path, i++);
+			if (device_numbers(pc, d, p, dev, sizeof(dev)) < 0 ||
+			    jm_u64(d, p, "rate", UINT64_MAX, &rate, &has_rate, pc->err) < 0)
+				return -1;
+			if (!has_rate)
+				return stage_fail(pc->err, 0, "%s: rate is required", p);
+			snprintf(name, sizeof(name), "blockio.throttle-%s.%s", kinds[k].name, dev);
+			plan_emit(pc->out, "cgroup.resource", name, fmt_u64(n, rate), NULL);
+		}
+	}
+	return 0;
+}
+
+static int parse_blockio_devices(struct pc *pc, const cJSON *res)
+{
+	const cJSON *bio;
+
+	if (jm_object(res, "linux.resources", "blockIO", &bio, pc->err) < 0)
+		return -1;
+	if (!bio)
+		return 0;
+	return parse_weight_devices(pc, bio) < 0 ? -1 : parse_throttles(pc, bio);
+}
+
+/* rdma: `rdma.DEVICE` "hca_handle=N hca_object=M" (max where not given). */
+static int parse_rdma(struct pc *pc, const cJSON *res)
+{
+	const cJSON *rdma, *dev;
+	char p[JPATH_MAX], name[JPATH_MAX], value[64];
+
+	if (jm_object(res, "linux.resources", "rdma", &rdma, pc->err) < 0)
+		return -1;
+	cJSON_ArrayForEach(dev, rdma)
+	{
+		uint64_t handles, objects;
+		bool has_handles, has_objects;
+		char h[NUM_MAX] = "max", o[NUM_MAX] = "max";
+
+		jpath_key(p, "linux.resources.rdma", dev->string);
+		if (!*dev->string || strpbrk(dev->string, "/ \t\n"))
+			return stage_fail(pc->err, 0, "%s: invalid device name", p);
+		if (jv_object(dev, p, pc->err) < 0 ||
+		    jm_u64(dev, p, "hcaHandles", UINT32_MAX, &handles, &has_handles, pc->err) < 0 ||
+		    jm_u64(dev, p, "hcaObjects", UINT32_MAX, &objects, &has_objects, pc->err) < 0)
+			return -1;
+		if (!has_handles && !has_objects)
+			continue;
+		if (has_handles)
+			fmt_u64(h, handles);
+		if (has_objects)
+			fmt_u64(o, objects);
+		snprintf(name, sizeof(name), "rdma.%s", dev->string);
+		snprintf(value, sizeof(value), "hca_handle=%s hca_object=%s", h, o);
+		plan_emit(pc->out, "cgroup.resource", name, value, NULL);
+	}
+	return 0;
+}
+
+/* A linux.resources object (config.json's, or `update -r`'s) as records. */
+static int parse_resources_object(struct pc *pc, const cJSON *res)
+{
+	if (EMIT_GROUP(pc, res, "memory", memory_fields) < 0 ||
+	    EMIT_GROUP(pc, res, "cpu", cpu_fields) < 0 ||
+	    EMIT_GROUP(pc, res, "pids", pids_fields) < 0 ||
+	    EMIT_GROUP(pc, res, "blockIO", blockio_fields) < 0 ||
+	    parse_blockio_devices(pc, res) < 0 || parse_hugepages(pc, res) < 0 ||
+	    EMIT_GROUP(pc, res, "network", network_fields) < 0 ||
+	    parse_net_priorities(pc, res) < 0 || parse_rdma(pc, res) < 0 ||
+	    parse_cgroup_devices(pc, res) < 0 || parse_unified(pc, res) < 0)
+		return -1;
 	return 0;
 }
 
@@ -256,13 +395,41 @@ int parse_resources(struct pc *pc, const cJSON *linux_obj)
 		return -1;
 	if (!res)
 		return 0;
-	if (reject_newer(pc, res) < 0 || EMIT_GROUP(pc, res, "memory", memory_fields) < 0 ||
-	    EMIT_GROUP(pc, res, "cpu", cpu_fields) < 0 ||
-	    EMIT_GROUP(pc, res, "pids", pids_fields) < 0 ||
-	    EMIT_GROUP(pc, res, "blockIO", blockio_fields) < 0 || parse_hugepages(pc, res) < 0 ||
-	    EMIT_GROUP(pc, res, "network", network_fields) < 0 ||
-	    parse_net_priorities(pc, res) < 0 || parse_cgroup_devices(pc, res) < 0 ||
-	    parse_unified(pc, res) < 0)
-		return -1;
-	return 0;
+	return parse_resources_object(pc, res);
+}
+
+/*
+ * `parse-config --resources FILE|-`: the JSON resources object of
+ * `baton update -r` as cgroup.resource and cgroup.device records on stdout,
+ * so that the orchestrator applies it without a JSON parser of its own.
+ */
+int resources_main(int argc, char **argv)
+{
+	struct stage_error err = {0};
+	autostrbuf struct strbuf out = {0};
+	autostrbuf struct strbuf in = {0};
+	struct pc pc = {.out = &out, .err = &err};
+	autoclose int fd = -1;
+	char buf[8192];
+	ssize_t n;
+
+	if (argc != 3)
+		stage_exit_error((stage_fail(&err, 0, "--resources needs one FILE (or -)"), &err));
+	fd = strcmp(argv[2], "-") == 0 ? dup(STDIN_FILENO) : open(argv[2], O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		stage_exit_error((stage_fail(&err, errno, "open `%s`", argv[2]), &err));
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		strbuf_add(&in, buf, (size_t)n);
+	if (n < 0)
+		stage_exit_error((stage_fail(&err, errno, "read `%s`", argv[2]), &err));
+	cJSON *res = cJSON_ParseWithLength(in.data ? in.data : "", in.len);
+	if (!res || !cJSON_IsObject(res))
+		stage_fail(&err, 0, "%s: not a JSON object", argv[2]);
+	else
+		parse_resources_object(&pc, res);
+	cJSON_Delete(res);
+	if (err.msg[0])
+		stage_exit_error(&err);
+	fwrite(out.data ? out.data : "", 1, out.len, stdout);
+	return fflush(stdout) == 0 ? 0 : 1;
 }

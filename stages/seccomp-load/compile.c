@@ -3,8 +3,15 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "cleanup.h"
+#include "prelude.h"
+#include "verdict.h"
 #include "stage.h"
 
 /* Conditions per rule: the kernel passes six syscall arguments. */
@@ -191,7 +198,7 @@ static int add_rule(scmp_filter_ctx ctx, const struct plan_entry *e, uint32_t ac
 }
 
 static int add_syscall(const struct plan_entry *e, scmp_filter_ctx ctx, uint32_t dflt,
-		       struct stage_error *err)
+		       bool fail_unknown, struct stage_error *err)
 {
 	const char *name = plan_field(e, 0);
 	struct scmp_arg_cmp conds[MAX_CONDITIONS];
@@ -206,6 +213,8 @@ static int add_syscall(const struct plan_entry *e, scmp_filter_ctx ctx, uint32_t
 	nr = seccomp_syscall_resolve_name(name);
 	/* profiles list syscalls of newer kernels and other arches, as crun allows */
 	if (nr == __NR_SCMP_ERROR) {
+		if (fail_unknown)
+			return stage_fail(err, 0, "invalid seccomp syscall `%s`", name);
 		stage_debug("syscall `%s` unknown to libseccomp: skipped", name);
 		return 0;
 	}
@@ -226,18 +235,45 @@ static int add_syscall(const struct plan_entry *e, scmp_filter_ctx ctx, uint32_t
 	return 0;
 }
 
+/* crun's annotation: a syscall name libseccomp does not know fails the start. */
+static bool fail_unknown_syscall(const struct plan *plan)
+{
+	plan_for_each(plan, "annotation", e)
+	{
+		if (strcmp(plan_field(e, 0), "run.oci.seccomp_fail_unknown_syscall") == 0)
+			return strcmp(plan_field(e, 1), "0") != 0;
+	}
+	return false;
+}
+
+/* Flags are final-exec's to apply; the one that needs a listener cannot work yet. */
+static int check_flags(const struct plan *plan, struct stage_error *err)
+{
+	plan_for_each(plan, "seccomp.flag", e)
+	{
+		if (strcmp(plan_field(e, 0), "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV") == 0)
+			return stage_fail(err, ENOTSUP,
+					  "seccomp flag `%s` needs a notify listener: seccomp "
+					  "notify is not supported yet",
+					  plan_field(e, 0));
+	}
+	return 0;
+}
+
 int seccomp_compile(const struct plan *plan, scmp_filter_ctx *out, struct stage_error *err)
 {
 	autoseccomp scmp_filter_ctx ctx = NULL;
+	bool fail_unknown = fail_unknown_syscall(plan);
 	uint32_t dflt;
 	size_t n = 0;
 
 	*out = NULL;
-	if (create_context(plan, &ctx, &dflt, err) < 0 || add_architectures(plan, ctx, err) < 0)
+	if (check_flags(plan, err) < 0 || create_context(plan, &ctx, &dflt, err) < 0 ||
+	    add_architectures(plan, ctx, err) < 0)
 		return -1;
 	plan_for_each(plan, "seccomp.syscall", e)
 	{
-		if (add_syscall(e, ctx, dflt, err) < 0)
+		if (add_syscall(e, ctx, dflt, fail_unknown, err) < 0)
 			return -1;
 		n++;
 	}
@@ -253,5 +289,55 @@ int seccomp_export(scmp_filter_ctx ctx, int fd, struct stage_error *err)
 
 	if (rc < 0)
 		return stage_fail(err, -rc, "seccomp: export the BPF program");
+	return 0;
+}
+
+/* libseccomp 2.5 exports only to an fd: a memfd, read back. */
+static int export_to_memory(scmp_filter_ctx ctx, struct sock_filter *buf, size_t room, size_t *n,
+			    struct stage_error *err)
+{
+	autoclose int fd = memfd_create("baton-bpf-export", MFD_CLOEXEC);
+	struct stat st;
+	size_t size;
+
+	if (fd < 0)
+		return stage_fail(err, errno, "seccomp: memfd for the BPF export");
+	if (seccomp_export(ctx, fd, err) < 0)
+		return -1;
+	if (fstat(fd, &st) < 0)
+		return stage_fail(err, errno, "seccomp: stat the BPF export");
+	size = (size_t)st.st_size;
+	if (size % sizeof(*buf) != 0 || size / sizeof(*buf) > room)
+		return stage_fail(err, E2BIG, "seccomp: a BPF program of %zu bytes is too long",
+				  size);
+	if (pread(fd, buf, size, 0) != (ssize_t)size)
+		return stage_fail(err, errno ? errno : EIO, "seccomp: read the BPF export");
+	*n = size / sizeof(*buf);
+	return 0;
+}
+
+int seccomp_program(const struct plan *plan, struct sock_filter **prog, size_t *len,
+		    struct stage_error *err)
+{
+	autoseccomp scmp_filter_ctx ctx = NULL;
+	autofree struct sock_filter *buf = NULL;
+	size_t nprelude = 0, nbody = 0;
+
+	*prog = NULL;
+	*len = 0;
+	if (seccomp_compile(plan, &ctx, err) < 0)
+		return -1;
+	buf = calloc(BPF_MAXINSNS, sizeof(*buf));
+	if (!buf)
+		return stage_fail(err, ENOMEM, "seccomp: BPF program");
+	if (seccomp_enosys_prelude(plan, ctx, buf, &nprelude, err) < 0 ||
+	    export_to_memory(ctx, buf + nprelude, BPF_MAXINSNS - nprelude, &nbody, err) < 0)
+		return -1;
+	if (seccomp_check_exit(buf, nprelude + nbody, err) < 0)
+		return -1;
+	stage_debug("BPF program: %zu instructions (%zu of them the ENOSYS prelude)",
+		    nprelude + nbody, nprelude);
+	*len = nprelude + nbody;
+	*prog = take_ptr(&buf);
 	return 0;
 }

@@ -6,7 +6,9 @@
 #ifndef BATON_SECCOMP_LOAD_COMPILE_H
 #define BATON_SECCOMP_LOAD_COMPILE_H
 
+#include <linux/filter.h>
 #include <seccomp.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "error.h"
@@ -23,7 +25,14 @@ int seccomp_op_from_name(const char *name, enum scmp_compare *op, struct stage_e
 /* A filter context from the plan's seccomp.* records; release with seccomp_release. */
 int seccomp_compile(const struct plan *plan, scmp_filter_ctx *out, struct stage_error *err);
 
-/* Write the raw BPF program to fd at its current offset. */
+/*
+ * The whole program final-exec installs: the ENOSYS prelude (prelude.h), then
+ * libseccomp's filter; *prog is malloc'd, *len instructions.
+ */
+int seccomp_program(const struct plan *plan, struct sock_filter **prog, size_t *len,
+		    struct stage_error *err);
+
+/* Write libseccomp's BPF program to fd at its current offset. */
 int seccomp_export(scmp_filter_ctx ctx, int fd, struct stage_error *err);
 
 static inline void cleanup_seccomp_ctx(scmp_filter_ctx *ctx)

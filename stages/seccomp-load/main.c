@@ -5,10 +5,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "cleanup.h"
 #include "compile.h"
 #include "fdenv.h"
@@ -23,13 +25,22 @@ static const char usage[] =
     "\n"
     "With --plan and --out it reads and writes files; otherwise it reads the plan\n"
     "from BATON_FD_PLAN, writes the program to the empty memfd BATON_FD_BPF and\n"
-    "seals it, and reports a failure on BATON_FD_SYNC. BATON_DEBUG=1 narrates.\n";
+    "seals it, and reports a failure on BATON_FD_SYNC. BATON_DEBUG=1 narrates.\n"
+    "\n"
+    "The program starts with an ENOSYS prelude: syscalls newer than every one the\n"
+    "profile names fail with ENOSYS, not the default action. A profile under which\n"
+    "the process could never exit (exit_group and exit denied) is refused.\n"
+    "Compiled programs are cached under $BATON_ROOT/.cache/seccomp, keyed by the\n"
+    "seccomp records; without BATON_ROOT nothing is cached.\n";
 
 struct seccomp_load {
 	struct plan plan;
 	int out; /* where the program goes */
 	bool seal;
-	scmp_filter_ctx ctx;
+	struct seccomp_cache cache;
+	struct sock_filter *prog;
+	size_t len; /* instructions */
+	bool from_cache;
 };
 
 static int parse_args(int argc, char **argv, const char **plan, const char **out,
@@ -95,19 +106,47 @@ static int open_inputs(struct seccomp_load *sl, int argc, char **argv, struct st
 	return open_inputs_from_fds(sl, err);
 }
 
+static int look_up_cache(struct seccomp_load *sl, struct stage_error *err)
+{
+	void *prog;
+	size_t size;
+
+	seccomp_cache_open(&sl->cache, &sl->plan, getenv("BATON_ROOT"));
+	if (seccomp_cache_lookup(&sl->cache, &prog, &size, err) < 0)
+		return -1;
+	sl->prog = prog;
+	sl->len = size / sizeof(struct sock_filter);
+	sl->from_cache = prog != NULL;
+	return 0;
+}
+
 static int compile_filter(struct seccomp_load *sl, struct stage_error *err)
 {
-	return seccomp_compile(&sl->plan, &sl->ctx, err);
+	if (sl->from_cache)
+		return 0;
+	if (seccomp_program(&sl->plan, &sl->prog, &sl->len, err) < 0)
+		return -1;
+	seccomp_cache_store(&sl->cache, sl->prog, sl->len * sizeof(struct sock_filter));
+	return 0;
 }
 
 static int write_program(struct seccomp_load *sl, struct stage_error *err)
 {
-	struct stat st;
+	const char *p = (const char *)sl->prog;
+	size_t left = sl->len * sizeof(struct sock_filter);
 
-	if (seccomp_export(sl->ctx, sl->out, err) < 0)
-		return -1;
-	if (fstat(sl->out, &st) == 0)
-		stage_debug("BPF program: %lld instructions", (long long)st.st_size / 8);
+	while (left > 0) {
+		ssize_t n = write(sl->out, p, left);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return stage_fail(err, n < 0 ? errno : EIO, "write the BPF program");
+		p += n;
+		left -= (size_t)n;
+	}
+	stage_debug("BPF program: %zu instructions%s", sl->len,
+		    sl->from_cache ? " (from the cache)" : "");
 	return 0;
 }
 
@@ -125,10 +164,12 @@ int main(int argc, char **argv)
 	struct stage_error err;
 
 	stage_init("seccomp-load", argc, argv, usage);
-	if (open_inputs(&sl, argc, argv, &err) < 0 || compile_filter(&sl, &err) < 0 ||
-	    write_program(&sl, &err) < 0 || seal_program(&sl, &err) < 0)
+	if (open_inputs(&sl, argc, argv, &err) < 0 || look_up_cache(&sl, &err) < 0 ||
+	    compile_filter(&sl, &err) < 0 || write_program(&sl, &err) < 0 ||
+	    seal_program(&sl, &err) < 0)
 		stage_exit_error(&err);
-	seccomp_release(sl.ctx);
+	seccomp_cache_close(&sl.cache);
+	free(sl.prog);
 	plan_release(&sl.plan);
 	return 0;
 }

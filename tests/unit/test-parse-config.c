@@ -442,7 +442,7 @@ TEST(resources)
 	REJECT("", NS() ",'resources':{'hugepageLimits':[{'limit':1}]}",
 	       "linux.resources.hugepageLimits[0]: pageSize and limit are required");
 	REJECT("", NS() ",'resources':{'blockIO':{'throttleReadBpsDevice':[{'major':8}]}}",
-	       "linux.resources.blockIO.throttleReadBpsDevice: not supported yet");
+	       "linux.resources.blockIO.throttleReadBpsDevice[0]: major and minor are required");
 }
 
 TEST(resources_devices)
@@ -615,6 +615,37 @@ TEST(fields_are_escaped)
 {
 	ACCEPT(PROC("'env':['A=x\\ty\\nz']"), NULL);
 	HAS("process.env|A=x\\ty\\nz");
+}
+
+TEST(resources_blockio_devices_and_rdma)
+{
+	ACCEPT("", NS() ",'resources':{'blockIO':{'weightDevice':[{'major':8,'minor':0,"
+			"'weight':300,'leafWeight':200},{'major':8,'minor':16,'weight':10}],"
+			"'throttleReadBpsDevice':[{'major':8,'minor':0,'rate':1048576}],"
+			"'throttleWriteBpsDevice':[{'major':8,'minor':0,'rate':2}],"
+			"'throttleReadIOPSDevice':[{'major':8,'minor':0,'rate':3}],"
+			"'throttleWriteIOPSDevice':[{'major':8,'minor':0,'rate':4}]},"
+			"'rdma':{'mlx5_1':{'hcaHandles':3,'hcaObjects':10000},'mlx4':{'hcaObjects':5}},"
+			"'cpu':{'burst':1000,'realtimeRuntime':950,'realtimePeriod':1000,'idle':1}}");
+	HAS("cgroup.resource|blockio.weight-device.8:0|300");
+	HAS("cgroup.resource|blockio.leaf-weight-device.8:0|200");
+	HAS("cgroup.resource|blockio.weight-device.8:16|10");
+	HASNT("cgroup.resource|blockio.leaf-weight-device.8:16|10");
+	HAS("cgroup.resource|blockio.throttle-read-bps.8:0|1048576");
+	HAS("cgroup.resource|blockio.throttle-write-bps.8:0|2");
+	HAS("cgroup.resource|blockio.throttle-read-iops.8:0|3");
+	HAS("cgroup.resource|blockio.throttle-write-iops.8:0|4");
+	HAS("cgroup.resource|rdma.mlx5_1|hca_handle=3 hca_object=10000");
+	HAS("cgroup.resource|rdma.mlx4|hca_handle=max hca_object=5");
+	HAS("cgroup.resource|cpu.burst|1000");
+	HAS("cgroup.resource|cpu.realtime-runtime|950");
+	HAS("cgroup.resource|cpu.idle|1");
+	REJECT("", NS() ",'resources':{'blockIO':{'weightDevice':[{'major':8,'minor':0,'weight':5}]}}",
+	       "linux.resources.blockIO.weightDevice[0].weight: 5 out of range 10..1000");
+	REJECT("", NS() ",'resources':{'blockIO':{'throttleWriteIOPSDevice':[{'major':8,'minor':0}]}}",
+	       "linux.resources.blockIO.throttleWriteIOPSDevice[0]: rate is required");
+	REJECT("", NS() ",'resources':{'rdma':{'a/b':{'hcaHandles':1}}}",
+	       "linux.resources.rdma.a/b: invalid device name");
 }
 
 int main(void)
