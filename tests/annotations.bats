@@ -110,7 +110,6 @@ ids_with_caller_groups() {
 	run ids_with_caller_groups "$CID-plain"
 	assert_success
 	assert_output --regexp 'groups=7$'
-	skip "final-exec does not honour process.keep-original-groups yet"
 	set_annotation run.oci.keep_original_groups 1
 	run ids_with_caller_groups "$CID"
 	assert_success

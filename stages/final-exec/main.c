@@ -103,7 +103,9 @@ static int become_user(struct final_exec *fx, struct stage_error *err)
 {
 	const struct cap_sets *caps = &fx->spec.caps;
 
-	if (set_additional_groups(fx->spec.groups, fx->spec.ngroups, err) < 0 ||
+	/* run.oci.keep_original_groups: the caller's supplementary groups stay */
+	if ((!fx->spec.keep_groups &&
+	     set_additional_groups(fx->spec.groups, fx->spec.ngroups, err) < 0) ||
 	    switch_ids(fx->spec.uid, fx->spec.gid, err) < 0 ||
 	    set_capabilities(caps->effective, caps->permitted, caps->inheritable, err) < 0 ||
 	    set_ambient_capabilities(caps->ambient, err) < 0)

@@ -164,6 +164,7 @@ int process_spec_load(struct process_spec *spec, const struct plan *plan, struct
 	spec->id = plan_str(plan, "id", "");
 	spec->cwd = plan_str(plan, "process.cwd", "/");
 	spec->no_new_privileges = plan_flag(plan, "process.no-new-privileges");
+	spec->keep_groups = plan_flag(plan, "process.keep-original-groups");
 	if (collect_strings(plan, "process.arg", &spec->argv, err) < 0 ||
 	    collect_strings(plan, "process.env", &spec->envp, err) < 0)
 		return -1;

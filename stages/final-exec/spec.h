@@ -44,6 +44,7 @@ struct process_spec {
 	bool has_personality;
 	unsigned long personality;
 	unsigned seccomp_flags; /* SECCOMP_FILTER_FLAG_* from seccomp.flag */
+	bool keep_groups;	/* run.oci.keep_original_groups: no setgroups */
 };
 
 int process_spec_load(struct process_spec *spec, const struct plan *plan, struct stage_error *err);
