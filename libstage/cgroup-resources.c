@@ -120,6 +120,7 @@ struct out {
 	struct cgroup_write *w;
 	size_t n;
 	bool v2;
+	int64_t current_limit; /* the cgroup's memory limit when the plan has none, or -1 */
 	struct stage_error *err;
 };
 
@@ -239,6 +240,10 @@ static int write_swap(struct out *o, const struct plan *plan)
 	if (number("memory.swap", swap_text, &swap, o->err) < 0 ||
 	    (limit_text && number("memory.limit", limit_text, &limit, o->err) < 0))
 		return -1;
+	if (!limit_text && o->current_limit > 0) {
+		limit = o->current_limit;
+		limit_text = "current";
+	}
 	if (swap == 0)
 		return 0;
 	/* memsw exists only with swap accounting on (swapaccount=1) */
@@ -275,15 +280,16 @@ static int write_cpu_bandwidth(struct out *o, const struct plan *plan)
 			return -1;
 		return b ? add(o, "cpu", "cpu.cfs_burst_us", false, "%" PRId64, burst) : 0;
 	}
-	if (quota != 0 || period > 0) {
-		if (period <= 0)
-			period = 100000;
-		if (quota > 0 &&
-		    add(o, "cpu", "cpu.max", false, "%" PRId64 " %" PRId64, quota, period) < 0)
-			return -1;
-		if (quota <= 0 && add(o, "cpu", "cpu.max", false, "max %" PRId64, period) < 0)
-			return -1;
-	}
+	/* without a period the kernel keeps the cgroup's own (update --cpu-quota) */
+	if (period > 0 && quota > 0 &&
+	    add(o, "cpu", "cpu.max", false, "%" PRId64 " %" PRId64, quota, period) < 0)
+		return -1;
+	if (period > 0 && quota <= 0 && add(o, "cpu", "cpu.max", false, "max %" PRId64, period) < 0)
+		return -1;
+	if (period <= 0 && quota > 0 && add(o, "cpu", "cpu.max", false, "%" PRId64, quota) < 0)
+		return -1;
+	if (period <= 0 && quota < 0 && add(o, "cpu", "cpu.max", false, "max") < 0)
+		return -1;
 	return b ? add(o, "cpu", "cpu.max.burst", false, "%" PRId64, burst) : 0;
 }
 
@@ -417,7 +423,13 @@ static bool known(const char *name)
 int cgroup_writes_from_plan(const struct plan *plan, bool v2, struct cgroup_write *writes,
 			    size_t *nwrites, struct stage_error *err)
 {
-	struct out o = {.w = writes, .v2 = v2, .err = err};
+	return cgroup_writes_for_update(plan, v2, -1, writes, nwrites, err);
+}
+
+int cgroup_writes_for_update(const struct plan *plan, bool v2, int64_t current_limit,
+			     struct cgroup_write *writes, size_t *nwrites, struct stage_error *err)
+{
+	struct out o = {.w = writes, .v2 = v2, .current_limit = current_limit, .err = err};
 	const char *value;
 	int ret = 0;
 

@@ -486,22 +486,39 @@ int cgroup_setup(const struct plan *plan, pid_t pid, struct stage_error *err)
 	return ret;
 }
 
+/* v2's memory.max as a number, -1 for `max` or when unreadable. */
+static int64_t current_memory_limit(const char *path)
+{
+	autofree char *text = NULL;
+	struct stage_error ignored;
+	char dir[PATH_MAX];
+
+	if (snprintf(dir, sizeof(dir), "%s%s", CGROUP_MOUNT, path) >= (int)sizeof(dir) ||
+	    read_file(dir, "memory.max", &text, &ignored) < 0 || strncmp(text, "max", 3) == 0)
+		return -1;
+	return strtoll(text, NULL, 10);
+}
+
 int cgroup_update(const char *path, const struct plan *resources, struct stage_error *err)
 {
 	struct cgroup_write writes[CGROUP_WRITES_MAX];
 	struct hierarchy h[HIER_MAX];
 	enum cgroup_layout layout;
+	int64_t limit = -1;
 	size_t nw, nh;
 
-	if (cgroup_path_check(path, err) < 0 || cgroup_detect(&layout, err) < 0 ||
-	    cgroup_writes_from_plan(resources, layout == CGROUP_LAYOUT_V2, writes, &nw, err) < 0 ||
+	if (cgroup_path_check(path, err) < 0 || cgroup_detect(&layout, err) < 0)
+		return -1;
+	if (layout == CGROUP_LAYOUT_V2)
+		limit = current_memory_limit(path);
+	if (cgroup_writes_for_update(resources, layout == CGROUP_LAYOUT_V2, limit, writes, &nw,
+				     err) < 0 ||
 	    list_hierarchies(h, &nh, err) < 0 || check_controllers(h, nh, writes, nw, err) < 0 ||
 	    apply_writes(h, nh, path, writes, nw, err) < 0)
 		return -1;
 	if (plan_count(resources, "cgroup.device") == 0)
 		return 0;
 	return apply_devices(h, nh, path, resources, true, err);
-	return 0;
 }
 
 /* --- remove ------------------------------------------------------------------ */

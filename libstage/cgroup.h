@@ -83,6 +83,12 @@ struct cgroup_write {
  */
 int cgroup_writes_from_plan(const struct plan *plan, bool v2, struct cgroup_write *writes,
 			    size_t *nwrites, struct stage_error *err);
+/*
+ * The same for `update`: current_limit is the cgroup's memory limit (-1 if
+ * none), so that a swap alone can be converted for v2.
+ */
+int cgroup_writes_for_update(const struct plan *plan, bool v2, int64_t current_limit,
+			     struct cgroup_write *writes, size_t *nwrites, struct stage_error *err);
 
 /* cpu.shares (2..262144) to cpu.weight (1..10000), crun's formula. */
 uint64_t cgroup_shares_to_weight(uint64_t shares);

@@ -32,6 +32,10 @@ setup() {
 		cg_both memory.max 134217728
 		cg_both memory.low 8388608
 		cg_both memory.swap.max 134217728
+		# a swap alone counts from the current limit
+		run_baton update --memory-swap 201326592 "$CID"
+		assert_success
+		cg_both memory.swap.max 67108864
 	else
 		cg_both memory.limit_in_bytes 134217728
 		cg_both memory.soft_limit_in_bytes 8388608
@@ -73,6 +77,18 @@ setup() {
 	[[ $status -ne 0 ]] || fail "exit status 0: $output"
 }
 
+@test "memory: the cgroup counts the OOM kills (cgroup-setup --oom-kills)" {
+	update_config '.linux.resources.memory = {"limit": 16777216, "swap": 16777216}'
+	set_cmd /bin/sh -c '(x=$(head -c 67108864 /dev/zero | tr "\000" a)); echo child-gone; sleep 1000'
+	run_baton run -d "$CID"
+	assert_success
+	container_pid >/dev/null
+	wait_log child-gone
+	run "$(dirname "$BATON")/../libexec/baton/cgroup-setup" --plan "$STATE_ROOT/$CID/plan" --oom-kills
+	assert_success
+	((output >= 1)) || fail "oom kills: $output"
+}
+
 @test "cpu: shares, quota, period and burst, then update" {
 	update_config '.linux.resources.cpu = {"shares": 512, "quota": 50000, "period": 100000, "burst": 1000}'
 	if cg_v2; then
@@ -95,6 +111,15 @@ setup() {
 	else
 		cg_both cpu.shares 1024
 		cg_both cpu.cfs_quota_us 20000
+		cg_both cpu.cfs_period_us 50000
+	fi
+	# a quota alone keeps the period
+	run_baton update --cpu-quota 10000 "$CID"
+	assert_success
+	if cg_v2; then
+		cg_both cpu.max "10000 50000"
+	else
+		cg_both cpu.cfs_quota_us 10000
 		cg_both cpu.cfs_period_us 50000
 	fi
 }

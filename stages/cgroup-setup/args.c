@@ -40,6 +40,8 @@ int parse_args(int argc, char **argv, struct cgroup_setup_args *args, struct sta
 
 		if (strcmp(argv[i], "--remove") == 0) {
 			args->remove = true;
+		} else if (strcmp(argv[i], "--oom-kills") == 0) {
+			args->oom_kills = true;
 		} else if (strcmp(argv[i], "--plan") == 0 && value) {
 			args->plan_file = value;
 			i++;
@@ -55,8 +57,9 @@ int parse_args(int argc, char **argv, struct cgroup_setup_args *args, struct sta
 	}
 	if (!args->plan_file)
 		return stage_fail(err, EINVAL, "--plan FILE is required (see --help)");
-	if (args->remove && args->pid)
-		return stage_fail(err, EINVAL, "--remove and --pid exclude each other");
+	if (args->remove + args->oom_kills + (args->pid != 0) > 1)
+		return stage_fail(err, EINVAL,
+				  "--remove, --oom-kills and --pid exclude each other");
 	return 0;
 }
 

@@ -13,6 +13,7 @@ struct cgroup_setup_args {
 	int plan_fd;	       /* BATON_FD_PLAN */
 	pid_t pid;	       /* BATON_PID or --pid; 0 = create and configure only */
 	bool remove;	       /* --remove */
+	bool oom_kills;	       /* --oom-kills */
 };
 
 /* The process id in text (decimal, > 0), named by what for errors. */

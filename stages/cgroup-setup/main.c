@@ -3,6 +3,7 @@
  * resource limits and device rules, and move the container process (blocked
  * until the orchestrator's GO) into it. See libstage/cgroup.h.
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "args.h"
@@ -13,8 +14,10 @@
 static const char usage[] =
     "Usage: cgroup-setup --plan FILE [--pid PID]\n"
     "       cgroup-setup --plan FILE --remove\n"
+    "       cgroup-setup --plan FILE --oom-kills\n"
     "Create the plan's cgroup.path in every cgroup hierarchy, apply cgroup.resource\n"
-    "and cgroup.device, and move PID into it; or remove the cgroup.\n"
+    "and cgroup.device, and move PID into it; or remove the cgroup; or print how\n"
+    "many of its processes the OOM killer has killed.\n"
     "Run by baton with BATON_FD_PLAN, BATON_FD_SYNC and BATON_PID instead.\n"
     "BATON_DEBUG=1 narrates every file written.\n";
 
@@ -34,6 +37,16 @@ static void remove_cgroup(const struct plan *plan)
 		stage_exit_error(&err);
 }
 
+static void print_oom_kills(const struct plan *plan)
+{
+	struct stage_error err = {0};
+	uint64_t kills;
+
+	if (cgroup_oom_kills(plan_str(plan, "cgroup.path", ""), &kills, &err) < 0)
+		stage_exit_error(&err);
+	printf("%llu\n", (unsigned long long)kills);
+}
+
 int main(int argc, char **argv)
 {
 	struct cgroup_setup_args args;
@@ -45,6 +58,8 @@ int main(int argc, char **argv)
 		stage_exit_error(&err);
 	if (args.remove)
 		remove_cgroup(&plan);
+	else if (args.oom_kills)
+		print_oom_kills(&plan);
 	else
 		setup_cgroup(&plan, args.pid);
 	return 0;

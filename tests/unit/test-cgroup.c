@@ -103,7 +103,9 @@ static const struct {
     {R("cpu.shares", "0"), "", ""},
     {R("cpu.quota", "50000") R("cpu.period", "100000"),
      "cpu.cfs_period_us=100000; cpu.cfs_quota_us=50000", "cpu.max=50000 100000"},
-    {R("cpu.quota", "50000"), "cpu.cfs_quota_us=50000", "cpu.max=50000 100000"},
+    {R("cpu.quota", "50000"), "cpu.cfs_quota_us=50000", "cpu.max=50000"},
+    {R("cpu.quota", "-1"), "cpu.cfs_quota_us=-1", "cpu.max=max"},
+    {R("cpu.period", "20000"), "cpu.cfs_period_us=20000", "cpu.max=max 20000"},
     {R("cpu.quota", "-1") R("cpu.period", "20000"), "cpu.cfs_period_us=20000; cpu.cfs_quota_us=-1",
      "cpu.max=max 20000"},
     {R("cpu.burst", "1000"), "cpu.cfs_burst_us=1000", "cpu.max.burst=1000"},
@@ -177,6 +179,23 @@ TEST(cgroup_writes_unified_controller)
 	CHECK(n == 2);
 	CHECK_STR(w[0].controller, "io");
 	CHECK_STR(w[1].controller, "cgroup");
+	plan_release(&plan);
+}
+
+TEST(cgroup_writes_update_swap_uses_current_limit)
+{
+	struct cgroup_write w[CGROUP_WRITES_MAX];
+	struct stage_error err;
+	struct plan plan;
+	size_t n;
+
+	CHECK(load(&plan, "format\tbaton-plan/1\n" R("memory.swap", "300"), &err) == 0);
+	CHECK(cgroup_writes_for_update(&plan, true, 100, w, &n, &err) == 0);
+	CHECK(n == 1);
+	CHECK_STR(w[0].file, "memory.swap.max");
+	CHECK_STR(w[0].value, "200");
+	CHECK(cgroup_writes_for_update(&plan, true, -1, w, &n, &err) < 0);
+	CHECK_STR(err.msg, "linux.resources.memory.swap: needs a memory limit on cgroup v2");
 	plan_release(&plan);
 }
 
