@@ -33,7 +33,7 @@ struct create_opts {
 	bool keep;   /* run only */
 	/* exec only */
 	char *const *exec_args; /* parse-config's overrides: --exec ... -- CMD */
-	pid_t join_pid;         /* the container process whose namespaces are joined */
+	pid_t join_pid;		/* the container process whose namespaces are joined */
 	const char *cgroup_sub; /* --cgroup: a sub-cgroup of the container's */
 };
 
@@ -44,7 +44,7 @@ enum container_status { STATUS_CREATED, STATUS_RUNNING, STATUS_PAUSED, STATUS_ST
 struct container {
 	char id[256];
 	char dir[4096]; /* ROOT/ID */
-	int dirfd;      /* locked with flock while the command runs */
+	int dirfd;	/* locked with flock while the command runs */
 	pid_t pid;
 	uint64_t pid_start; /* field 22 of /proc/PID/stat: tells pid reuse apart */
 	char bundle[4096];
@@ -86,13 +86,12 @@ void log_stage_warning(const struct stage_error *err);
 enum run_mode { MODE_CREATE, MODE_RUN, MODE_EXEC };
 
 struct pipeline_result {
-	pid_t pid; /* the container process, waiting for start (create) or running (run) */
+	pid_t pid;	/* the container process, waiting for start (create) or running (run) */
 	int tty_master; /* run/exec -t without --console-socket: the pty to attach, else -1 */
 };
 
-int pipeline_start(const struct global_opts *g, const struct create_opts *o,
-		   struct container *c, enum run_mode mode, struct pipeline_result *res,
-		   struct stage_error *err);
+int pipeline_start(const struct global_opts *g, const struct create_opts *o, struct container *c,
+		   enum run_mode mode, struct pipeline_result *res, struct stage_error *err);
 
 /* Undo a container: kill its processes, remove its cgroup and state. */
 /* With g, the poststop hooks run too (delete, the end of run); without, a failed create. */

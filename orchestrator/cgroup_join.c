@@ -5,6 +5,7 @@
  * that was moved by `update` or an engine.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -50,6 +51,18 @@ static int enter(const char *dir, const char *path, const char *sub, pid_t pid,
 	return 0;
 }
 
+/* Is this /proc/PID/cgroup line one of ours too (rootless: no cgroup of its own)? */
+static bool shared_with_us(const char *line)
+{
+	char mine[4096];
+	autofile FILE *f = fopen("/proc/self/cgroup", "re");
+
+	while (f && fgets(mine, sizeof(mine), f))
+		if (strcmp(mine, line) == 0)
+			return true;
+	return false;
+}
+
 int cgroup_join_like(pid_t target, pid_t pid, const char *sub, struct stage_error *err)
 {
 	char path[64], line[4096], dir[512];
@@ -62,6 +75,9 @@ int cgroup_join_like(pid_t target, pid_t pid, const char *sub, struct stage_erro
 	while (fgets(line, sizeof(line), f)) {
 		char *controllers = strchr(line, ':'), *cgroup;
 
+		/* the new process is already where the container is (and may not write there) */
+		if (!sub && shared_with_us(line))
+			continue;
 		if (!controllers || !(cgroup = strchr(++controllers, ':')))
 			continue;
 		*cgroup++ = '\0';

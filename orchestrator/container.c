@@ -15,6 +15,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -232,6 +233,8 @@ __attribute__((noreturn)) void container_continue(struct container_spawn *cs)
 		enter_namespaces(cs, &err);
 	if (record_expect(cs->sync, REC_GO, &rec, &err) < 0)
 		_exit(1); /* the orchestrator is gone or failed: nothing to report to */
+	/* rootless, we were dumpable for newuidmap's sake (see main.c): no longer */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (cs->in_userns)
 		become_userns_root(cs, &err);
 	if ((cs->new_ns & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)

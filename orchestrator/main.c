@@ -209,9 +209,27 @@ static int setup_logging(struct global_opts *g, struct stage_error *err)
 	return g->trace ? check_trace_dir(g->trace, err) : 0;
 }
 
+/*
+ * The state root when --root is not given: /run/baton for root; for anybody
+ * else their runtime directory (rootless, as crun does).
+ */
+static const char *default_root(void)
+{
+	static char root[4200];
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+
+	if (geteuid() == 0)
+		return "/run/baton";
+	if (xdg && xdg[0] == '/')
+		snprintf(root, sizeof(root), "%s/baton", xdg);
+	else
+		snprintf(root, sizeof(root), "/run/user/%u/baton", (unsigned)geteuid());
+	return root;
+}
+
 int main(int argc, char **argv)
 {
-	static struct global_opts g = {.root = "/run/baton"};
+	static struct global_opts g;
 	struct stage_error err;
 	int i;
 
@@ -228,9 +246,13 @@ int main(int argc, char **argv)
 	 * The container process starts as a clone of us: non-dumpable, a process
 	 * of the container cannot reach our binary through /proc/PID/exe
 	 * (CVE-2019-5736) before the first stage is exec'd from its sealed copy.
+	 * Rootless, newuidmap must read the clone's /proc entry, which only a
+	 * dumpable process offers; the clone turns it off itself once mapped.
 	 */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (geteuid() == 0)
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
+	g.root = default_root();
 	i = parse_global_options(&g, argc, argv);
 	if (i < 0)
 		return 1;

@@ -53,14 +53,15 @@ struct pipeline {
 	unsigned preserve_fds; /* those plus --preserve-fds */
 	char env_notify[4200]; /* BATON_NOTIFY_SOCKET=the caller's NOTIFY_SOCKET */
 	char env_console_size[64];
-	int sync[2];	       /* the container's sync socket: [0] ours, [1] the container's */
+	char env_rootless[64];
+	int sync[2]; /* the container's sync socket: [0] ours, [1] the container's */
 	pid_t pid, helper;
 	bool cgroup_made;
 	enum step_state state[NSTAGES];
 	struct stage_proc proc[NSTAGES];
 	double t_start[NSTAGES], t_end[NSTAGES];
 	char env_id[300], env_bundle[4200], env_pid[32], env_path[4200], env_root[4200];
-	char *host_env[8];
+	char *host_env[12];
 };
 
 const struct stage_decl *pipeline_stages(unsigned *n)
@@ -121,7 +122,9 @@ static bool condition_holds(const struct pipeline *p, size_t i)
 	case WHEN_USERNS:
 		return has_new_userns(&p->plan);
 	case WHEN_CGROUP:
-		return true;
+		/* rootless without limits: no cgroup of our own, as crun does (cgroup-setup
+		 * says so when limits are asked for and it cannot apply them) */
+		return geteuid() == 0 || plan_get(&p->plan, "cgroup.resource");
 	case WHEN_HOOKS: {
 		const char *phase = strchr(pipeline_decl[i].name, '@');
 		return phase && hooks_present(&p->plan, phase + 1);
@@ -603,8 +606,8 @@ static int open_inputs(struct pipeline *p, struct stage_error *err)
 
 static void close_inputs(struct pipeline *p)
 {
-	int *fds[] = {&p->state_fd, &p->console_fd, &p->console_recv, &p->config_fd, &p->base_fd, &p->plan_fd,
-		      &p->bpf_fd,     &p->fifo_fd,	&p->sync[0],   &p->sync[1]};
+	int *fds[] = {&p->state_fd, &p->console_fd, &p->console_recv, &p->config_fd, &p->base_fd,
+		      &p->plan_fd,  &p->bpf_fd,	    &p->fifo_fd,      &p->sync[0],   &p->sync[1]};
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (*fds[i] >= 0) {
@@ -704,6 +707,12 @@ int pipeline_start(const struct global_opts *g, const struct create_opts *o, str
 	p.host_env[n++] = p.env_id;
 	p.host_env[n++] = p.env_bundle;
 	p.host_env[n++] = p.env_path;
+	/* rootless: parse-config adds the user namespace and mappings we need */
+	if (geteuid() != 0) {
+		snprintf(p.env_rootless, sizeof(p.env_rootless), "BATON_ROOTLESS=%u:%u",
+			 (unsigned)geteuid(), (unsigned)getegid());
+		p.host_env[n++] = p.env_rootless;
+	}
 	p.host_env[n++] = p.env_pid;
 	/* seccomp-load keeps its cache of compiled filters under the root */
 	snprintf(p.env_root, sizeof(p.env_root), "BATON_ROOT=%s", g->root);

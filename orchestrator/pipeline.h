@@ -22,7 +22,7 @@ struct stage_decl {
 	const char *after[6];
 	struct fd_decl fds[8];
 	bool in_create; /* part of create/run */
-	bool in_exec;   /* part of exec */
+	bool in_exec;	/* part of exec */
 };
 
 /* The declaration, for `baton --debug` and the trace. */

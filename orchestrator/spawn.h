@@ -19,8 +19,8 @@ struct stage_proc {
 
 /* Start stage `name` from libexec with the fds given (plus SYNC) and extra env. */
 int stage_spawn(struct stage_proc *proc, const char *name, char *const *args,
-		const struct fd_assign *fds,
-		size_t nfds, char *const *env_extra, struct stage_error *err);
+		const struct fd_assign *fds, size_t nfds, char *const *env_extra,
+		struct stage_error *err);
 /* Account for a reaped stage: 0 if it succeeded, else its error record. */
 int stage_finish(struct stage_proc *proc, int wstatus, struct stage_error *err);
 

@@ -165,6 +165,32 @@ static int mount_sysfs(const struct rootfs *root, const struct mount_spec *m, in
 	return remount_dest(root, m, m->flags, err);
 }
 
+/*
+ * devpts with gid=5 (what `spec` writes) fails with EINVAL in a user
+ * namespace that does not map gid 5, as a rootless single mapping: the
+ * terminals then belong to the container's root group instead, as with crun.
+ */
+static int retry_devpts_without_gid(const struct mount_spec *m, int destfd, struct stage_error *err)
+{
+	char data[1024] = "";
+	const char *p = m->data;
+
+	if (err->errnum != EINVAL || strcmp(m->type, "devpts") != 0 || !strstr(m->data, "gid="))
+		return -1;
+	while (*p) {
+		size_t len = strcspn(p, ",");
+
+		if (strncmp(p, "gid=", 4) != 0 && strlen(data) + len + 2 < sizeof(data)) {
+			if (*data)
+				strcat(data, ",");
+			strncat(data, p, len);
+		}
+		p += len + (p[len] == ',');
+	}
+	stage_debug("devpts on %s: gid not mapped, mounting without it", m->dest);
+	return mount_on(m->source, destfd, m->dest, m->type, m->flags, data, err);
+}
+
 /* Any filesystem by type; tmpcopyup fills it with what it covers, before
  * it is made read-only if asked. */
 static int mount_fs(const struct rootfs *root, const struct mount_spec *m, int destfd,
@@ -174,8 +200,11 @@ static int mount_fs(const struct rootfs *root, const struct mount_spec *m, int d
 	autoclose int lower = -1;
 	autoclose int upper = -1;
 
-	if (!option_has(m->extra, "tmpcopyup"))
-		return mount_on(m->source, destfd, m->dest, m->type, m->flags, m->data, err);
+	if (!option_has(m->extra, "tmpcopyup")) {
+		if (mount_on(m->source, destfd, m->dest, m->type, m->flags, m->data, err) == 0)
+			return 0;
+		return retry_devpts_without_gid(m, destfd, err);
+	}
 	/* "." of the fd opened before the mount is the covered directory */
 	lower = openat(destfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (lower < 0)

@@ -68,5 +68,7 @@ int parse_linux(struct pc *pc, const cJSON *linux_obj);
 int parse_resources(struct pc *pc, const cJSON *linux_obj);
 int parse_seccomp(struct pc *pc, const cJSON *linux_obj);
 int parse_hooks(struct pc *pc, const cJSON *config);
+/* BATON_ROOTLESS=UID:GID: add the user namespace and mappings a rootless caller needs. */
+int rootless_user_namespace(struct pc *pc, int *nuid, int *ngid);
 
 #endif

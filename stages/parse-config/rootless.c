@@ -1,0 +1,76 @@
+/*
+ * Rootless: a user who is not root gets a user namespace even when
+ * config.json has none, as with crun, mapping the caller to root and, where
+ * /etc/subuid and /etc/subgid grant them, the caller's subordinate ids after
+ * it. Without subordinate ids only the caller is mapped, and we say so.
+ */
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "stage.h"
+
+/* The caller's range in /etc/subuid or /etc/subgid (by name or number). */
+static bool subordinate_range(const char *file, const char *name, unsigned long id,
+			      unsigned long *start, unsigned long *count)
+{
+	char line[512], idtext[32];
+	FILE *f = fopen(file, "re");
+	bool found = false;
+
+	if (!f)
+		return false;
+	snprintf(idtext, sizeof(idtext), "%lu", id);
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *owner = strtok(line, ":"), *s = strtok(NULL, ":"), *c = strtok(NULL, ":\n");
+
+		if (!owner || !s || !c ||
+		    (strcmp(owner, idtext) != 0 && (!name || strcmp(owner, name) != 0)))
+			continue;
+		*start = strtoul(s, NULL, 10);
+		*count = strtoul(c, NULL, 10);
+		found = *count > 0;
+	}
+	fclose(f);
+	return found;
+}
+
+static void emit_maps(struct pc *pc, const char *record, const char *file, const char *name,
+		      unsigned long id)
+{
+	char a[NUM_MAX], b[NUM_MAX], c[NUM_MAX];
+	unsigned long start, count;
+
+	plan_emit(pc->out, record, "0", fmt_u64(b, id), "1", NULL);
+	if (subordinate_range(file, name, id, &start, &count)) {
+		plan_emit(pc->out, record, "1", fmt_u64(b, start), fmt_u64(c, count), NULL);
+		return;
+	}
+	(void)a;
+	stage_warn("no subordinate ids for `%s` in %s: only id %lu is mapped (as root)",
+		   name ? name : "?", file, id);
+}
+
+int rootless_user_namespace(struct pc *pc, int *nuid, int *ngid)
+{
+	const char *caller = getenv("BATON_ROOTLESS");
+	unsigned long uid, gid;
+	struct passwd *pw;
+
+	if (!caller || sscanf(caller, "%lu:%lu", &uid, &gid) != 2)
+		return 0;
+	if (!(pc->ns_listed & NS_USER)) {
+		plan_emit(pc->out, "namespace", "user", "", NULL);
+		pc->ns_listed |= NS_USER;
+		pc->ns_new |= NS_USER;
+	}
+	if (!(pc->ns_new & NS_USER) || *nuid || *ngid)
+		return 0;
+	pw = getpwuid((uid_t)uid);
+	emit_maps(pc, "uid-map", "/etc/subuid", pw ? pw->pw_name : NULL, uid);
+	emit_maps(pc, "gid-map", "/etc/subgid", pw ? pw->pw_name : NULL, gid);
+	*nuid = *ngid = 1;
+	return 0;
+}
