@@ -1,5 +1,7 @@
 #include "stage.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,4 +86,26 @@ void stage_warn(const char *fmt, ...)
 	va_start(ap, fmt);
 	vlog("warning: ", fmt, ap);
 	va_end(ap);
+}
+
+int stage_parse_pid(const char *text, const char *what, pid_t *pid, struct stage_error *err)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = text ? strtol(text, &end, 10) : 0;
+	if (!text || !*text || *end || errno || v <= 0 || v > INT_MAX)
+		return stage_fail(err, EINVAL, "%s: not a process id: `%s`", what,
+				  text ? text : "");
+	*pid = (pid_t)v;
+	return 0;
+}
+
+int stage_target_from_env(int *plan_fd, pid_t *pid, struct stage_error *err)
+{
+	*plan_fd = stage_fd("BATON_FD_PLAN", FD_KIND_SEALED_MEMFD, err);
+	if (*plan_fd < 0 || stage_fd("BATON_FD_SYNC", FD_KIND_SOCKET, err) < 0)
+		return -1;
+	return stage_parse_pid(getenv("BATON_PID"), "BATON_PID", pid, err);
 }

@@ -28,4 +28,15 @@ void stage_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A warning that is always shown. */
 void stage_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+#include <sys/types.h>
+
+/* A process id from text (BATON_PID, --pid), for stages that act on a process. */
+int stage_parse_pid(const char *text, const char *what, pid_t *pid, struct stage_error *err);
+
+/*
+ * The contract of the host stages that act on the container process
+ * (userns-map, cgroup-setup): BATON_FD_PLAN, BATON_FD_SYNC and BATON_PID.
+ */
+int stage_target_from_env(int *plan_fd, pid_t *pid, struct stage_error *err);
+
 #endif

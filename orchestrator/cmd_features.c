@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "baton.h"
+#include "capabilities.h"
 #include "strbuf.h"
 
 #define NONE NULL
@@ -29,52 +30,6 @@ static const char *const hook_phases[] = {
 
 static const char *const namespaces[] = {"cgroup", "ipc",  "mount", "network", "pid",
 					 "time",   "user", "uts",   NONE};
-
-/* final-exec's table: capabilities 0 (CAP_CHOWN) to 40 (CAP_CHECKPOINT_RESTORE). */
-static const char *const capabilities[] = {
-    "CAP_CHOWN",
-    "CAP_DAC_OVERRIDE",
-    "CAP_DAC_READ_SEARCH",
-    "CAP_FOWNER",
-    "CAP_FSETID",
-    "CAP_KILL",
-    "CAP_SETGID",
-    "CAP_SETUID",
-    "CAP_SETPCAP",
-    "CAP_LINUX_IMMUTABLE",
-    "CAP_NET_BIND_SERVICE",
-    "CAP_NET_BROADCAST",
-    "CAP_NET_ADMIN",
-    "CAP_NET_RAW",
-    "CAP_IPC_LOCK",
-    "CAP_IPC_OWNER",
-    "CAP_SYS_MODULE",
-    "CAP_SYS_RAWIO",
-    "CAP_SYS_CHROOT",
-    "CAP_SYS_PTRACE",
-    "CAP_SYS_PACCT",
-    "CAP_SYS_ADMIN",
-    "CAP_SYS_BOOT",
-    "CAP_SYS_NICE",
-    "CAP_SYS_RESOURCE",
-    "CAP_SYS_TIME",
-    "CAP_SYS_TTY_CONFIG",
-    "CAP_MKNOD",
-    "CAP_LEASE",
-    "CAP_AUDIT_WRITE",
-    "CAP_AUDIT_CONTROL",
-    "CAP_SETFCAP",
-    "CAP_MAC_OVERRIDE",
-    "CAP_MAC_ADMIN",
-    "CAP_SYSLOG",
-    "CAP_WAKE_ALARM",
-    "CAP_BLOCK_SUSPEND",
-    "CAP_AUDIT_READ",
-    "CAP_PERFMON",
-    "CAP_BPF",
-    "CAP_CHECKPOINT_RESTORE",
-    NONE,
-};
 
 /* seccomp-load: SCMP_ACT_NOTIFY needs a listener, which is not supported yet. */
 static const char *const seccomp_actions[] = {
@@ -173,7 +128,7 @@ static void linux_section(struct strbuf *sb)
 {
 	strbuf_puts(sb, "  \"linux\": {\n");
 	json_list(sb, "    ", "namespaces", namespaces, ",");
-	json_list(sb, "    ", "capabilities", capabilities, ",");
+	json_list(sb, "    ", "capabilities", cap_names, ",");
 	strbuf_puts(sb, "    \"cgroup\": {\n"
 			"      \"v1\": true,\n"
 			"      \"v2\": true,\n"

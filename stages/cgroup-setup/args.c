@@ -6,35 +6,13 @@
 #include <string.h>
 
 #include "fdenv.h"
-
-int parse_pid(const char *text, const char *what, pid_t *pid, struct stage_error *err)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = text ? strtol(text, &end, 10) : 0;
-	if (!text || !*text || *end || errno || v <= 0 || v > INT_MAX)
-		return stage_fail(err, EINVAL, "%s: not a process id: `%s`", what,
-				  text ? text : "");
-	*pid = (pid_t)v;
-	return 0;
-}
-
-/* Run by the orchestrator: the plan memfd, the sync socket and BATON_PID. */
-static int args_from_env(struct cgroup_setup_args *args, struct stage_error *err)
-{
-	args->plan_fd = stage_fd("BATON_FD_PLAN", FD_KIND_SEALED_MEMFD, err);
-	if (args->plan_fd < 0 || stage_fd("BATON_FD_SYNC", FD_KIND_SOCKET, err) < 0)
-		return -1;
-	return parse_pid(getenv("BATON_PID"), "BATON_PID", &args->pid, err);
-}
+#include "stage.h"
 
 int parse_args(int argc, char **argv, struct cgroup_setup_args *args, struct stage_error *err)
 {
 	*args = (struct cgroup_setup_args){.plan_fd = -1};
 	if (argc == 1 && getenv("BATON_FD_PLAN"))
-		return args_from_env(args, err);
+		return stage_target_from_env(&args->plan_fd, &args->pid, err);
 	for (int i = 1; i < argc; i++) {
 		const char *value = i + 1 < argc ? argv[i + 1] : NULL;
 
@@ -46,7 +24,7 @@ int parse_args(int argc, char **argv, struct cgroup_setup_args *args, struct sta
 			args->plan_file = value;
 			i++;
 		} else if (strcmp(argv[i], "--pid") == 0 && value) {
-			if (parse_pid(value, "--pid", &args->pid, err) < 0)
+			if (stage_parse_pid(value, "--pid", &args->pid, err) < 0)
 				return -1;
 			i++;
 		} else {

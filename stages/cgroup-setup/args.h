@@ -16,9 +16,6 @@ struct cgroup_setup_args {
 	bool oom_kills;	       /* --oom-kills */
 };
 
-/* The process id in text (decimal, > 0), named by what for errors. */
-int parse_pid(const char *text, const char *what, pid_t *pid, struct stage_error *err);
-
 int parse_args(int argc, char **argv, struct cgroup_setup_args *args, struct stage_error *err);
 
 int load_plan(const struct cgroup_setup_args *args, struct plan *plan, struct stage_error *err);

@@ -12,8 +12,7 @@
 
 #include "error.h"
 
-/* "CAP_SYS_ADMIN" for 21; NULL for numbers newer than the table. */
-const char *cap_name(unsigned cap);
+#include "capabilities.h"
 
 /* A new session keyring named after the container; ENOSYS/EPERM tolerated. */
 int join_session_keyring(const char *id, struct stage_error *err);

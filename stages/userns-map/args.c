@@ -4,43 +4,21 @@
 #include <string.h>
 
 #include "fdenv.h"
+#include "stage.h"
 #include "idmap.h"
-
-static int parse_pid(const char *text, const char *what, pid_t *pid, struct stage_error *err)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = text ? strtol(text, &end, 10) : 0;
-	if (!text || !*text || *end || errno || v <= 0 || v > INT_MAX)
-		return stage_fail(err, EINVAL, "%s: not a process id: `%s`", what,
-				  text ? text : "");
-	*pid = (pid_t)v;
-	return 0;
-}
-
-/* Run by the orchestrator: the plan memfd, the sync socket and BATON_PID. */
-static int args_from_env(struct userns_map_args *args, struct stage_error *err)
-{
-	args->plan_fd = stage_fd("BATON_FD_PLAN", FD_KIND_SEALED_MEMFD, err);
-	if (args->plan_fd < 0 || stage_fd("BATON_FD_SYNC", FD_KIND_SOCKET, err) < 0)
-		return -1;
-	return parse_pid(getenv("BATON_PID"), "BATON_PID", &args->pid, err);
-}
 
 int parse_args(int argc, char **argv, struct userns_map_args *args, struct stage_error *err)
 {
 	*args = (struct userns_map_args){.plan_fd = -1};
 	if (argc == 1 && getenv("BATON_FD_PLAN"))
-		return args_from_env(args, err);
+		return stage_target_from_env(&args->plan_fd, &args->pid, err);
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (strcmp(argv[i], "--plan") == 0)
 			args->plan_file = argv[i + 1];
 		else if (strcmp(argv[i], "--pid") != 0)
 			return stage_fail(err, EINVAL, "unknown argument `%s` (see --help)",
 					  argv[i]);
-		else if (parse_pid(argv[i + 1], "--pid", &args->pid, err) < 0)
+		else if (stage_parse_pid(argv[i + 1], "--pid", &args->pid, err) < 0)
 			return -1;
 	}
 	if (argc % 2 == 0 || !args->plan_file || !args->pid)
