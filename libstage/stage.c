@@ -31,14 +31,13 @@ void stage_exit_error(const struct stage_error *err)
 	struct stage_error ignored;
 	int sync = stage_fd_opt("BATON_FD_SYNC", FD_KIND_SOCKET, &ignored);
 
-	if (sync >= 0) {
-		record_send_error(sync, err);
-	} else {
-		char text[STAGE_MSG_MAX + 128];
+	char text[STAGE_MSG_MAX + 128];
 
-		stage_error_text(err, text, sizeof(text));
-		fprintf(stderr, "%s: %s\n", err->stage, text);
-	}
+	if (sync >= 0 && record_send(sync, REC_ERROR, err, sizeof(*err), NULL, 0, &ignored) == 0)
+		exit(1);
+	/* run alone, or after create returned and nobody reads the sync socket */
+	stage_error_text(err, text, sizeof(text));
+	fprintf(stderr, "%s: %s\n", err->stage, text);
 	exit(1);
 }
 

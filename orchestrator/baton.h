@@ -13,6 +13,7 @@
 struct global_opts {
 	const char *root; /* state root, default /run/baton */
 	bool debug;
+	bool no_cgroups; /* --cgroup-manager=disabled */
 	const char *log;
 	const char *log_format;
 	const char *log_level;

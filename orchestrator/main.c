@@ -165,9 +165,21 @@ static int parse_global_options(struct global_opts *g, int argc, char **argv)
 			   strcmp(argv[i], "-V") == 0) {
 			print_version(g);
 			exit(0);
-		} else if (strcmp(argv[i], "--systemd-cgroup") == 0 ||
-			   strncmp(argv[i], "--cgroup-manager", 16) == 0) {
-			log_error(0, "%s: only the cgroupfs manager is supported yet", argv[i]);
+		} else if ((v = option_value("--cgroup-manager", argc, argv, &i))) {
+			if (strcmp(v, "disabled") == 0)
+				g->no_cgroups = true;
+			else if (strcmp(v, "cgroupfs") != 0) {
+				log_error(
+				    0,
+				    "--cgroup-manager=%s: the %s manager is not supported yet "
+				    "(cgroupfs and disabled are)",
+				    v, v);
+				return -1;
+			}
+		} else if (strcmp(argv[i], "--systemd-cgroup") == 0) {
+			log_error(0,
+				  "--systemd-cgroup: the systemd cgroup manager is not supported "
+				  "yet (cgroupfs and disabled are)");
 			return -1;
 		} else {
 			log_error(0, "unknown option `%s`", argv[i]);

@@ -114,6 +114,18 @@ static bool in_this_pipeline(const struct pipeline *p, size_t i)
 	return p->mode == MODE_EXEC ? pipeline_decl[i].in_exec : pipeline_decl[i].in_create;
 }
 
+/*
+ * Does the container get a cgroup of its own? Not with --cgroup-manager=disabled,
+ * nor rootless without limits (as crun; cgroup-setup says so when limits are
+ * asked for and cannot be applied).
+ */
+static bool manages_cgroups(const struct pipeline *p)
+{
+	if (p->g->no_cgroups)
+		return false;
+	return geteuid() == 0 || plan_get(&p->plan, "cgroup.resource");
+}
+
 static bool condition_holds(const struct pipeline *p, size_t i)
 {
 	switch (pipeline_decl[i].when) {
@@ -122,9 +134,7 @@ static bool condition_holds(const struct pipeline *p, size_t i)
 	case WHEN_USERNS:
 		return has_new_userns(&p->plan);
 	case WHEN_CGROUP:
-		/* rootless without limits: no cgroup of our own, as crun does (cgroup-setup
-		 * says so when limits are asked for and it cannot apply them) */
-		return geteuid() == 0 || plan_get(&p->plan, "cgroup.resource");
+		return manages_cgroups(p);
 	case WHEN_HOOKS: {
 		const char *phase = strchr(pipeline_decl[i].name, '@');
 		return phase && hooks_present(&p->plan, phase + 1);
@@ -292,8 +302,9 @@ static int load_plan(struct pipeline *p, struct stage_error *err)
 	    (p->bpf_fd = memfd_for_stage("baton-bpf", err)) < 0)
 		return -1;
 	if (p->mode != MODE_EXEC) {
+		/* no cgroup of its own: delete, kill --all and exec then leave cgroups alone */
 		snprintf(p->c->cgroup_path, sizeof(p->c->cgroup_path), "%s",
-			 plan_str(&p->plan, "cgroup.path", ""));
+			 manages_cgroups(p) ? plan_str(&p->plan, "cgroup.path", "") : "");
 		snprintf(p->c->rootfs, sizeof(p->c->rootfs), "%s",
 			 plan_str(&p->plan, "root.path", ""));
 	}
@@ -419,7 +430,7 @@ static int step_clone(struct pipeline *p, size_t self, struct stage_error *err)
 	if (p->pid < 0)
 		goto out;
 	/* exec: the process joins the container's cgroup before it runs anything */
-	if (p->mode == MODE_EXEC &&
+	if (p->mode == MODE_EXEC && p->c->cgroup_path[0] &&
 	    cgroup_join_like(p->o->join_pid, p->pid, p->o->cgroup_sub, err) < 0)
 		goto out;
 	stage_debug("container process %d cloned", (int)p->pid);

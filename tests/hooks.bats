@@ -146,3 +146,16 @@ add_hook() {
 	assert_output --partial 'poststop'
 	assert_output --partial '{"id": "manual"}'
 }
+
+@test "a failing startContainer hook stops the container before its program runs" {
+	update_config '.hooks.startContainer = [{"path": "/bin/sh", "args": ["sh", "-c", "exit 6"]}]'
+	set_cmd /bin/sh -c 'echo program-ran'
+	run_baton create "$CID"
+	assert_success
+	local create_log=$LAST_LOG
+	run_baton start "$CID"
+	wait_status stopped
+	run cat "$create_log"
+	refute_output --partial 'program-ran'
+	assert_output --partial 'startContainer hook `/bin/sh` failed with exit status 6'
+}

@@ -1,0 +1,48 @@
+#!/usr/bin/env bats
+# --cgroup-manager: cgroupfs (the default) and disabled; systemd is refused
+# clearly until it exists.
+
+load helpers
+
+setup() {
+	requires root
+	setup_bundle
+}
+
+@test "--cgroup-manager=disabled: no cgroup is made, the container runs in ours" {
+	update_config '.linux.namespaces |= map(select(.type != "cgroup"))'
+	set_cmd /bin/cat /proc/self/cgroup
+	run baton_cmd --cgroup-manager=disabled run "$CID"
+	assert_success
+	local line
+	line=$(grep ':pids:' <<<"$output")
+	[[ $line != *"$CID"* ]] || fail "a cgroup was made: $line"
+	[[ -z $(leftover_cgroups) ]] || fail "cgroups: $(leftover_cgroups)"
+}
+
+@test "--cgroup-manager=disabled: delete and kill --all leave cgroups alone" {
+	set_args sleep
+	run_baton --cgroup-manager disabled run -d "$CID"
+	assert_success
+	wait_log sleeping
+	[[ ! -d $CGROUP_V1/pids/baton/$CID ]] || fail "a pids cgroup was made"
+	run_baton delete --force "$CID"
+	assert_success
+}
+
+@test "--cgroup-manager=cgroupfs is the default and accepted" {
+	set_args exit 0
+	run_baton --cgroup-manager=cgroupfs run "$CID"
+	assert_success
+}
+
+@test "--systemd-cgroup and --cgroup-manager=systemd say they are not supported yet" {
+	run_baton --systemd-cgroup run "$CID"
+	assert_failure
+	assert_output --partial 'systemd cgroup manager is not supported yet'
+	run_baton --cgroup-manager=systemd run "$CID"
+	assert_failure
+	assert_output --partial 'not supported yet'
+	run_baton --cgroup-manager=bogus run "$CID"
+	assert_failure
+}
