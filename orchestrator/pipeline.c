@@ -25,6 +25,7 @@
 #include "cleanup.h"
 #include "container.h"
 #include "pipeline.h"
+#include "pipeline_int.h"
 #include "hooks.h"
 #include "record.h"
 #include "sealed_exe.h"
@@ -35,34 +36,7 @@
 #include "pipeline.gen.h"
 
 #define NSTAGES (sizeof(pipeline_decl) / sizeof(pipeline_decl[0]))
-
-enum step_state { STEP_PENDING, STEP_RUNNING, STEP_DONE, STEP_SKIPPED, STEP_IN_CONTAINER };
-
-struct pipeline {
-	const struct global_opts *g;
-	const struct create_opts *o;
-	struct container *c;
-	enum run_mode mode;
-	struct plan plan;
-	bool plan_loaded;
-	int config_fd, base_fd, plan_fd, bpf_fd, fifo_fd;
-	int state_fd;	       /* the state JSON for hooks (written once the pid is known) */
-	int console_fd;	       /* the container's end: final-exec sends the pty master on it */
-	int console_recv;      /* our end, when we attach the caller's terminal ourselves */
-	unsigned listen_fds;   /* LISTEN_FDS of the caller: fds 3.. go to the process */
-	unsigned preserve_fds; /* those plus --preserve-fds */
-	char env_notify[4200]; /* BATON_NOTIFY_SOCKET=the caller's NOTIFY_SOCKET */
-	char env_console_size[64];
-	char env_rootless[64];
-	int sync[2]; /* the container's sync socket: [0] ours, [1] the container's */
-	pid_t pid, helper;
-	bool cgroup_made;
-	enum step_state state[NSTAGES];
-	struct stage_proc proc[NSTAGES];
-	double t_start[NSTAGES], t_end[NSTAGES];
-	char env_id[300], env_bundle[4200], env_pid[32], env_path[4200], env_root[4200];
-	char *host_env[12];
-};
+_Static_assert(NSTAGES <= MAX_STAGES, "more stages declared than MAX_STAGES");
 
 const struct stage_decl *pipeline_stages(unsigned *n)
 {
@@ -212,82 +186,6 @@ static int start_host_stage(struct pipeline *p, size_t i, struct stage_error *er
 	return 0;
 }
 
-static int memfd_for_stage(const char *name, struct stage_error *err);
-
-/*
- * What the caller hands through to the process: socket activation's fds
- * (LISTEN_FDS, crun adds them to --preserve-fds) and the NOTIFY_SOCKET that
- * waits for sd_notify's READY (bound into the container by mount-rootfs).
- */
-static int caller_passthrough(struct pipeline *p, struct stage_error *err)
-{
-	const char *listen = getenv("LISTEN_FDS"), *notify = getenv("NOTIFY_SOCKET");
-
-	if (listen && *listen) {
-		char *end;
-		unsigned long n = strtoul(listen, &end, 10);
-
-		if (*end || n > 1024)
-			return stage_fail(err, 0, "LISTEN_FDS: `%s` is not a number of fds",
-					  listen);
-		for (unsigned long fd = 3; fd < 3 + n; fd++)
-			if (fcntl((int)fd, F_GETFD) < 0)
-				return stage_fail(err, EBADF, "LISTEN_FDS=%lu: fd %lu is not open",
-						  n, fd);
-		p->listen_fds = (unsigned)n;
-	}
-	p->preserve_fds = p->listen_fds + p->o->preserve_fds;
-	if (notify && notify[0] == '/' && p->mode != MODE_EXEC)
-		snprintf(p->env_notify, sizeof(p->env_notify), "BATON_NOTIFY_SOCKET=%s", notify);
-	return 0;
-}
-
-/* run.oci.pidfd_receiver: a pidfd of the container process goes to that socket. */
-static int send_pidfd(const struct pipeline *p, struct stage_error *err)
-{
-	const char *path = NULL;
-	autoclose int sock = -1;
-	autoclose int pidfd = -1;
-
-	plan_for_each(&p->plan, "annotation",
-		      e) if (strcmp(plan_field(e, 0), "run.oci.pidfd_receiver") == 0) path =
-	    plan_field(e, 1);
-	if (!path || p->mode == MODE_EXEC)
-		return 0;
-	pidfd = (int)syscall(SYS_pidfd_open, p->pid, 0);
-	if (pidfd < 0)
-		return stage_fail(err, errno, "run.oci.pidfd_receiver: pidfd of %d", (int)p->pid);
-	sock = console_connect(path, err);
-	if (sock < 0)
-		return stage_wrap(err, "run.oci.pidfd_receiver");
-	return record_send(sock, REC_FD, "pidfd", 5, &pidfd, 1, err);
-}
-
-/*
- * process.terminal: final-exec sends the pty master to the engine's
- * --console-socket, or to us when run/exec attach the caller's terminal.
- */
-static int open_console(struct pipeline *p, struct stage_error *err)
-{
-	int sv[2];
-
-	if (p->o->console_socket)
-		return (p->console_fd = console_connect(p->o->console_socket, err)) < 0 ? -1 : 0;
-	if (p->mode == MODE_CREATE || p->o->detach)
-		return stage_fail(err, 0, "process.terminal needs --console-socket with %s",
-				  p->mode == MODE_CREATE ? "create" : "--detach");
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
-		return stage_fail(err, errno, "socketpair for the terminal");
-	p->console_fd = sv[0];
-	p->console_recv = sv[1];
-	/* the pty starts with the caller's size, before the process can ask for it */
-	struct winsize ws;
-	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row)
-		snprintf(p->env_console_size, sizeof(p->env_console_size),
-			 "BATON_CONSOLE_SIZE=%u,%u", ws.ws_row, ws.ws_col);
-	return 0;
-}
-
 static int load_plan(struct pipeline *p, struct stage_error *err)
 {
 	if (plan_load_fd(&p->plan, p->plan_fd, err) < 0)
@@ -315,15 +213,6 @@ static int load_plan(struct pipeline *p, struct stage_error *err)
 			   ? stage_fail(err, 0, "no process to run: config.json has no `process`")
 			   : 0;
 	return 0;
-}
-
-static int memfd_for_stage(const char *name, struct stage_error *err)
-{
-	int fd = (int)syscall(SYS_memfd_create, name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
-
-	if (fd < 0)
-		return stage_fail(err, errno, "memfd_create `%s`", name);
-	return fd;
 }
 
 /* The child chain's environment: fds of every child stage's contract. */
@@ -379,8 +268,6 @@ static int child_env(struct pipeline *p, int *exe_fds, struct container_spawn *c
 	envp[n] = NULL;
 	return 0;
 }
-
-static int write_hook_state(struct pipeline *p, struct stage_error *err);
 
 static int step_clone(struct pipeline *p, size_t self, struct stage_error *err)
 {
@@ -447,18 +334,6 @@ out:
 		close(cs.self_exe);
 	p->t_end[self] = now_ms();
 	return ret;
-}
-
-static int write_hook_state(struct pipeline *p, struct stage_error *err)
-{
-	autostrbuf struct strbuf sb = {0};
-	struct container c = *p->c;
-
-	c.pid = p->pid;
-	oci_state_json(&sb, &c, "creating", &p->plan, "");
-	if (write(p->state_fd, sb.data, sb.len) != (ssize_t)sb.len)
-		return stage_fail(err, errno, "write the hooks' state");
-	return memfd_seal(p->state_fd, err);
 }
 
 /* GO may go once every host stage that a child stage waits for is finished. */

@@ -1,0 +1,117 @@
+/*
+ * What the container process gets from us besides the plan: its terminal
+ * (a console socket, or our end when we attach the caller's terminal), the
+ * caller's socket-activation fds and sd_notify socket, the hooks' state, and
+ * for the engine a pidfd of it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "fdenv.h"
+#include "pipeline_int.h"
+#include "record.h"
+#include "strbuf.h"
+
+int memfd_for_stage(const char *name, struct stage_error *err)
+{
+	int fd = (int)syscall(SYS_memfd_create, name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+
+	if (fd < 0)
+		return stage_fail(err, errno, "memfd_create `%s`", name);
+	return fd;
+}
+
+/*
+ * What the caller hands through to the process: socket activation's fds
+ * (LISTEN_FDS, crun adds them to --preserve-fds) and the NOTIFY_SOCKET that
+ * waits for sd_notify's READY (bound into the container by mount-rootfs).
+ */
+int caller_passthrough(struct pipeline *p, struct stage_error *err)
+{
+	const char *listen = getenv("LISTEN_FDS"), *notify = getenv("NOTIFY_SOCKET");
+
+	if (listen && *listen) {
+		char *end;
+		unsigned long n = strtoul(listen, &end, 10);
+
+		if (*end || n > 1024)
+			return stage_fail(err, 0, "LISTEN_FDS: `%s` is not a number of fds",
+					  listen);
+		for (unsigned long fd = 3; fd < 3 + n; fd++)
+			if (fcntl((int)fd, F_GETFD) < 0)
+				return stage_fail(err, EBADF, "LISTEN_FDS=%lu: fd %lu is not open",
+						  n, fd);
+		p->listen_fds = (unsigned)n;
+	}
+	p->preserve_fds = p->listen_fds + p->o->preserve_fds;
+	if (notify && notify[0] == '/' && p->mode != MODE_EXEC)
+		snprintf(p->env_notify, sizeof(p->env_notify), "BATON_NOTIFY_SOCKET=%s", notify);
+	return 0;
+}
+
+/* run.oci.pidfd_receiver: a pidfd of the container process goes to that socket. */
+int send_pidfd(const struct pipeline *p, struct stage_error *err)
+{
+	const char *path = NULL;
+	autoclose int sock = -1;
+	autoclose int pidfd = -1;
+
+	plan_for_each(&p->plan, "annotation",
+		      e) if (strcmp(plan_field(e, 0), "run.oci.pidfd_receiver") == 0) path =
+	    plan_field(e, 1);
+	if (!path || p->mode == MODE_EXEC)
+		return 0;
+	pidfd = (int)syscall(SYS_pidfd_open, p->pid, 0);
+	if (pidfd < 0)
+		return stage_fail(err, errno, "run.oci.pidfd_receiver: pidfd of %d", (int)p->pid);
+	sock = console_connect(path, err);
+	if (sock < 0)
+		return stage_wrap(err, "run.oci.pidfd_receiver");
+	return record_send(sock, REC_FD, "pidfd", 5, &pidfd, 1, err);
+}
+
+/*
+ * process.terminal: final-exec sends the pty master to the engine's
+ * --console-socket, or to us when run/exec attach the caller's terminal.
+ */
+int open_console(struct pipeline *p, struct stage_error *err)
+{
+	int sv[2];
+
+	if (p->o->console_socket)
+		return (p->console_fd = console_connect(p->o->console_socket, err)) < 0 ? -1 : 0;
+	if (p->mode == MODE_CREATE || p->o->detach)
+		return stage_fail(err, 0, "process.terminal needs --console-socket with %s",
+				  p->mode == MODE_CREATE ? "create" : "--detach");
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return stage_fail(err, errno, "socketpair for the terminal");
+	p->console_fd = sv[0];
+	p->console_recv = sv[1];
+	/* the pty starts with the caller's size, before the process can ask for it */
+	struct winsize ws;
+	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row)
+		snprintf(p->env_console_size, sizeof(p->env_console_size),
+			 "BATON_CONSOLE_SIZE=%u,%u", ws.ws_row, ws.ws_col);
+	return 0;
+}
+
+int write_hook_state(struct pipeline *p, struct stage_error *err)
+{
+	autostrbuf struct strbuf sb = {0};
+	struct container c = *p->c;
+
+	c.pid = p->pid;
+	oci_state_json(&sb, &c, "creating", &p->plan, "");
+	if (write(p->state_fd, sb.data, sb.len) != (ssize_t)sb.len)
+		return stage_fail(err, errno, "write the hooks' state");
+	return memfd_seal(p->state_fd, err);
+}

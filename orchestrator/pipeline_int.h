@@ -1,0 +1,54 @@
+/*
+ * The pipeline interpreter's state, shared by pipeline.c (the interpreter)
+ * and handover.c (what the container gets besides the plan: terminal,
+ * caller's fds and sockets, the hooks' state, a pidfd for the engine).
+ */
+#ifndef BATON_PIPELINE_INT_H
+#define BATON_PIPELINE_INT_H
+
+#include "baton.h"
+#include "spawn.h"
+
+/* More than schemas/pipeline.tsv declares (pipeline.c checks at build time). */
+#define MAX_STAGES 16
+
+enum step_state { STEP_PENDING, STEP_RUNNING, STEP_DONE, STEP_SKIPPED, STEP_IN_CONTAINER };
+
+struct pipeline {
+	const struct global_opts *g;
+	const struct create_opts *o;
+	struct container *c;
+	enum run_mode mode;
+	struct plan plan;
+	bool plan_loaded;
+	int config_fd, base_fd, plan_fd, bpf_fd, fifo_fd;
+	int state_fd;	       /* the state JSON for hooks (written once the pid is known) */
+	int console_fd;	       /* the container's end: final-exec sends the pty master on it */
+	int console_recv;      /* our end, when we attach the caller's terminal ourselves */
+	unsigned listen_fds;   /* LISTEN_FDS of the caller: fds 3.. go to the process */
+	unsigned preserve_fds; /* those plus --preserve-fds */
+	char env_notify[4200]; /* BATON_NOTIFY_SOCKET=the caller's NOTIFY_SOCKET */
+	char env_console_size[64];
+	char env_rootless[64];
+	int sync[2]; /* the container's sync socket: [0] ours, [1] the container's */
+	pid_t pid, helper;
+	bool cgroup_made;
+	enum step_state state[MAX_STAGES];
+	struct stage_proc proc[MAX_STAGES];
+	double t_start[MAX_STAGES], t_end[MAX_STAGES];
+	char env_id[300], env_bundle[4200], env_pid[32], env_path[4200], env_root[4200];
+	char *host_env[12];
+};
+
+/* handover.c */
+int memfd_for_stage(const char *name, struct stage_error *err);
+/* LISTEN_FDS and NOTIFY_SOCKET of the caller, for the process. */
+int caller_passthrough(struct pipeline *p, struct stage_error *err);
+/* process.terminal: where final-exec sends the pty master. */
+int open_console(struct pipeline *p, struct stage_error *err);
+/* The hooks' state JSON, once the pid is known; sealed before GO. */
+int write_hook_state(struct pipeline *p, struct stage_error *err);
+/* run.oci.pidfd_receiver. */
+int send_pidfd(const struct pipeline *p, struct stage_error *err);
+
+#endif
