@@ -46,3 +46,13 @@ setup() {
 	run_baton --cgroup-manager=bogus run "$CID"
 	assert_failure
 }
+
+@test "without a cgroup namespace /sys/fs/cgroup shows the container's own cgroups" {
+	update_config '.linux.namespaces |= map(select(.type != "cgroup")) |
+		.linux.resources = {"memory": {"limit": 33554432}, "pids": {"limit": 17}}'
+	set_cmd /bin/cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max
+	run_baton run "$CID"
+	assert_success
+	assert_line --index 0 33554432
+	assert_line --index 1 17
+}

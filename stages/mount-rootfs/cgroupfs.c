@@ -96,7 +96,7 @@ static int bind_own_cgroup(const char *self, const char *dir, int parentfd, cons
 		len = 0;
 	snprintf(source, sizeof(source), HOST_CGROUP "%s%s%.*s", *dir ? "/" : "", dir, (int)len,
 		 path);
-	stage_debug("no right to mount cgroups here: binding %s", source);
+	stage_debug("cgroup: binding our own %s", source);
 	/* opened again after the bind: the remount must reach the new mount */
 	fd = openat(parentfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
@@ -114,16 +114,29 @@ static bool may_bind_instead(const struct rootfs *root, const struct stage_error
 	return root->userns && (err->errnum == EPERM || err->errnum == EBUSY);
 }
 
+/*
+ * Without a cgroup namespace a cgroup mount would show the host's whole
+ * hierarchy: the container gets its own cgroup bound there instead, as with
+ * crun and runc, so /sys/fs/cgroup/memory/memory.limit_in_bytes is its limit.
+ */
+static bool bind_own_only(const struct rootfs *root)
+{
+	return !root->cgroupns;
+}
+
 static int mount_cgroup2(const struct rootfs *root, int destfd, const char *dest,
 			 unsigned long flags, struct stage_error *err)
 {
-	if (mount_on("cgroup2", destfd, dest, "cgroup2", flags, NULL, err) == 0)
-		return 0;
-	if (!may_bind_instead(root, err))
-		return -1;
-
 	char self[4096], base[NAME_MAX + 1];
-	autoclose int parent = make_parent_in_root(root->fd, dest, base, err);
+	autoclose int parent = -1;
+
+	if (!bind_own_only(root)) {
+		if (mount_on("cgroup2", destfd, dest, "cgroup2", flags, NULL, err) == 0)
+			return 0;
+		if (!may_bind_instead(root, err))
+			return -1;
+	}
+	parent = make_parent_in_root(root->fd, dest, base, err);
 	if (parent < 0 || read_self_cgroup(self, sizeof(self), err) < 0)
 		return -1;
 	return bind_own_cgroup(self, "", parent, base, dest, flags, err);
@@ -148,6 +161,8 @@ static int mount_hierarchy(const struct rootfs *root, int topfd, const char *des
 	fd = openat(topfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return stage_fail(err, errno, "open `%s`", sub);
+	if (bind_own_only(root))
+		return bind_own_cgroup(self, name, topfd, name, sub, flags, err);
 	if ((*data ? mount_on("cgroup", fd, sub, "cgroup", flags, data, err)
 		   : mount_on("cgroup2", fd, sub, "cgroup2", flags, NULL, err)) == 0)
 		return 0;

@@ -19,6 +19,7 @@ struct rootfs {
 	int fd;		  /* O_PATH fd of that root, once it is a mount point */
 	bool userns;	  /* running in a user namespace: mknod fails, flags are locked */
 	bool netns;	  /* a new network namespace: sysfs can be mounted */
+	bool cgroupns;	  /* a cgroup namespace: a cgroup mount shows our cgroup as its root */
 	bool dev_tmpfs;	  /* a tmpfs went on /dev: it needs the default devices */
 };
 

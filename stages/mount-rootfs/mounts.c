@@ -32,6 +32,8 @@ int rootfs_from_plan(struct rootfs *root, const struct plan *plan, struct stage_
 	{
 		if (strcmp(plan_field(e, 0), "user") == 0)
 			root->userns = true;
+		if (strcmp(plan_field(e, 0), "cgroup") == 0)
+			root->cgroupns = true;
 		/* sysfs wants a network namespace of our own user namespace */
 		if (strcmp(plan_field(e, 0), "network") == 0 && !*plan_field(e, 1))
 			root->netns = true;
