@@ -45,13 +45,6 @@ static void collect(const struct plan *plan, const char *key, struct hook *h, ch
 	out[n] = NULL;
 }
 
-static const char *annotation(const struct plan *plan, const char *key)
-{
-	plan_for_each(plan, "annotation",
-		      e) if (strcmp(plan_field(e, 0), key) == 0) return plan_field(e, 1);
-	return NULL;
-}
-
 static int read_state(int fd, char **text, size_t *len, struct stage_error *err)
 {
 	struct stat st;
@@ -124,8 +117,8 @@ static int run_one(const struct plan *plan, struct hook *h, const char *state, s
 		return stage_fail(err, errno, "hook `%s`: fork", h->path);
 	}
 	if (pid == 0)
-		exec_hook(h, pipefd[0], annotation(plan, "run.oci.hooks.stdout"),
-			  annotation(plan, "run.oci.hooks.stderr"));
+		exec_hook(h, pipefd[0], plan_annotation(plan, "run.oci.hooks.stdout"),
+			  plan_annotation(plan, "run.oci.hooks.stderr"));
 	close(pipefd[0]);
 	/* the state is small; a hook that does not read it just gets EPIPE on our side */
 	signal(SIGPIPE, SIG_IGN);

@@ -116,7 +116,8 @@ int records_parse(struct plan *plan, const char *text, size_t len, const char *f
 		if (*line && *line != '#') {
 			struct plan_entry *e = &plan->entries[plan->nentries++];
 
-			n = split_line(line, fv, (unsigned)(nlines + ntabs + 1 - (size_t)(fv - plan->fieldv)));
+			n = split_line(
+			    line, fv, (unsigned)(nlines + ntabs + 1 - (size_t)(fv - plan->fieldv)));
 			e->key = fv[0];
 			e->fields = fv + 1;
 			e->nfields = n - 1;
@@ -201,6 +202,16 @@ const char *plan_str(const struct plan *plan, const char *key, const char *dflt)
 bool plan_flag(const struct plan *plan, const char *key)
 {
 	return strcmp(plan_str(plan, key, "0"), "1") == 0;
+}
+
+const char *plan_annotation(const struct plan *plan, const char *key)
+{
+	plan_for_each(plan, "annotation", e)
+	{
+		if (strcmp(plan_field(e, 0), key) == 0)
+			return plan_field(e, 1);
+	}
+	return NULL;
 }
 
 size_t plan_count(const struct plan *plan, const char *key)

@@ -51,6 +51,8 @@ const struct plan_entry *plan_get(const struct plan *plan, const char *key);
 /* First field of key, or dflt when the key is absent. */
 const char *plan_str(const struct plan *plan, const char *key, const char *dflt);
 bool plan_flag(const struct plan *plan, const char *key); /* "1" means true */
+/* The value of annotation key (an `annotation KEY VALUE` record), or NULL. */
+const char *plan_annotation(const struct plan *plan, const char *key);
 size_t plan_count(const struct plan *plan, const char *key);
 
 /* Field i of e, or "" when e has fewer fields. */

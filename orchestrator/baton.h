@@ -112,8 +112,8 @@ int wait_exit_code(pid_t pid);
 int cgroup_join_like(pid_t target, pid_t pid, const char *sub, struct stage_error *err);
 
 /* ---- console.c: terminals ------------------------------------------------ */
-/* Connect to an engine's --console-socket. */
-int console_connect(const char *path, struct stage_error *err);
+/* Connect to an engine's unix socket (console, pidfd receiver); what names it in errors. */
+int unix_connect(const char *path, const char *what, struct stage_error *err);
 /* Receive the pty master that final-exec sent. */
 int console_receive(int sock, struct stage_error *err);
 /* Attach the caller's stdio to the pty until pid exits; its exit code. */

@@ -20,19 +20,19 @@
 #include "baton.h"
 #include "cleanup.h"
 
-int console_connect(const char *path, struct stage_error *err)
+int unix_connect(const char *path, const char *what, struct stage_error *err)
 {
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	int fd;
 
 	if (strlen(path) >= sizeof(addr.sun_path))
-		return stage_fail(err, ENAMETOOLONG, "--console-socket `%s`", path);
+		return stage_fail(err, ENAMETOOLONG, "%s `%s`", what, path);
 	strcpy(addr.sun_path, path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return stage_fail(err, errno, "--console-socket: socket");
+		return stage_fail(err, errno, "%s: socket", what);
 	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-		stage_fail(err, errno, "connect to the console socket `%s`", path);
+		stage_fail(err, errno, "connect to %s `%s`", what, path);
 		close(fd);
 		return -1;
 	}

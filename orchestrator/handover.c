@@ -61,21 +61,18 @@ int caller_passthrough(struct pipeline *p, struct stage_error *err)
 /* run.oci.pidfd_receiver: a pidfd of the container process goes to that socket. */
 int send_pidfd(const struct pipeline *p, struct stage_error *err)
 {
-	const char *path = NULL;
+	const char *path = plan_annotation(&p->plan, "run.oci.pidfd_receiver");
 	autoclose int sock = -1;
 	autoclose int pidfd = -1;
 
-	plan_for_each(&p->plan, "annotation",
-		      e) if (strcmp(plan_field(e, 0), "run.oci.pidfd_receiver") == 0) path =
-	    plan_field(e, 1);
 	if (!path || p->mode == MODE_EXEC)
 		return 0;
 	pidfd = (int)syscall(SYS_pidfd_open, p->pid, 0);
 	if (pidfd < 0)
 		return stage_fail(err, errno, "run.oci.pidfd_receiver: pidfd of %d", (int)p->pid);
-	sock = console_connect(path, err);
+	sock = unix_connect(path, "run.oci.pidfd_receiver", err);
 	if (sock < 0)
-		return stage_wrap(err, "run.oci.pidfd_receiver");
+		return -1;
 	return record_send(sock, REC_FD, "pidfd", 5, &pidfd, 1, err);
 }
 
@@ -88,7 +85,10 @@ int open_console(struct pipeline *p, struct stage_error *err)
 	int sv[2];
 
 	if (p->o->console_socket)
-		return (p->console_fd = console_connect(p->o->console_socket, err)) < 0 ? -1 : 0;
+		return (p->console_fd =
+			    unix_connect(p->o->console_socket, "the console socket", err)) < 0
+			   ? -1
+			   : 0;
 	if (p->mode == MODE_CREATE || p->o->detach)
 		return stage_fail(err, 0, "process.terminal needs --console-socket with %s",
 				  p->mode == MODE_CREATE ? "create" : "--detach");

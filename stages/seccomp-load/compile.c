@@ -238,12 +238,9 @@ static int add_syscall(const struct plan_entry *e, scmp_filter_ctx ctx, uint32_t
 /* crun's annotation: a syscall name libseccomp does not know fails the start. */
 static bool fail_unknown_syscall(const struct plan *plan)
 {
-	plan_for_each(plan, "annotation", e)
-	{
-		if (strcmp(plan_field(e, 0), "run.oci.seccomp_fail_unknown_syscall") == 0)
-			return strcmp(plan_field(e, 1), "0") != 0;
-	}
-	return false;
+	const char *v = plan_annotation(plan, "run.oci.seccomp_fail_unknown_syscall");
+
+	return v && strcmp(v, "0") != 0;
 }
 
 /* Flags are final-exec's to apply; the one that needs a listener cannot work yet. */
