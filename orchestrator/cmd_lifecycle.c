@@ -16,6 +16,7 @@
 #include "baton.h"
 #include "cgroup.h"
 #include "cleanup.h"
+#include "log.h"
 
 enum {
 	OPT_CONFIG = 256,
@@ -235,6 +236,18 @@ int wait_exit_code(pid_t pid)
 	return WEXITSTATUS(status);
 }
 
+/* A SIGKILLed container may have hit its memory limit: say so, not just "137". */
+static void report_oom_kills(const struct container *c)
+{
+	struct stage_error ignored;
+	uint64_t kills = 0;
+
+	if (c->cgroup_path[0] && cgroup_oom_kills(c->cgroup_path, &kills, &ignored) == 0 && kills)
+		log_warning("container `%s`: the OOM killer killed %llu process(es): the memory "
+			    "limit was reached",
+			    c->id, (unsigned long long)kills);
+}
+
 int cmd_run(const struct global_opts *g, int argc, char **argv)
 {
 	struct pipeline_result res;
@@ -257,6 +270,8 @@ int cmd_run(const struct global_opts *g, int argc, char **argv)
 	flock(c.dirfd, LOCK_UN);
 	code = res.tty_master >= 0 ? console_attach(res.tty_master, c.pid) : wait_exit_code(c.pid);
 	flock(c.dirfd, LOCK_EX);
+	if (code == 128 + SIGKILL)
+		report_oom_kills(&c);
 	if (o.keep)
 		state_close(&c);
 	else
