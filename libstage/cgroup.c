@@ -526,11 +526,17 @@ int cgroup_update(const char *path, const struct plan *resources, struct stage_e
 /* rmdir dir after its sub-cgroups; EBUSY while the last tasks exit, retried. */
 static int remove_tree(char *dir, size_t size, struct stage_error *err)
 {
-	DIR *d = opendir(dir);
+	DIR *d;
 	struct dirent *de;
 	size_t len = strlen(dir);
 	int ret = 0;
 
+	/* the usual leaf, empty and without sub-cgroups, goes without a listing */
+	if (rmdir(dir) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != EBUSY)
+		return stage_fail(err, errno, "remove cgroup `%s`", dir);
+	d = opendir(dir);
 	if (!d)
 		return errno == ENOENT ? 0 : stage_fail(err, errno, "open cgroup `%s`", dir);
 	while (ret == 0 && (de = readdir(d))) {

@@ -76,6 +76,17 @@ count() {
 	[[ -z $(leftover_cgroups) ]] || fail "cgroups left: $(leftover_cgroups)"
 }
 
+@test "delete removes sub-cgroups made under the container's cgroup" {
+	run_counter
+	local dir
+	dir=$(dirname "$(cg_path pids.max)")
+	mkdir "$dir/sub" "$dir/sub/deeper"
+	run_baton delete --force "$CID"
+	assert_success
+	[[ ! -e $dir ]] || fail "$dir is left"
+	[[ -z $(leftover_cgroups) ]] || fail "cgroups left: $(leftover_cgroups)"
+}
+
 @test "ps lists every process of the container, as a table and as JSON" {
 	run_counter
 	local pid
