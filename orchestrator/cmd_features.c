@@ -12,7 +12,8 @@
 
 #define NONE NULL
 
-/* The options stages/parse-config/mounts.c maps to mount(2) flags or does itself. */
+/* The options stages/parse-config/mounts.c maps to mount(2) flags or does itself;
+ * idmap and ridmap (bind mounts only) by the idmap-mounts stage. */
 static const char *const mount_options[] = {
     "defaults",	  "ro",		"rw",	       "nosuid",      "suid",	       "nodev",
     "dev",	  "noexec",	"exec",	       "sync",	      "async",	       "dirsync",
@@ -20,7 +21,8 @@ static const char *const mount_options[] = {
     "diratime",	  "relatime",	"norelatime",  "strictatime", "nostrictatime", "lazytime",
     "nolazytime", "silent",	"loud",	       "nosymfollow", "symfollow",     "bind",
     "rbind",	  "private",	"rprivate",    "shared",      "rshared",       "slave",
-    "rslave",	  "unbindable", "runbindable", "tmpcopyup",   "src-nofollow",  NONE,
+    "rslave",	  "unbindable", "runbindable", "tmpcopyup",   "src-nofollow",  "idmap",
+    "ridmap",	  NONE,
 };
 
 /* Run by the hooks stage (stages/hooks) at the points the runtime-spec defines. */
@@ -31,11 +33,13 @@ static const char *const hook_phases[] = {
 static const char *const namespaces[] = {"cgroup", "ipc",  "mount", "network", "pid",
 					 "time",   "user", "uts",   NONE};
 
-/* seccomp-load: SCMP_ACT_NOTIFY needs a listener, which is not supported yet. */
+/* SCMP_ACT_NOTIFY: with a listenerPath (or crun's receiver annotation or variable). */
 static const char *const seccomp_actions[] = {
-    "SCMP_ACT_ALLOW",	     "SCMP_ACT_ERRNO",	     "SCMP_ACT_KILL",
-    "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",
-    "SCMP_ACT_TRACE",	     "SCMP_ACT_TRAP",	     NONE,
+    "SCMP_ACT_ALLOW",	    "SCMP_ACT_ERRNO",
+    "SCMP_ACT_KILL",	    "SCMP_ACT_KILL_PROCESS",
+    "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",
+    "SCMP_ACT_NOTIFY",	    "SCMP_ACT_TRACE",
+    "SCMP_ACT_TRAP",	    NONE,
 };
 
 static const char *const seccomp_operators[] = {
@@ -81,23 +85,25 @@ static const char *const seccomp_known_flags[] = {
     NONE,
 };
 
-/* WAIT_KILLABLE_RECV only means something with a listener (not supported yet). */
+/* WAIT_KILLABLE_RECV: in a profile with SCMP_ACT_NOTIFY (the kernel wants a listener). */
 static const char *const seccomp_supported_flags[] = {
     "SECCOMP_FILTER_FLAG_TSYNC",
     "SECCOMP_FILTER_FLAG_LOG",
     "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+    "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
     NONE,
 };
 
 /*
  * Config annotations that change what the runtime does on the host's behalf:
  * supplementary groups kept from the caller, clocks shifted, hook output
- * files opened by the runtime.
+ * files opened by the runtime, a host socket the seccomp listener is sent to.
  */
 static const char *const unsafe_annotations[] = {
     "run.oci.keep_original_groups",
     "run.oci.timens_offset",
     "run.oci.hooks.",
+    "run.oci.seccomp.receiver",
     NONE,
 };
 
@@ -108,7 +114,7 @@ static const char *const unsafe_annotations[] = {
 #define BATON_CONFIG_ANNOTATIONS                                                                   \
 	"run.oci.keep_original_groups,run.oci.timens_offset,run.oci.hooks.stdout,"                 \
 	"run.oci.hooks.stderr,run.oci.systemd.subgroup,run.oci.mount_context_type,"                \
-	"run.oci.seccomp_fail_unknown_syscall"
+	"run.oci.seccomp_fail_unknown_syscall,run.oci.seccomp.receiver"
 
 static void json_list(struct strbuf *sb, const char *indent, const char *key,
 		      const char *const *items, const char *tail)
@@ -148,7 +154,7 @@ static void linux_section(struct strbuf *sb)
 			"    \"selinux\": {\n      \"enabled\": false\n    },\n"
 			"    \"intelRdt\": {\n      \"enabled\": false\n    },\n"
 			"    \"mountExtensions\": {\n"
-			"      \"idmap\": {\n        \"enabled\": false\n      }\n"
+			"      \"idmap\": {\n        \"enabled\": true\n      }\n"
 			"    }\n"
 			"  },\n");
 }

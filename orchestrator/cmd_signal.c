@@ -101,8 +101,11 @@ static int delete_one(const struct global_opts *g, const char *id, bool force,
 	struct container c;
 	enum container_status st;
 
-	if (state_open(&c, g->root, id, true, err) < 0)
-		return -1;
+	if (state_open(&c, g->root, id, true, err) < 0) {
+		/* gone already: --force succeeds, as in crun and runc (podman and
+		 * the containerd shim delete --force after every exit) */
+		return force && err->errnum == ENOENT ? 0 : -1;
+	}
 	st = state_status(&c);
 	/* a created container has run no user code yet: crun deletes it too */
 	if ((st == STATUS_RUNNING || st == STATUS_PAUSED) && !force) {

@@ -1,8 +1,8 @@
 /*
  * What the container process gets from us besides the plan: its terminal
  * (a console socket, or our end when we attach the caller's terminal), the
- * caller's socket-activation fds and sd_notify socket, the hooks' state, and
- * for the engine a pidfd of it.
+ * caller's socket-activation fds and sd_notify socket, the hooks' state, what
+ * host stages made for it (idmapped mounts), and for the engine a pidfd of it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +19,7 @@
 #include "fdenv.h"
 #include "pipeline_int.h"
 #include "record.h"
+#include "stage.h"
 #include "strbuf.h"
 
 int memfd_for_stage(const char *name, struct stage_error *err)
@@ -114,4 +115,58 @@ int write_hook_state(struct pipeline *p, struct stage_error *err)
 	if (write(p->state_fd, sb.data, sb.len) != (ssize_t)sb.len)
 		return stage_fail(err, errno, "write the hooks' state");
 	return memfd_seal(p->state_fd, err);
+}
+
+/*
+ * A host stage can make something only the container can use (idmap-mounts:
+ * detached mounts). It leaves each as an FD record on its sync socket and
+ * exits; the records wait in the socket until we read them here. Non-blocking:
+ * a process the stage left behind may still hold its end.
+ */
+int keep_stage_fds(struct pipeline *p, int stage_sync, const char *stage, struct stage_error *err)
+{
+	struct stage_error e;
+	struct record rec;
+	int ret;
+
+	if (fcntl(stage_sync, F_SETFL, O_NONBLOCK) < 0)
+		return stage_fail(err, errno, "sync socket of `%s`", stage);
+	while ((ret = record_recv(stage_sync, &rec, &e)) > 0) {
+		if (rec.tag != REC_FD || rec.nfds != 1 || p->nforward == MAX_FORWARD ||
+		    rec.len >= sizeof(p->forward_name[0])) {
+			for (unsigned i = 0; i < rec.nfds; i++)
+				close(rec.fds[i]);
+			return stage_fail(err, EPROTO, "stage `%s` left an unexpected %s record",
+					  stage, record_tag_name(rec.tag));
+		}
+		p->forward_fd[p->nforward] = rec.fds[0];
+		memcpy(p->forward_name[p->nforward], rec.payload, rec.len);
+		p->forward_name[p->nforward++][rec.len] = '\0';
+	}
+	if (ret < 0 && e.errnum != EAGAIN) {
+		*err = e;
+		return -1;
+	}
+	return 0;
+}
+
+int forward_stage_fds(struct pipeline *p, struct stage_error *err)
+{
+	for (unsigned i = 0; i < p->nforward; i++) {
+		const char *name = p->forward_name[i];
+
+		stage_debug("pass %s on to the container", name);
+		if (record_send(p->sync[0], REC_FD, name, strlen(name), &p->forward_fd[i], 1, err) <
+		    0)
+			return -1;
+	}
+	close_forwarded_fds(p);
+	return 0;
+}
+
+void close_forwarded_fds(struct pipeline *p)
+{
+	for (unsigned i = 0; i < p->nforward; i++)
+		close(p->forward_fd[i]);
+	p->nforward = 0;
 }

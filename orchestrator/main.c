@@ -72,7 +72,7 @@ static void print_version(const struct global_opts *g)
 {
 	printf("baton version %s\ncommit: %s\nrundir: %s\nspec: 1.2.0\n", BATON_VERSION,
 	       BATON_COMMIT, g->root);
-	printf("+SECCOMP +CAP +CJSON -SYSTEMD -SELINUX -APPARMOR -EBPF -CRIU -IDMAP\n");
+	printf("+SECCOMP +CAP +CJSON -SYSTEMD -SELINUX -APPARMOR -EBPF -CRIU +IDMAP\n");
 }
 
 int usage_error(const char *cmd, const char *fmt, ...)
@@ -223,14 +223,16 @@ static int setup_logging(struct global_opts *g, struct stage_error *err)
 
 /*
  * The state root when --root is not given: /run/baton for root; for anybody
- * else their runtime directory (rootless, as crun does).
+ * else their runtime directory (rootless, as crun does). Root of a user
+ * namespace that is not the host's (rootless podman runs its runtime in one)
+ * is rootless too: /run/baton is not its to write.
  */
 static const char *default_root(void)
 {
 	static char root[4200];
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
 
-	if (geteuid() == 0)
+	if (geteuid() == 0 && (host_root() || !xdg || xdg[0] != '/'))
 		return "/run/baton";
 	if (xdg && xdg[0] == '/')
 		snprintf(root, sizeof(root), "%s/baton", xdg);

@@ -83,6 +83,13 @@ static bool has_new_userns(const struct plan *plan)
 	return false;
 }
 
+/* A `mount` record marked idmap or ridmap: idmap-mounts makes it on our side. */
+static bool has_idmapped_mounts(const struct plan *plan)
+{
+	plan_for_each(plan, "mount", e) if (strstr(plan_field(e, 7), "idmap")) return true;
+	return false;
+}
+
 static bool in_this_pipeline(const struct pipeline *p, size_t i)
 {
 	return p->mode == MODE_EXEC ? pipeline_decl[i].in_exec : pipeline_decl[i].in_create;
@@ -90,14 +97,15 @@ static bool in_this_pipeline(const struct pipeline *p, size_t i)
 
 /*
  * Does the container get a cgroup of its own? Not with --cgroup-manager=disabled,
- * nor rootless without limits (as crun; cgroup-setup says so when limits are
- * asked for and cannot be applied).
+ * nor rootless (root of a rootless engine's user namespace too) without
+ * limits (as crun; cgroup-setup says so when limits are asked for and cannot
+ * be applied).
  */
 static bool manages_cgroups(const struct pipeline *p)
 {
 	if (p->g->no_cgroups)
 		return false;
-	return geteuid() == 0 || plan_get(&p->plan, "cgroup.resource");
+	return host_root() || plan_get(&p->plan, "cgroup.resource");
 }
 
 static bool condition_holds(const struct pipeline *p, size_t i)
@@ -109,6 +117,8 @@ static bool condition_holds(const struct pipeline *p, size_t i)
 		return has_new_userns(&p->plan);
 	case WHEN_CGROUP:
 		return manages_cgroups(p);
+	case WHEN_IDMAP:
+		return has_idmapped_mounts(&p->plan);
 	case WHEN_HOOKS: {
 		const char *phase = strchr(pipeline_decl[i].name, '@');
 		return phase && hooks_present(&p->plan, phase + 1);
@@ -137,6 +147,10 @@ static int fd_for(const struct pipeline *p, size_t stage, const char *name, int 
 		return p->fifo_fd;
 	if (strcmp(name, "SYNC") == 0)
 		return p->sync[1];
+	if (strcmp(name, "SECCOMP_RECEIVER") == 0)
+		return p->seccomp_receiver;
+	if (strcmp(name, "SECCOMP_STATE") == 0)
+		return p->seccomp_state_fd;
 	if (strcmp(name, "NEXT") == 0) {
 		for (size_t j = stage + 1; j < NSTAGES; j++)
 			if (pipeline_decl[j].side == SIDE_CHILD && exe_fds[j] >= 0)
@@ -198,6 +212,8 @@ static int load_plan(struct pipeline *p, struct stage_error *err)
 	/* seccomp-load fills and seals it; final-exec reads it */
 	if (plan_get(&p->plan, "seccomp.default") &&
 	    (p->bpf_fd = memfd_for_stage("baton-bpf", err)) < 0)
+		return -1;
+	if (seccomp_receiver_open(p, err) < 0)
 		return -1;
 	if (p->mode != MODE_EXEC) {
 		/* no cgroup of its own: delete, kill --all and exec then leave cgroups alone */
@@ -321,7 +337,7 @@ static int step_clone(struct pipeline *p, size_t self, struct stage_error *err)
 	    cgroup_join_like(p->o->join_pid, p->pid, p->o->cgroup_sub, err) < 0)
 		goto out;
 	stage_debug("container process %d cloned", (int)p->pid);
-	if (p->state_fd >= 0 && write_hook_state(p, err) < 0)
+	if ((p->state_fd >= 0 && write_hook_state(p, err) < 0) || write_seccomp_state(p, err) < 0)
 		goto out;
 	ret = 0;
 out:
@@ -373,6 +389,13 @@ static int reap_one(struct pipeline *p, struct stage_error *err)
 		p->state[i] = STEP_DONE;
 		stage_debug("%s done in %.3f ms", pipeline_decl[i].name,
 			    p->t_end[i] - p->t_start[i]);
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+		    keep_stage_fds(p, p->proc[i].sync, pipeline_decl[i].name, err) < 0) {
+			struct stage_error ignored;
+
+			stage_finish(&p->proc[i], status, &ignored);
+			return -1;
+		}
 		return stage_finish(&p->proc[i], status, err);
 	}
 	if (pid == p->pid) {
@@ -426,7 +449,8 @@ static int run_declaration(struct pipeline *p, struct stage_error *err)
 		if (did_self)
 			continue; /* stages that waited for it start before anything blocks */
 		if (!go_sent && p->pid > 0 && child_chain_ready(p)) {
-			if (record_send(p->sync[0], REC_GO, NULL, 0, NULL, 0, err) < 0)
+			if (record_send(p->sync[0], REC_GO, NULL, 0, NULL, 0, err) < 0 ||
+			    forward_stage_fds(p, err) < 0)
 				return -1;
 			go_sent = true;
 			progress = true;
@@ -492,14 +516,16 @@ static int open_inputs(struct pipeline *p, struct stage_error *err)
 
 static void close_inputs(struct pipeline *p)
 {
-	int *fds[] = {&p->state_fd, &p->console_fd, &p->console_recv, &p->config_fd, &p->base_fd,
-		      &p->plan_fd,  &p->bpf_fd,	    &p->fifo_fd,      &p->sync[0],   &p->sync[1]};
+	int *fds[] = {&p->state_fd, &p->console_fd, &p->console_recv,	  &p->config_fd,
+		      &p->base_fd,  &p->plan_fd,    &p->bpf_fd,		  &p->fifo_fd,
+		      &p->sync[0],  &p->sync[1],    &p->seccomp_receiver, &p->seccomp_state_fd};
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (*fds[i] >= 0) {
 			close(*fds[i]);
 			*fds[i] = -1;
 		}
+	close_forwarded_fds(p);
 	if (p->plan_loaded)
 		plan_release(&p->plan);
 }
@@ -579,6 +605,8 @@ int pipeline_start(const struct global_opts *g, const struct create_opts *o, str
 	    .state_fd = -1,
 	    .console_fd = -1,
 	    .console_recv = -1,
+	    .seccomp_receiver = -1,
+	    .seccomp_state_fd = -1,
 	    .plan_fd = -1,
 	    .bpf_fd = -1,
 	    .fifo_fd = -1,

@@ -7,7 +7,7 @@
 #include "fdenv.h"
 
 enum stage_side { SIDE_HOST, SIDE_SELF, SIDE_CHILD };
-enum stage_when { WHEN_ALWAYS, WHEN_SECCOMP, WHEN_USERNS, WHEN_CGROUP, WHEN_HOOKS };
+enum stage_when { WHEN_ALWAYS, WHEN_SECCOMP, WHEN_USERNS, WHEN_CGROUP, WHEN_HOOKS, WHEN_IDMAP };
 
 struct fd_decl {
 	const char *name;
@@ -20,7 +20,7 @@ struct stage_decl {
 	enum stage_side side;
 	enum stage_when when;
 	const char *after[6];
-	struct fd_decl fds[8];
+	struct fd_decl fds[10];
 	bool in_create; /* part of create/run */
 	bool in_exec;	/* part of exec */
 };

@@ -11,6 +11,8 @@
 
 /* More than schemas/pipeline.tsv declares (pipeline.c checks at build time). */
 #define MAX_STAGES 16
+/* FD records a host stage may leave for the container (one per idmapped mount). */
+#define MAX_FORWARD 64
 
 enum step_state { STEP_PENDING, STEP_RUNNING, STEP_DONE, STEP_SKIPPED, STEP_IN_CONTAINER };
 
@@ -25,6 +27,8 @@ struct pipeline {
 	int state_fd;	       /* the state JSON for hooks (written once the pid is known) */
 	int console_fd;	       /* the container's end: final-exec sends the pty master on it */
 	int console_recv;      /* our end, when we attach the caller's terminal ourselves */
+	int seccomp_receiver;  /* connected to the seccomp listener's receiver, or -1 */
+	int seccomp_state_fd;  /* what final-exec sends with the listener (seccomp_notify.c) */
 	unsigned listen_fds;   /* LISTEN_FDS of the caller: fds 3.. go to the process */
 	unsigned preserve_fds; /* those plus --preserve-fds */
 	char env_notify[4200]; /* BATON_NOTIFY_SOCKET=the caller's NOTIFY_SOCKET */
@@ -33,6 +37,10 @@ struct pipeline {
 	int sync[2]; /* the container's sync socket: [0] ours, [1] the container's */
 	pid_t pid, helper;
 	bool cgroup_made;
+	/* FD records of host stages (idmap-mounts' mounts), passed on after GO */
+	int forward_fd[MAX_FORWARD];
+	char forward_name[MAX_FORWARD][32];
+	unsigned nforward;
 	enum step_state state[MAX_STAGES];
 	struct stage_proc proc[MAX_STAGES];
 	double t_start[MAX_STAGES], t_end[MAX_STAGES];
@@ -50,5 +58,14 @@ int open_console(struct pipeline *p, struct stage_error *err);
 int write_hook_state(struct pipeline *p, struct stage_error *err);
 /* run.oci.pidfd_receiver. */
 int send_pidfd(const struct pipeline *p, struct stage_error *err);
+/* The FD records a host stage that exited 0 left on its sync socket: kept... */
+int keep_stage_fds(struct pipeline *p, int stage_sync, const char *stage, struct stage_error *err);
+/* ...and sent on to the container process right after GO, in order. */
+int forward_stage_fds(struct pipeline *p, struct stage_error *err);
+void close_forwarded_fds(struct pipeline *p);
+
+/* seccomp_notify.c: connect to the listener's receiver (before clone), its message (after). */
+int seccomp_receiver_open(struct pipeline *p, struct stage_error *err);
+int write_seccomp_state(struct pipeline *p, struct stage_error *err);
 
 #endif

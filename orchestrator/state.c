@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,11 +39,30 @@ int validate_id(const char *id, struct stage_error *err)
 	return 0;
 }
 
+/* mkdir -p: engines name a root whose parents may not exist yet (containerd's
+ * shim: /run/containerd/runc/NAMESPACE); runc and crun create them too. */
+static int make_root(const char *root)
+{
+	char path[PATH_MAX];
+
+	if (snprintf(path, sizeof(path), "%s", root) >= (int)sizeof(path))
+		return errno = ENAMETOOLONG, -1;
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0700) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(path, 0700) < 0 && errno != EEXIST ? -1 : 0;
+}
+
 static int open_root(const char *root, bool create, struct stage_error *err)
 {
 	int fd;
 
-	if (create && mkdir(root, 0700) < 0 && errno != EEXIST)
+	if (create && make_root(root) < 0)
 		return stage_fail(err, errno, "cannot create state root `%s`", root);
 	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)

@@ -132,7 +132,7 @@ ids_with_caller_groups() {
 @test "crun's annotations baton does not implement are refused, naming the key" {
 	local key
 	for key in run.oci.systemd.force_cgroup_v1 run.oci.delegate-cgroup run.oci.handler \
-		run.oci.seccomp.receiver run.oci.seccomp.plugins run.oci.seccomp_bpf_data; do
+		run.oci.seccomp.plugins run.oci.seccomp_bpf_data; do
 		update_config 'del(.annotations)'
 		set_annotation "$key" /some/value
 		assert_annotation_error "$key" 'not supported yet'
@@ -169,6 +169,7 @@ ids_with_caller_groups() {
 		case $key in
 		run.oci.timens_offset) set_annotation "$key" 'monotonic 1 0' ;;
 		run.oci.mount_context_type) set_annotation "$key" context ;;
+		run.oci.seccomp.receiver) set_annotation "$key" /run/agent.sock ;;
 		*) set_annotation "$key" value ;;
 		esac
 		run "$BATON" stage parse-config --bundle "$BUNDLE"

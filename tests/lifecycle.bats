@@ -288,6 +288,37 @@ assert_state_json() {
 	done
 }
 
+@test "a --root whose parents do not exist yet is created (containerd's shim passes one)" {
+	STATE_ROOT=$BATS_TEST_TMPDIR/run/containerd/runc/default
+	set_args ids
+	run_baton run "$CID"
+	assert_success
+	[[ $(stat -c %a "$STATE_ROOT") == 700 ]] || fail "state root mode $(stat -c %a "$STATE_ROOT")"
+}
+
+@test "the default state root: /run/baton for the host's root, XDG_RUNTIME_DIR for root of another user namespace" {
+	local xdg=$BATS_TEST_TMPDIR/xdg
+	mkdir "$xdg"
+	run env XDG_RUNTIME_DIR="$xdg" "$BATON" state "$CID"
+	assert_failure 1
+	assert_output "baton: error opening file \`/run/baton/$CID/status\`: No such file or directory"
+	# rootless podman runs its runtime as root of a namespace like this one
+	requires userns
+	run unshare --user --map-root-user env XDG_RUNTIME_DIR="$xdg" "$BATON" state "$CID"
+	assert_failure 1
+	assert_output "baton: error opening file \`$xdg/baton/$CID/status\`: No such file or directory"
+}
+
+@test "delete --force of a missing container succeeds silently, as crun's" {
+	run_baton delete --force "$CID"
+	assert_success
+	assert_output ''
+	run_baton delete -f "$CID"
+	assert_success
+	assert_output ''
+	[[ ! -e $STATE_ROOT/$CID ]] || fail "delete --force made a state dir"
+}
+
 @test "start twice fails the second time" {
 	set_args sleep
 	run_baton create "$CID"

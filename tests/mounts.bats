@@ -147,6 +147,23 @@ add_mount() {
 	assert_output '/dev/baton-null|character special file|1:3|600|1000:1000'
 }
 
+@test "a device fileMode with the file type bits (podman --privileged) makes the node" {
+	# 8624 = 020660: S_IFCHR | 0660, the host node's st_mode as podman copies it
+	update_config '.linux.devices = [{"path": "/dev/baton-null", "type": "c", "major": 1, "minor": 3, "fileMode": 8624}]'
+	set_cmd /bin/stat -c '%n|%F|%t:%T|%a' /dev/baton-null
+	run_baton run "$CID"
+	assert_success
+	assert_output '/dev/baton-null|character special file|1:3|660'
+}
+
+@test "a device fileMode whose file type contradicts its type is refused" {
+	# 25008 = 060660: S_IFBLK on a "c" device
+	update_config '.linux.devices = [{"path": "/dev/baton-null", "type": "c", "major": 1, "minor": 3, "fileMode": 25008}]'
+	run_baton run "$CID"
+	assert_failure
+	assert_output --partial 'linux.devices[0].fileMode: file type 060000 does not match type c'
+}
+
 @test "hostname and domainname" {
 	update_config '.hostname = "baton-host" | .domainname = "baton.example"'
 	run_probe hostname
@@ -202,4 +219,168 @@ add_mount() {
 	assert_failure 1
 	assert_output --regexp '^baton: mount-rootfs: mount .*/mnt/bad.*: No such device$'
 	[[ -z $(ls -A "$STATE_ROOT") ]] || fail "state left: $(ls -A "$STATE_ROOT")"
+}
+
+# --- idmapped mounts (mount_setattr(MOUNT_ATTR_IDMAP), made by idmap-mounts) ---
+
+# idmap_source DIR: files of three owners, on the test's filesystem (ext4 or tmpfs).
+idmap_source() {
+	mkdir -p "$1"
+	touch "$1/f0" "$1/f1" "$1/f100"
+	chown 1:2 "$1/f1"
+	chown 100:211 "$1/f100"
+}
+
+# The container gets a user namespace mapping 0..65535 to 100000.. (and may reach its bundle).
+idmap_userns() {
+	local d=$BUNDLE
+	while [[ $d != / ]]; do
+		chmod o+x "$d"
+		d=$(dirname "$d")
+	done
+	update_config '.linux.namespaces += [{"type": "user"}] |
+		.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+		.linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+}
+
+# add_idmap_mount DEST SOURCE OPTIONS-JSON [UIDMAPS-JSON GIDMAPS-JSON]
+add_idmap_mount() {
+	mkdir -p "$BUNDLE/rootfs$1" # the container's root may not mkdir in the host's rootfs
+	update_config --arg d "$1" --arg s "$2" --argjson o "$3" --argjson u "${4:-null}" \
+		--argjson g "${5:-null}" '.mounts += [{"destination": $d, "type": "bind", "source": $s,
+			"options": $o} + (if $u then {"uidMappings": $u, "gidMappings": $g} else {} end)]'
+}
+
+no_idmap_helper_left() {
+	[[ -z $(pgrep -x idmap-mounts) ]] || fail "idmap-mounts processes left: $(pgrep -x idmap-mounts)"
+}
+
+@test "idmapped mount: files show through the container's user namespace" {
+	requires userns
+	local src=$BATS_TEST_TMPDIR/src
+	idmap_source "$src"
+	idmap_userns
+	add_idmap_mount /mnt/a "$src" '["bind", "idmap"]'
+	add_idmap_mount /mnt/plain "$src" '["bind"]'
+	set_cmd /bin/sh -c 'stat -c "%n %u:%g" /mnt/a/f0 /mnt/a/f1 /mnt/a/f100 /mnt/plain/f0 &&
+		touch /mnt/a/new && stat -c "%n %u:%g" /mnt/a/new'
+	run_baton run "$CID"
+	assert_success
+	assert_line '/mnt/a/f0 0:0'
+	assert_line '/mnt/a/f1 1:2'
+	assert_line '/mnt/a/f100 100:211'
+	assert_line '/mnt/a/new 0:0'
+	# without idmap the host's root is nobody in the container
+	assert_line '/mnt/plain/f0 65534:65534'
+	# the container's root wrote as the source's root
+	[[ $(stat -c %u:%g "$src/new") == 0:0 ]] || fail "new file on the host: $(stat -c %u:%g "$src/new")"
+	no_idmap_helper_left
+}
+
+@test "idmapped mount with mappings of its own, in a user namespace" {
+	requires userns
+	local src=$BATS_TEST_TMPDIR/src
+	idmap_source "$src"
+	idmap_userns
+	# source 100..102 shows as host 101100.. = container 1100..; gid 211 as 1911
+	add_idmap_mount /mnt/a "$src" '["bind"]' '[{"containerID": 100, "hostID": 101100, "size": 3}]' \
+		'[{"containerID": 200, "hostID": 101900, "size": 50}]'
+	# the container's own mapping, spelled out: no user namespace of its own needed
+	add_idmap_mount /mnt/b "$src" '["bind", "idmap", "ro"]' '[{"containerID": 0, "hostID": 100000, "size": 65536}]' \
+		'[{"containerID": 0, "hostID": 100000, "size": 65536}]'
+	set_cmd /bin/sh -c 'stat -c "%n %u:%g" /mnt/a/f100 /mnt/a/f0 /mnt/b/f1; touch /mnt/b/new'
+	run_baton run "$CID"
+	assert_line '/mnt/a/f100 1100:1911'
+	assert_line '/mnt/a/f0 65534:65534'
+	assert_line '/mnt/b/f1 1:2'
+	# the mount's other options still apply
+	assert_output --partial 'Read-only file system'
+	no_idmap_helper_left
+}
+
+@test "idmapped mount with its own mappings, without a user namespace (also crun's idmap=)" {
+	local src=$BATS_TEST_TMPDIR/src
+	idmap_source "$src"
+	add_idmap_mount /mnt/a "$src" '["bind"]' '[{"containerID": 0, "hostID": 100000, "size": 65536}]' \
+		'[{"containerID": 0, "hostID": 200000, "size": 65536}]'
+	add_idmap_mount /mnt/c "$src" '["bind", "idmap=uids=1-5000-1;gids=2-6000-1"]'
+	add_idmap_mount /mnt/plain "$src" '["bind"]'
+	set_cmd /bin/sh -c 'stat -c "%n %u:%g" /mnt/a/f0 /mnt/a/f1 /mnt/c/f1 /mnt/plain/f1; touch /mnt/a/new'
+	run_baton run "$CID"
+	assert_line '/mnt/a/f0 100000:200000'
+	assert_line '/mnt/a/f1 100001:200002'
+	assert_line '/mnt/c/f1 5000:6000'
+	assert_line '/mnt/plain/f1 1:2'
+	# our root (0) has no id on that mount: the kernel refuses to create files as it
+	assert_output --partial 'Value too large for defined data type'
+	[[ ! -e $src/new ]] || fail "a file was created through the unmapped mount"
+	no_idmap_helper_left
+}
+
+@test "ridmap idmaps the mounts below an rbind, idmap only its top" {
+	requires userns
+	local src=$BATS_TEST_TMPDIR/src
+	idmap_source "$src"
+	mkdir "$src/sub"
+	mount -t tmpfs -o mode=755 baton-idmap-test "$src/sub" || fail "mount tmpfs"
+	defer umount -l "$src/sub"
+	touch "$src/sub/f"
+	idmap_userns
+	add_idmap_mount /mnt/r "$src" '["rbind", "ridmap"]'
+	add_idmap_mount /mnt/i "$src" '["rbind", "idmap"]'
+	set_cmd /bin/stat -c '%n %u:%g' /mnt/r/f0 /mnt/r/sub/f /mnt/i/f0 /mnt/i/sub/f
+	run_baton run "$CID"
+	assert_success
+	assert_line '/mnt/r/f0 0:0'
+	assert_line '/mnt/r/sub/f 0:0'
+	assert_line '/mnt/i/f0 0:0'
+	assert_line '/mnt/i/sub/f 65534:65534'
+}
+
+@test "bad idmapped mounts are refused before anything is made" {
+	local src=$BATS_TEST_TMPDIR/src m
+	idmap_source "$src"
+	local -A bad=(
+		['{"destination": "/mnt/a", "type": "bind", "source": "SRC", "options": ["bind", "idmap"]}']='mounts[7].options[1]: `idmap` without uidMappings needs a user namespace'
+		['{"destination": "/mnt/a", "type": "bind", "source": "SRC", "uidMappings": [{"containerID": 0, "hostID": 1, "size": 1}]}']='mounts[7].gidMappings: required with uidMappings'
+		['{"destination": "/mnt/a", "type": "tmpfs", "source": "tmpfs", "uidMappings": [{"containerID": 0, "hostID": 1, "size": 1}], "gidMappings": [{"containerID": 0, "hostID": 1, "size": 1}]}']='mounts[7].uidMappings: only a bind mount can be idmapped'
+		['{"destination": "/mnt/a", "type": "bind", "source": "SRC", "uidMappings": [{"containerID": 0, "hostID": 1, "size": 10}, {"containerID": 20, "hostID": 5, "size": 1}], "gidMappings": [{"containerID": 0, "hostID": 1, "size": 1}]}']='mounts[7].uidMappings[1]: overlaps range 0'
+		['{"destination": "/mnt/a", "type": "bind", "source": "SRC", "options": ["idmap=uids=0-1-x"]}']='mounts[7].options[0]: `uids=0-1-x`: expected uids=FROM-TO-COUNT'
+	)
+	cp "$BUNDLE/config.json" "$BATS_TEST_TMPDIR/config.orig"
+	[[ $(jq '.mounts | length' "$BUNDLE/config.json") -eq 7 ]] || fail "the default config changed: fix the indexes"
+	for m in "${!bad[@]}"; do
+		cp "$BATS_TEST_TMPDIR/config.orig" "$BUNDLE/config.json"
+		update_config --argjson m "${m//SRC/$src}" '.mounts += [$m]'
+		run_baton run "$CID"
+		assert_failure 1
+		assert_output --partial "baton: parse-config: ${bad[$m]}"
+		[[ -z $(ls -A "$STATE_ROOT") ]] || fail "state left: $(ls -A "$STATE_ROOT")"
+	done
+}
+
+@test "a source the kernel cannot idmap fails in idmap-mounts and leaves nothing" {
+	# procfs does not do idmapped mounts; the mappings make a user namespace first
+	add_idmap_mount /mnt/proc /proc '["bind"]' '[{"containerID": 0, "hostID": 100000, "size": 65536}]' \
+		'[{"containerID": 0, "hostID": 100000, "size": 65536}]'
+	run_baton run "$CID"
+	assert_failure 1
+	assert_output "baton: idmap-mounts: idmapped mount on \`/mnt/proc\`: the filesystem of \`/proc\` (or one mounted below it) cannot be idmapped: Invalid argument"
+	[[ -z $(ls -A "$STATE_ROOT") ]] || fail "state left: $(ls -A "$STATE_ROOT")"
+	no_idmap_helper_left
+}
+
+@test "features reports idmapped mounts, and stage idmap-mounts runs alone" {
+	"$BATON" features | jq -e '.linux.mountExtensions.idmap.enabled == true and
+		(.mountOptions | index("idmap") != null and index("ridmap") != null)' >/dev/null ||
+		fail "features: $("$BATON" features | jq -c '.linux.mountExtensions, .mountOptions')"
+	local src=$BATS_TEST_TMPDIR/src
+	idmap_source "$src"
+	add_idmap_mount /mnt/a "$src" '["bind"]' '[{"containerID": 0, "hostID": 1000, "size": 1}]' \
+		'[{"containerID": 0, "hostID": 1000, "size": 1}]'
+	"$BATON" stage parse-config --bundle "$BUNDLE" >"$BATS_TEST_TMPDIR/plan" || fail "parse-config"
+	run "$BATON" stage idmap-mounts --plan "$BATS_TEST_TMPDIR/plan" --pid $$
+	assert_success
+	assert_output "mounts[7] /mnt/a: idmapped mount of $src made"
+	no_idmap_helper_left
 }

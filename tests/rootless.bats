@@ -144,3 +144,50 @@ no_user_namespace_config() {
 	run as_user "$RL_USER" delete --force "$CID"
 	assert_success
 }
+
+# --- idmapped mounts, rootless ---
+
+@test "rootless: an idmapped mount of a host directory is refused clearly, nothing left" {
+	no_user_namespace_config
+	mkdir -p "$BUNDLE/src" "$BUNDLE/rootfs/mnt/a"
+	chown -R "$RL_USER:" "$BUNDLE"
+	update_config --arg s "$BUNDLE/src" '.mounts += [{"destination": "/mnt/a", "type": "bind",
+		"source": $s, "options": ["bind", "idmap"]}]'
+	run as_user "$RL_USER" run "$CID"
+	assert_failure 1
+	assert_output "baton: idmap-mounts: idmapped mount on \`/mnt/a\`: open_tree \`$BUNDLE/src\`: only root of the user namespace that mounted a filesystem may idmap it (rootless: no host filesystem): Operation not permitted"
+	run ls "/run/user/$RL_UID/baton"
+	refute_output --partial "$CID"
+	[[ -z $(pgrep -x idmap-mounts) ]] || fail "idmap-mounts processes left"
+}
+
+# As rootless podman runs its runtime: root of a user namespace the user made
+# (newuidmap: the user and its subordinate ids), where it mounted a tmpfs. The
+# kernel lets the owner of that namespace idmap that tmpfs.
+@test "rootless: in a user namespace of its own, an idmapped mount of its tmpfs" {
+	local start count gstart gcount state=$BATS_TEST_TMPDIR/rl-state
+	IFS=: read -r _ start count < <(grep "^$RL_USER:" /etc/subuid | head -1)
+	IFS=: read -r _ gstart gcount < <(grep "^$RL_USER:" /etc/subgid | head -1)
+	rm "$BUNDLE/config.json"
+	as_user "$RL_USER" spec --rootless
+	# no user namespace in the container: the mount's own mapping does the work
+	update_config --arg s "$BUNDLE/src" '.process.terminal = false | .root.readonly = false |
+		del(.linux.uidMappings, .linux.gidMappings) |
+		.linux.namespaces |= map(select(.type != "user")) |
+		.mounts |= map(select(.type != "cgroup")) |
+		.mounts += [{"destination": "/mnt/a", "type": "bind", "source": $s, "options": ["bind"],
+			"uidMappings": [{"containerID": 1, "hostID": 5, "size": 1}],
+			"gidMappings": [{"containerID": 2, "hostID": 7, "size": 1}]}] |
+		.process.args = ["/bin/stat", "-c", "%n %u:%g", "/mnt/a/f"]'
+	mkdir -p "$BUNDLE/src" "$BUNDLE/rootfs/mnt/a" "$state"
+	chown -R "$RL_USER:" "$BUNDLE" "$state"
+	run runuser -u "$RL_USER" -- env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+		unshare --map-root-user --map-users="$start,1,$count" --map-groups="$gstart,1,$gcount" \
+		--mount sh -c 'mount -t tmpfs none "$1" && touch "$1/f" && chown 1:2 "$1/f" &&
+			cd "$2" && exec "$3" --root "$4" --cgroup-manager=disabled run "$5"' \
+		sh "$BUNDLE/src" "$BUNDLE" "$BATON" "$state" "$CID"
+	assert_success
+	assert_output '/mnt/a/f 5:7'
+	[[ -z $(ls -A "$state") ]] || fail "state left: $(ls -A "$state")"
+	[[ -z $(pgrep -x idmap-mounts) ]] || fail "idmap-mounts processes left"
+}

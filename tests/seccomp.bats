@@ -273,15 +273,6 @@ one_rule() {
 	EOF
 }
 
-@test "SCMP_ACT_NOTIFY is refused with a clear error" {
-	update_config --argjson s "$(one_rule SCMP_ACT_NOTIFY)" \
-		'.linux.seccomp = $s | .linux.seccomp.listenerPath = "/run/nobody.sock"'
-	run_baton run "$CID"
-	assert_failure 1
-	assert_output --partial 'seccomp notify is not supported yet'
-	[[ -z $(ls -A -I .cache "$STATE_ROOT") ]] || fail "state left: $(ls -A "$STATE_ROOT")"
-}
-
 @test "argument conditions: every operator" {
 	local op value two arg want rule
 	# umask (95) succeeds for any argument: an errno can only come from the filter
@@ -421,12 +412,12 @@ one_rule() {
 	[[ $(ls "$STATE_ROOT/.cache/seccomp" | wc -l) -eq 2 ]] || fail "expected two cache entries"
 }
 
-@test "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV without a listener is refused before the start" {
+@test "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV without SCMP_ACT_NOTIFY is refused before the start" {
 	update_config --argjson s "$(one_rule SCMP_ACT_ERRNO)" \
 		'.linux.seccomp = ($s | .flags = ["SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"])'
 	run_baton create "$CID"
 	assert_failure 1
-	assert_output --regexp '^baton: seccomp-load: seccomp flag `SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV` needs a notify listener'
+	assert_output 'baton: seccomp-load: seccomp flag `SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV` needs a notify listener: no action of the profile is SCMP_ACT_NOTIFY'
 	[[ -z $(ls -A -I .cache "$STATE_ROOT") ]] || fail "state left: $(ls -A "$STATE_ROOT")"
 }
 
@@ -438,4 +429,221 @@ one_rule() {
 	assert_failure 1
 	assert_output 'baton: seccomp-load: linux.seccomp: the profile denies both exit_group and exit: the container process could never end'
 	[[ -z $(ls -A -I .cache "$STATE_ROOT") ]] || fail "state left: $(ls -A "$STATE_ROOT")"
+}
+
+# ---- SCMP_ACT_NOTIFY: the listener goes to a receiver, an agent answers -------
+
+# start_agent [AGENT-OPTIONS...]: tests/tools/seccomp-agent on $AGENT_SOCK; what it
+# received and answered lands in $AGENT_OUT (state.N, fds.N, log).
+start_agent() {
+	AGENT_SOCK=$BATS_TEST_TMPDIR/agent.sock
+	AGENT_OUT=$BATS_TEST_TMPDIR/agent
+	rm -rf "$AGENT_SOCK" "$AGENT_OUT"
+	mkdir -p "$AGENT_OUT"
+	timeout -k 5 "$BATON_TIMEOUT" "$BATON_BUILD/tests/seccomp-agent" "$@" "$AGENT_SOCK" \
+		"$AGENT_OUT" </dev/null >"$BATS_TEST_TMPDIR/agent.err" 2>&1 3>&- &
+	AGENT_PID=$!
+	AGENT_RUNNING=1
+	defer '[[ -n ${AGENT_RUNNING:-} ]] && kill "$AGENT_PID"'
+	local _
+	for _ in $(seq 50); do [[ -S $AGENT_SOCK ]] && return 0; sleep 0.1; done
+	fail "the seccomp agent did not start: $(cat "$BATS_TEST_TMPDIR/agent.err")"
+}
+
+# The agent ends once every process under its listeners is gone.
+wait_agent() {
+	local rc=0
+	wait "$AGENT_PID" || rc=$?
+	AGENT_RUNNING=
+	[[ $rc -eq 0 ]] || fail "the seccomp agent failed ($rc): $(cat "$BATS_TEST_TMPDIR/agent.err")"
+}
+
+# Allow everything; mkdir and mkdirat go to the agent.
+notify_profile() {
+	jq -cn '{defaultAction: "SCMP_ACT_ALLOW",
+		syscalls: [{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_NOTIFY"}]}'
+}
+
+assert_nothing_left() {
+	[[ -z $(ls -A -I .cache "$STATE_ROOT") ]] || fail "state left: $(ls -A "$STATE_ROOT")"
+	[[ -z $(leftover_cgroups) ]] || fail "cgroups left: $(leftover_cgroups)"
+}
+
+@test "SCMP_ACT_NOTIFY: the agent at listenerPath answers the container's mkdir" {
+	start_agent --mkdir 18
+	update_config --argjson s "$(notify_profile)" --arg p "$AGENT_SOCK" '.linux.seccomp = ($s |
+		.listenerPath = $p | .listenerMetadata = "hello agent" |
+		.flags = ["SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"])'
+	set_args mkdir /tmp/notified
+	run_baton run "$CID"
+	assert_success
+	# 18: the agent's answer, not the kernel's
+	assert_output 'EXDEV'
+	wait_agent
+	[[ ! -e $BUNDLE/rootfs/tmp/notified ]] || fail "the directory was made"
+	run cat "$AGENT_OUT/log"
+	assert_output --regexp '^mkdir /tmp/notified [0-9]+$'
+	local pid=${output##* }
+	run cat "$AGENT_OUT/fds.1"
+	assert_output 'anon_inode:seccomp notify'
+	# the OCI container process state: the caller of mkdir is the process it names
+	jq -e --arg id "$CID" --arg b "$BUNDLE" --argjson pid "$pid" '
+		(.ociVersion | test("^1\\.")) and .fds == ["seccompFd"] and .pid == $pid and
+		.metadata == "hello agent" and .state.id == $id and .state.pid == $pid and
+		.state.status == "creating" and .state.bundle == $b' "$AGENT_OUT/state.1" ||
+		fail "unexpected container process state: $(cat "$AGENT_OUT/state.1")"
+}
+
+@test "SCMP_ACT_NOTIFY: the agent fakes a success, TSYNC does not get in the way" {
+	start_agent --mkdir fake
+	update_config --argjson s "$(notify_profile)" --arg p "$AGENT_SOCK" \
+		'.linux.seccomp = ($s | .listenerPath = $p | .flags = ["SECCOMP_FILTER_FLAG_TSYNC"])'
+	set_args mkdir /tmp/faked
+	run_baton run "$CID"
+	assert_success
+	assert_output 'ok'
+	wait_agent
+	[[ ! -e $BUNDLE/rootfs/tmp/faked ]] || fail "the directory was made"
+	grep -q '^mkdir /tmp/faked ' "$AGENT_OUT/log" || fail "the agent saw no mkdir"
+	jq -e 'has("metadata") | not' "$AGENT_OUT/state.1" >/dev/null || fail "metadata without listenerMetadata"
+}
+
+@test "a profile that notifies every syscall: the handover, execve and the program all go through the agent" {
+	local nnp
+	for nnp in true false; do
+		start_agent --mkdir 18
+		# without noNewPrivileges the filter comes before the capabilities drop:
+		# every later step of final-exec (READY on its sync socket too) is notified
+		update_config --arg p "$AGENT_SOCK" --argjson nnp "$nnp" '.process.noNewPrivileges = $nnp |
+			.linux.seccomp = {defaultAction: "SCMP_ACT_NOTIFY", listenerPath: $p}'
+		set_cmd /bin/sh -c '/probe fds; /probe mkdir /tmp/x'
+		run_baton run "$CID"
+		[[ $status -eq 0 && $output == $'0 1 2\nEXDEV' ]] ||
+			fail "noNewPrivileges $nnp: status $status, output '$output'"
+		wait_agent
+		# futex (202) and wait4 (61) right after the filter, execve (59), sendmsg (46)
+		local nr
+		for nr in 202 61 59 $([[ $nnp == false ]] && echo 46); do
+			grep -qx "syscall $nr" "$AGENT_OUT/log" ||
+				fail "noNewPrivileges $nnp: syscall $nr never reached the agent"
+		done
+	done
+}
+
+@test "create and start: with noNewPrivileges the listener goes at start" {
+	start_agent --mkdir 13
+	update_config --argjson s "$(notify_profile)" --arg p "$AGENT_SOCK" \
+		'.linux.seccomp = ($s | .listenerPath = $p) | .process.noNewPrivileges = true'
+	set_args mkdir /tmp/x
+	run_baton create "$CID"
+	assert_success
+	local log=$LAST_LOG
+	[[ ! -s $AGENT_OUT/state.1 ]] || fail "the listener went before start"
+	run_baton start "$CID"
+	assert_success
+	wait_agent
+	wait_log EACCES "$log"
+	jq -e '.state.status == "creating"' "$AGENT_OUT/state.1" >/dev/null ||
+		fail "unexpected state: $(cat "$AGENT_OUT/state.1")"
+}
+
+@test "run.oci.seccomp.receiver and RUN_OCI_SECCOMP_RECEIVER, after listenerPath, in crun's order" {
+	local nobody=$BATS_TEST_TMPDIR/nobody.sock
+	start_agent --count 3 --mkdir 18
+	update_config --argjson s "$(notify_profile)" '.linux.seccomp = $s'
+	set_args mkdir /tmp/x
+	# the annotation comes before the variable
+	update_config --arg p "$AGENT_SOCK" '.annotations["run.oci.seccomp.receiver"] = $p'
+	RUN_OCI_SECCOMP_RECEIVER=$nobody run_baton run "$CID"
+	[[ $status -eq 0 && $output == EXDEV ]] || fail "annotation: $status '$output'"
+	# the variable alone
+	update_config 'del(.annotations["run.oci.seccomp.receiver"])'
+	RUN_OCI_SECCOMP_RECEIVER=$AGENT_SOCK run_baton run "$CID"
+	[[ $status -eq 0 && $output == EXDEV ]] || fail "variable: $status '$output'"
+	# listenerPath before both
+	update_config --arg p "$AGENT_SOCK" --arg n "$nobody" \
+		'.linux.seccomp.listenerPath = $p | .annotations["run.oci.seccomp.receiver"] = $n'
+	RUN_OCI_SECCOMP_RECEIVER=$nobody run_baton run "$CID"
+	[[ $status -eq 0 && $output == EXDEV ]] || fail "listenerPath: $status '$output'"
+	wait_agent
+	[[ $(grep -c '^mkdir /tmp/x ' "$AGENT_OUT/log") -eq 3 ]] || fail "log: $(cat "$AGENT_OUT/log")"
+	jq -e --arg p "$AGENT_SOCK" '.state.annotations["run.oci.seccomp.receiver"] == $p' \
+		"$AGENT_OUT/state.1" >/dev/null || fail "no annotations in: $(cat "$AGENT_OUT/state.1")"
+}
+
+@test "exec: the new process's listener goes to the receiver too" {
+	start_agent --count 2 --mkdir 18
+	update_config --argjson s "$(notify_profile)" --arg p "$AGENT_SOCK" \
+		'.linux.seccomp = ($s | .listenerPath = $p)'
+	set_args sleep
+	run_baton run -d "$CID"
+	assert_success
+	local pid
+	pid=$(container_pid)
+	run_baton exec "$CID" /probe mkdir /tmp/x
+	assert_success
+	assert_output 'EXDEV'
+	run_baton delete -f "$CID"
+	assert_success
+	wait_agent
+	jq -e --argjson pid "$pid" '.pid == $pid and .state.status == "creating"' \
+		"$AGENT_OUT/state.1" >/dev/null || fail "container: $(cat "$AGENT_OUT/state.1")"
+	# the filter is on the exec'd process; the state is still the container's
+	jq -e --argjson pid "$pid" '.pid != $pid and .state.pid == $pid and
+		.state.status == "running"' "$AGENT_OUT/state.2" >/dev/null ||
+		fail "exec: $(cat "$AGENT_OUT/state.2")"
+}
+
+@test "a receiver that drops the listener: notified syscalls fail with ENOSYS, nothing hangs" {
+	local sock=$BATS_TEST_TMPDIR/recv.sock out=$BATS_TEST_TMPDIR/recv.out
+	"$BATON_BUILD/tests/recvfd" "$sock" >"$out" 3>&- &
+	local recv=$!
+	for _ in $(seq 50); do [[ -S $sock ]] && break; sleep 0.1; done
+	update_config --argjson s "$(notify_profile)" --arg p "$sock" \
+		'.linux.seccomp = ($s | .listenerPath = $p)'
+	set_args mkdir /tmp/x
+	run_baton run "$CID"
+	[[ $status -eq 0 ]] || kill "$recv"
+	wait "$recv" || true
+	assert_success
+	assert_output 'ENOSYS'
+	run cat "$out"
+	assert_output 'anon_inode:seccomp notify'
+}
+
+@test "SCMP_ACT_NOTIFY without a receiver is refused, nothing made" {
+	update_config --argjson s "$(notify_profile)" '.linux.seccomp = $s'
+	run_baton run "$CID"
+	assert_failure 1
+	assert_output 'baton: linux.seccomp: SCMP_ACT_NOTIFY needs a listener: set linux.seccomp.listenerPath, the run.oci.seccomp.receiver annotation or RUN_OCI_SECCOMP_RECEIVER'
+	assert_nothing_left
+}
+
+@test "a receiver nobody listens on, or a relative one, fails naming it, nothing made" {
+	local nobody=$BATS_TEST_TMPDIR/nobody.sock
+	update_config --argjson s "$(notify_profile)" --arg p "$nobody" \
+		'.linux.seccomp = ($s | .listenerPath = $p)'
+	run_baton run "$CID"
+	assert_failure 1
+	assert_output "baton: connect to the seccomp receiver \`$nobody\`: No such file or directory"
+	assert_nothing_left
+	update_config 'del(.linux.seccomp.listenerPath)'
+	RUN_OCI_SECCOMP_RECEIVER=agent.sock run_baton run "$CID"
+	assert_failure 1
+	assert_output 'baton: RUN_OCI_SECCOMP_RECEIVER: the seccomp receiver `agent.sock` is not an absolute path'
+	assert_nothing_left
+	update_config '.annotations["run.oci.seccomp.receiver"] = "agent.sock"'
+	run_baton run "$CID"
+	assert_failure 1
+	assert_output 'baton: parse-config: annotations.run.oci.seccomp.receiver: the seccomp receiver `agent.sock` is not an absolute path'
+	assert_nothing_left
+}
+
+@test "features lists SCMP_ACT_NOTIFY and WAIT_KILLABLE_RECV" {
+	run "$BATON" features
+	assert_success
+	jq -e '(.linux.seccomp.actions | index("SCMP_ACT_NOTIFY")) and
+		(.linux.seccomp.supportedFlags | index("SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV")) and
+		(.potentiallyUnsafeConfigAnnotations | index("run.oci.seccomp.receiver"))' \
+		<<<"$output" >/dev/null || fail "features: $output"
 }

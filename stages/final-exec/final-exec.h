@@ -6,13 +6,15 @@
 
 #include "error.h"
 #include "filter.h"
+#include "listener.h"
 #include "plan.h"
 #include "spec.h"
 
 struct final_exec {
 	struct plan plan;
 	struct process_spec spec;
-	struct bpf_filter filter; /* empty when seccomp is off */
+	struct bpf_filter filter;	   /* empty when seccomp is off */
+	struct listener_receiver receiver; /* where a notifying filter's listener goes */
 	bool filter_installed;
 	bool no_process;    /* create without `process`: wait, never exec */
 	int sync;	    /* the orchestrator; -1 when run standalone */

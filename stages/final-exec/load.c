@@ -84,7 +84,18 @@ static int load_from_fds(struct final_exec *fx, struct stage_error *err)
 		return -1;
 	if (bpf_fd >= 0 && bpf_filter_load_fd(&fx->filter, bpf_fd, "BATON_FD_BPF", err) < 0)
 		return -1;
-	return 0;
+	return listener_receiver_load(&fx->receiver, err);
+}
+
+/* SCMP_ACT_NOTIFY: without a receiver nobody would answer (the orchestrator insists on one). */
+static int check_receiver(const struct final_exec *fx, struct stage_error *err)
+{
+	if (!bpf_filter_present(&fx->filter) || !plan_flag(&fx->plan, "seccomp.notify") ||
+	    fx->receiver.sock >= 0)
+		return 0;
+	return stage_fail(err, EINVAL,
+			  "the seccomp profile uses SCMP_ACT_NOTIFY and no seccomp receiver was "
+			  "given (BATON_FD_SECCOMP_RECEIVER)");
 }
 
 int final_exec_load(struct final_exec *fx, int argc, char **argv, struct stage_error *err)
@@ -96,6 +107,7 @@ int final_exec_load(struct final_exec *fx, int argc, char **argv, struct stage_e
 	fx->sync = -1;
 	fx->fifo = -1;
 	fx->console = -1;
+	fx->receiver.sock = -1;
 	fx->exec = getenv("BATON_EXEC") != NULL;
 	fx->new_keyring = !(no_keyring && strcmp(no_keyring, "1") == 0);
 	if (parse_args(&args, argc, argv, err) < 0 || parse_preserved(&fx->preserved, err) < 0)
@@ -108,7 +120,7 @@ int final_exec_load(struct final_exec *fx, int argc, char **argv, struct stage_e
 		stage_debug("plan has no process: waiting for start or delete");
 		return 0;
 	}
-	if (process_spec_load(&fx->spec, &fx->plan, err) < 0)
+	if (process_spec_load(&fx->spec, &fx->plan, err) < 0 || check_receiver(fx, err) < 0)
 		return -1;
 	stage_debug("plan loaded: `%s`, %zu rlimits, seccomp filter: %u instructions",
 		    fx->spec.argv[0], fx->spec.nrlimits, fx->filter.len);
@@ -119,6 +131,7 @@ void final_exec_release(struct final_exec *fx)
 {
 	free(fx->executable);
 	bpf_filter_release(&fx->filter);
+	listener_receiver_release(&fx->receiver);
 	process_spec_release(&fx->spec);
 	plan_release(&fx->plan);
 }

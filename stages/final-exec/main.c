@@ -36,9 +36,12 @@ static const char usage[] =
     "it does all of that to the current process, without READY or the fifo:\n"
     "it really switches ids, drops capabilities and execs the plan's process.\n"
     "\n"
+    "A profile with SCMP_ACT_NOTIFY gets a listener; it goes, with the message\n"
+    "read from BATON_FD_SECCOMP_STATE, to the socket BATON_FD_SECCOMP_RECEIVER.\n"
+    "\n"
     "Environment: BATON_FD_PLAN, BATON_FD_SYNC, BATON_FD_BPF (optional),\n"
-    "BATON_FD_FIFO (optional), BATON_PRESERVE_FDS=N, BATON_NO_NEW_KEYRING=1,\n"
-    "BATON_DEBUG=1.\n"
+    "BATON_FD_FIFO (optional), BATON_FD_SECCOMP_RECEIVER and BATON_FD_SECCOMP_STATE\n"
+    "(optional), BATON_PRESERVE_FDS=N, BATON_NO_NEW_KEYRING=1, BATON_DEBUG=1.\n"
     "Exit status: 1 when a step fails, 127 when execve fails (126: EACCES).\n";
 
 static int join_keyring(struct final_exec *fx, struct stage_error *err)
@@ -79,9 +82,14 @@ static int limit_bounding_set(struct final_exec *fx, struct stage_error *err)
 	return drop_bounding_set(fx->spec.caps.bounding, err);
 }
 
+/* With a receiver the filter gets a listener, handed over before anything else. */
 static int install_filter(struct final_exec *fx, struct stage_error *err)
 {
-	if (bpf_filter_install(&fx->filter, fx->spec.seccomp_flags, err) < 0)
+	unsigned flags = fx->spec.seccomp_flags;
+	int rc = fx->receiver.sock >= 0 ? listener_install(&fx->filter, flags, &fx->receiver, err)
+					: bpf_filter_install(&fx->filter, flags, err);
+
+	if (rc < 0)
 		return -1;
 	fx->filter_installed = true;
 	return 0;

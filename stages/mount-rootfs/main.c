@@ -17,8 +17,9 @@ static const char usage[] =
     "do the plan's mounts inside root.path, make /dev, pivot_root into it, mask\n"
     "and protect paths, write sysctls and the hostname, then exec final-exec.\n"
     "\n"
-    "From the orchestrator: BATON_FD_PLAN (sealed memfd), BATON_FD_SYNC (socket),\n"
-    "BATON_FD_NEXT (final-exec), BATON_NO_PIVOT=1, BATON_DEBUG=1.\n"
+    "From the orchestrator: BATON_FD_PLAN (sealed memfd), BATON_FD_SYNC (socket; the\n"
+    "idmapped mounts idmap-mounts made come on it as FD records), BATON_FD_NEXT\n"
+    "(final-exec), BATON_NO_PIVOT=1, BATON_DEBUG=1.\n"
     "\n"
     "  --plan FILE   run alone from a plan file; without --next, stop after\n"
     "                the mounts and exit 0\n"
@@ -59,6 +60,7 @@ int main(int argc, char **argv)
 
 	must(rootfs_from_plan(&root, &plan, &err), &err);
 	must(make_root_private(&root, &err), &err);
+	must(receive_idmapped_mounts(&root, &plan, &err), &err);
 	must(mount_all(&root, &plan, &err), &err);
 	must(make_default_devices(&root, &plan, &err), &err);
 	must(make_plan_devices(&root, &plan, &err), &err);

@@ -21,6 +21,8 @@ struct rootfs {
 	bool netns;	  /* a new network namespace: sysfs can be mounted */
 	bool cgroupns;	  /* a cgroup namespace: a cgroup mount shows our cgroup as its root */
 	bool dev_tmpfs;	  /* a tmpfs went on /dev: it needs the default devices */
+	int *idmapped;	  /* by mount index: a detached idmapped mount, or -1 */
+	size_t nmounts;	  /* entries of idmapped */
 };
 
 /* paths.c: resolve and create paths inside the rootfs, never outside it */
@@ -61,6 +63,13 @@ int mount_on(const char *source, int destfd, const char *dest, const char *type,
  * adds the flags it already has (see locked_flags) unless cleared. */
 int remount_bind(const char *target, const char *dest, unsigned long flags, unsigned long clear,
 		 bool keep_locked, struct stage_error *err);
+
+/* idmap.c: idmapped bind mounts, made on the host side by idmap-mounts */
+/* Take the detached mounts the orchestrator sends after GO (FD records
+ * `idmap:INDEX` on BATON_FD_SYNC), one per idmapped `mount` record. */
+int receive_idmapped_mounts(struct rootfs *root, const struct plan *plan, struct stage_error *err);
+/* move_mount the detached mount tree onto the opened destination. */
+int attach_mount(int tree, int destfd, const char *dest, struct stage_error *err);
 
 /* cgroupfs.c: the `cgroup` mount type */
 /* Mount data for v1 hierarchy directory dir, from /proc/self/cgroup text:

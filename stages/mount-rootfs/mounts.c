@@ -20,6 +20,7 @@
 struct mount_spec {
 	const char *dest, *type, *source, *data, *extra;
 	unsigned long flags, clear, propagation;
+	size_t index; /* among the plan's `mount` records */
 };
 
 int rootfs_from_plan(struct rootfs *root, const struct plan *plan, struct stage_error *err)
@@ -142,8 +143,12 @@ static int mount_bind(const struct rootfs *root, const struct mount_spec *m,
 						   : make_file_in_root(root->fd, m->dest, err);
 	if (destfd < 0)
 		return -1;
-	if (mount_on(m->source, destfd, m->dest, NULL, m->flags & (MS_BIND | MS_REC), NULL, err) <
-	    0)
+	/* idmapped: idmap-mounts made the bind on the host side, we attach it */
+	int tree = m->index < root->nmounts ? root->idmapped[m->index] : -1;
+	int ret = tree >= 0 ? attach_mount(tree, destfd, m->dest, err)
+			    : mount_on(m->source, destfd, m->dest, NULL,
+				       m->flags & (MS_BIND | MS_REC), NULL, err);
+	if (ret < 0)
 		return -1;
 	if (!(m->flags & ~(MS_BIND | MS_REC)))
 		return 0;
@@ -244,7 +249,8 @@ static int do_mount(struct rootfs *root, const struct mount_spec *m, struct stag
 	return mount_fs(root, m, destfd, err);
 }
 
-static int parse_mount(const struct plan_entry *e, struct mount_spec *m, struct stage_error *err)
+static int parse_mount(const struct plan_entry *e, size_t index, struct mount_spec *m,
+		       struct stage_error *err)
 {
 	uint64_t flags, clear, propagation;
 
@@ -260,6 +266,7 @@ static int parse_mount(const struct plan_entry *e, struct mount_spec *m, struct 
 	    .propagation = (unsigned long)propagation,
 	    .data = plan_field(e, 6),
 	    .extra = plan_field(e, 7),
+	    .index = index,
 	};
 	if (m->dest[0] != '/' || !*m->type)
 		return stage_fail(err, EINVAL, "plan: line %u: bad `mount` record", e->line);
@@ -268,11 +275,13 @@ static int parse_mount(const struct plan_entry *e, struct mount_spec *m, struct 
 
 int mount_all(struct rootfs *root, const struct plan *plan, struct stage_error *err)
 {
+	size_t index = 0;
+
 	plan_for_each(plan, "mount", e)
 	{
 		struct mount_spec m;
 
-		if (parse_mount(e, &m, err) < 0 || do_mount(root, &m, err) < 0 ||
+		if (parse_mount(e, index++, &m, err) < 0 || do_mount(root, &m, err) < 0 ||
 		    set_propagation(root, &m, err) < 0)
 			return -1;
 	}

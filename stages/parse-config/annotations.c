@@ -150,6 +150,17 @@ static int seccomp_fail_unknown(struct pc *pc, const cJSON *config, const char *
 	return 0;
 }
 
+/* Where the seccomp listener goes (the orchestrator connects to it), in crun's words. */
+static int seccomp_receiver(struct pc *pc, const cJSON *config, const char *path, const char *value)
+{
+	(void)config;
+	if (value[0] != '/')
+		return stage_fail(pc->err, 0,
+				  "%s: the seccomp receiver `%s` is not an absolute path", path,
+				  value);
+	return 0;
+}
+
 /* Known to crun, not done by baton: refused, never ignored. */
 static int not_supported(struct pc *pc, const cJSON *config, const char *path, const char *value)
 {
@@ -171,7 +182,7 @@ static const struct {
     {"run.oci.systemd.force_cgroup_v1", not_supported},
     {"run.oci.delegate-cgroup", not_supported},
     {"run.oci.handler", not_supported},
-    {"run.oci.seccomp.receiver", not_supported},
+    {"run.oci.seccomp.receiver", seccomp_receiver},
     {"run.oci.seccomp.plugins", not_supported},
     {"run.oci.seccomp_fail_unknown_syscall", seccomp_fail_unknown},
     {"run.oci.seccomp_bpf_data", not_supported},

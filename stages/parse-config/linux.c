@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 
 #include "internal.h"
 #include "rules.h"
@@ -129,6 +130,20 @@ static int parse_time_offsets(struct pc *pc, const cJSON *linux_obj)
 
 static const struct name_value device_types[] = {{"c", 1}, {"b", 1}, {"u", 1}, {"p", 0}};
 
+/* The file type bits a device's fileMode may carry: engines (podman
+ * --privileged) copy the host node's whole st_mode, type included. */
+static unsigned device_type_bits(const char *type)
+{
+	switch (type[0]) {
+	case 'b':
+		return S_IFBLK;
+	case 'p':
+		return S_IFIFO;
+	default:
+		return S_IFCHR;
+	}
+}
+
 static int parse_device(struct pc *pc, const cJSON *d, const char *path)
 {
 	const struct name_value *type;
@@ -142,7 +157,7 @@ static int parse_device(struct pc *pc, const cJSON *d, const char *path)
 	    jm_string(d, path, "type", &t, pc->err) < 0 ||
 	    jm_i64(d, path, "major", 0, UINT32_MAX, &major, &has_major, pc->err) < 0 ||
 	    jm_i64(d, path, "minor", 0, UINT32_MAX, &minor, &has_minor, pc->err) < 0 ||
-	    jm_u64(d, path, "fileMode", 07777, &mode, NULL, pc->err) < 0 ||
+	    jm_u64(d, path, "fileMode", S_IFMT | 07777, &mode, NULL, pc->err) < 0 ||
 	    jm_u64(d, path, "uid", UINT32_MAX, &uid, NULL, pc->err) < 0 ||
 	    jm_u64(d, path, "gid", UINT32_MAX, &gid, NULL, pc->err) < 0)
 		return -1;
@@ -157,7 +172,10 @@ static int parse_device(struct pc *pc, const cJSON *d, const char *path)
 	if (type->value && (!has_major || !has_minor))
 		return stage_fail(pc->err, 0, "%s: major and minor are required for type %s", path,
 				  t);
-	snprintf(mo, sizeof(mo), "0%o", (unsigned)mode);
+	if ((mode & S_IFMT) && (mode & S_IFMT) != device_type_bits(t))
+		return stage_fail(pc->err, 0, "%s: file type 0%o does not match type %s",
+				  jpath_key(p, path, "fileMode"), (unsigned)(mode & S_IFMT), t);
+	snprintf(mo, sizeof(mo), "0%o", (unsigned)(mode & 07777));
 	plan_emit(pc->out, "device", dpath, t, fmt_i64(ma, major), fmt_i64(mi, minor), mo,
 		  fmt_u64(u, uid), fmt_u64(g, gid), NULL);
 	return 0;

@@ -5,6 +5,7 @@
 #include <sys/mount.h>
 
 #include "internal.h"
+#include "mount-idmap.h"
 #include "rules.h"
 
 #ifndef MS_LAZYTIME
@@ -63,10 +64,9 @@ static const struct mount_opt mount_opts[] = {
     {"rslave", OPT_PROPAGATION, MS_SLAVE | MS_REC},
     {"unbindable", OPT_PROPAGATION, MS_UNBINDABLE},
     {"runbindable", OPT_PROPAGATION, MS_UNBINDABLE | MS_REC},
-    /* no mount flags: mount-rootfs acts on them itself (mount_setattr, copy-up...) */
+    /* no mount flags: mount-rootfs acts on them itself (copy-up...); idmap and
+     * ridmap are mount-idmap.c's */
     {"tmpcopyup", OPT_EXTRA, 0},
-    {"idmap", OPT_LATER, 0},
-    {"ridmap", OPT_LATER, 0},
     {"copy-symlink", OPT_LATER, 0},
     {"src-nofollow", OPT_EXTRA, 0},
     {"dest-nofollow", OPT_LATER, 0},
@@ -114,6 +114,7 @@ static const struct mount_opt *opt_find(const char *name)
 struct mount_words {
 	unsigned long flags, clear, propagation;
 	struct strbuf data, extra;
+	struct idmap_opts idmap;
 };
 
 static void add_word(struct strbuf *sb, const char *word)
@@ -137,6 +138,12 @@ static int mount_options(struct pc *pc, const cJSON *opts, const char *path, str
 
 		if (jv_string(v, jpath_idx(p, path, i++), &name, pc->err) < 0)
 			return -1;
+		switch (idmap_option(name, p, &w->idmap, pc->err)) {
+		case -1:
+			return -1;
+		case 1:
+			continue;
+		}
 		opt = opt_find(name);
 		if (!opt) {
 			if (*name)
@@ -180,9 +187,10 @@ static int resolve_source(struct pc *pc, const char *path, const char *source, c
 	return 0;
 }
 
-static int emit_mount(struct pc *pc, const cJSON *m, const char *path, struct mount_words *w)
+static int emit_mount(struct pc *pc, const cJSON *m, const char *path, int index,
+		      struct mount_words *w)
 {
-	const char *dest = NULL, *type = "", *source = "";
+	const char *dest = NULL, *type = "", *source = "", *idmap;
 	const cJSON *opts;
 	char p[JPATH_MAX], src[4096], f[NUM_MAX], c[NUM_MAX], pr[NUM_MAX];
 	bool bind;
@@ -191,9 +199,7 @@ static int emit_mount(struct pc *pc, const cJSON *m, const char *path, struct mo
 	    jm_string(m, path, "destination", &dest, pc->err) < 0 ||
 	    jm_string(m, path, "type", &type, pc->err) < 0 ||
 	    jm_string(m, path, "source", &source, pc->err) < 0 ||
-	    jm_array(m, path, "options", &opts, pc->err) < 0 ||
-	    reject_unsupported(m, path, "uidMappings", pc->err) < 0 ||
-	    reject_unsupported(m, path, "gidMappings", pc->err) < 0)
+	    jm_array(m, path, "options", &opts, pc->err) < 0)
 		return -1;
 	if (!dest)
 		return stage_fail(pc->err, 0, "%s: required", jpath_key(p, path, "destination"));
@@ -221,6 +227,10 @@ static int emit_mount(struct pc *pc, const cJSON *m, const char *path, struct mo
 			return -1;
 		source = src;
 	}
+	if (parse_mount_idmap(pc, m, path, index, bind, &w->idmap, &idmap) < 0)
+		return -1;
+	if (idmap)
+		add_word(&w->extra, idmap);
 	plan_emit(pc->out, "mount", dest, type, source, fmt_hex(f, w->flags), fmt_hex(c, w->clear),
 		  fmt_hex(pr, w->propagation), w->data.len ? w->data.data : "",
 		  w->extra.len ? w->extra.data : "", NULL);
@@ -238,7 +248,9 @@ int parse_mounts(struct pc *pc, const cJSON *config)
 	cJSON_ArrayForEach(m, mounts)
 	{
 		struct mount_words w = {0};
-		int ret = emit_mount(pc, m, jpath_idx(p, "mounts", i++), &w);
+		int ret = emit_mount(pc, m, jpath_idx(p, "mounts", i), i, &w);
+
+		i++;
 
 		strbuf_release(&w.data);
 		strbuf_release(&w.extra);

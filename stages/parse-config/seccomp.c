@@ -197,10 +197,13 @@ static int parse_listener(struct pc *pc, const cJSON *seccomp, bool notify)
 		return -1;
 	if (path && *path && rule_absolute_path("linux.seccomp.listenerPath", path, pc->err) < 0)
 		return -1;
-	/* the spec: SCMP_ACT_NOTIFY needs someone to receive the notifications */
-	if (notify && (!path || !*path))
-		return stage_fail(pc->err, 0,
-				  "linux.seccomp.listenerPath: required with SCMP_ACT_NOTIFY");
+	/*
+	 * SCMP_ACT_NOTIFY needs a receiver of the listener, but it may also come
+	 * from the run.oci.seccomp.receiver annotation or the caller's
+	 * RUN_OCI_SECCOMP_RECEIVER: the orchestrator insists on one of the three.
+	 */
+	if (notify)
+		plan_emit(pc->out, "seccomp.notify", "1", NULL);
 	if (path && *path)
 		plan_emit(pc->out, "seccomp.listener-path", path, NULL);
 	if (meta && *meta)

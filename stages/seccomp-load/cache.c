@@ -29,7 +29,11 @@ void seccomp_cache_hash(const char *data, size_t len, char out[17])
 	snprintf(out, 17, "%016llx", (unsigned long long)h);
 }
 
-/* Every input of the compilation, fields length-prefixed so none can run into the next. */
+/*
+ * Every input of the compilation, fields length-prefixed so none can run into
+ * the next. Where the listener goes is no input: containers that differ only
+ * in their listenerPath share a program.
+ */
 static void build_key(struct strbuf *key, const struct plan *plan)
 {
 	const struct scmp_version *v = seccomp_version();
@@ -39,7 +43,8 @@ static void build_key(struct strbuf *key, const struct plan *plan)
 	for (size_t i = 0; i < plan->nentries; i++) {
 		const struct plan_entry *e = &plan->entries[i];
 		bool wanted =
-		    strncmp(e->key, "seccomp.", 8) == 0 ||
+		    (strncmp(e->key, "seccomp.", 8) == 0 &&
+		     strncmp(e->key, "seccomp.listener-", 17) != 0) ||
 		    (strcmp(e->key, "annotation") == 0 && e->nfields > 0 &&
 		     strcmp(plan_field(e, 0), "run.oci.seccomp_fail_unknown_syscall") == 0);
 

@@ -37,8 +37,7 @@ int seccomp_action_from_name(const char *name, uint32_t errno_ret, uint32_t *act
 	else if (strcmp(name, "SCMP_ACT_LOG") == 0)
 		*action = SCMP_ACT_LOG;
 	else if (strcmp(name, "SCMP_ACT_NOTIFY") == 0)
-		return stage_fail(err, ENOTSUP,
-				  "seccomp action `%s`: seccomp notify is not supported yet", name);
+		*action = SCMP_ACT_NOTIFY;
 	else
 		return stage_fail(err, EINVAL, "unknown seccomp action `%s`", name);
 	return 0;
@@ -243,15 +242,20 @@ static bool fail_unknown_syscall(const struct plan *plan)
 	return v && strcmp(v, "0") != 0;
 }
 
-/* Flags are final-exec's to apply; the one that needs a listener cannot work yet. */
+/*
+ * Flags are final-exec's to apply. The kernel refuses WAIT_KILLABLE_RECV
+ * without a listener, and final-exec asks for one only for a profile that
+ * notifies: say so before anything is created.
+ */
 static int check_flags(const struct plan *plan, struct stage_error *err)
 {
 	plan_for_each(plan, "seccomp.flag", e)
 	{
-		if (strcmp(plan_field(e, 0), "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV") == 0)
-			return stage_fail(err, ENOTSUP,
-					  "seccomp flag `%s` needs a notify listener: seccomp "
-					  "notify is not supported yet",
+		if (strcmp(plan_field(e, 0), "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV") == 0 &&
+		    !plan_flag(plan, "seccomp.notify"))
+			return stage_fail(err, 0,
+					  "seccomp flag `%s` needs a notify listener: no action "
+					  "of the profile is SCMP_ACT_NOTIFY",
 					  plan_field(e, 0));
 	}
 	return 0;

@@ -169,12 +169,13 @@ int bpf_verdict(const struct sock_filter *prog, size_t len, const struct seccomp
 	return -1;
 }
 
-/* Whether a return value ends the calling process or thread. */
+/* Whether a return value ends (or may end) the calling process or thread. */
 static bool terminates(uint32_t ret)
 {
 	switch (ret & SECCOMP_RET_ACTION_FULL) {
 	case SECCOMP_RET_ALLOW:
 	case SECCOMP_RET_LOG:
+	case SECCOMP_RET_USER_NOTIF: /* the agent may let it through */
 	case SECCOMP_RET_KILL_PROCESS:
 	case SECCOMP_RET_KILL_THREAD:
 	case SECCOMP_RET_TRAP: /* SIGSYS, whose default action ends the process */

@@ -1,13 +1,21 @@
-/* Unit tests of final-exec's pure logic: the plan reader, PATH lookup, names. */
+/* Unit tests of final-exec: the plan reader, PATH lookup, names, the listener handover. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cleanup.h"
 #include "creds.h"
 #include "filter.h"
+#include "listener.h"
 #include "lookup.h"
 #include "plan.h"
 #include "spec.h"
@@ -90,7 +98,7 @@ TEST(spec_rejects_bad_values)
 	     "seccomp.flag\tSECCOMP_FILTER_FLAG_NEW_LISTENER\n"},
 	    {"process.user\t1000\t100\n", "process.user\tx\t100\n"},
 	};
-	const char *expect[] = {"not an octal mode", "unknown personality", "not supported yet",
+	const char *expect[] = {"not an octal mode", "unknown personality", "set by baton",
 				"is not an unsigned number"};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -227,6 +235,64 @@ TEST(bpf_size_is_checked)
 	bpf_filter_release(&filter);
 	close(fd);
 	unlink(path);
+}
+
+/*
+ * A filter that notifies on getppid, installed in a child: the listener and
+ * the message reach the receiver, and the receiver's answer reaches the
+ * caller, although the handover itself makes no syscall under the filter.
+ */
+TEST(listener_reaches_the_receiver)
+{
+	struct sock_filter insns[] = {
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getppid, 0, 1),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct bpf_filter filter = {.insns = insns, .len = 4};
+	char message[] = "{\"fds\": [\"seccompFd\"]}", got[64] = "";
+	char control[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = {.iov_base = got, .iov_len = sizeof(got) - 1};
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = control,
+			     .msg_controllen = sizeof(control)};
+	struct seccomp_notif req;
+	struct seccomp_notif_resp resp;
+	int sv[2], listener = -1, status;
+	pid_t child;
+
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0);
+	child = fork();
+	if (child == 0) {
+		struct listener_receiver r = {
+		    .sock = sv[1], .state = message, .len = strlen(message)};
+		struct stage_error err;
+
+		close(sv[0]);
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+		    listener_install(&filter, 0, &r, &err) < 0)
+			syscall(SYS_exit_group, 2);
+		/* exit_group directly: ASan's exit path would make notified calls of its own */
+		syscall(SYS_exit_group, syscall(SYS_getppid) == 4242 && r.sock == -1 ? 0 : 3);
+	}
+	close(sv[1]);
+	CHECK(recvmsg(sv[0], &msg, MSG_CMSG_CLOEXEC) == (ssize_t)strlen(message));
+	CHECK_STR(got, message);
+	CHECK(CMSG_FIRSTHDR(&msg) && CMSG_FIRSTHDR(&msg)->cmsg_type == SCM_RIGHTS);
+	memcpy(&listener, CMSG_DATA(CMSG_FIRSTHDR(&msg)), sizeof(int));
+	/* the message ends the connection */
+	CHECK(read(sv[0], got, sizeof(got)) == 0);
+	memset(&req, 0, sizeof(req));
+	CHECK(ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) == 0);
+	CHECK(req.data.nr == SYS_getppid && (pid_t)req.pid == child);
+	resp = (struct seccomp_notif_resp){.id = req.id, .val = 4242};
+	CHECK(ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) == 0);
+	CHECK(waitpid(child, &status, 0) == child);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	close(listener);
+	close(sv[0]);
 }
 
 int main(void)

@@ -319,8 +319,8 @@ TEST(mounts)
 	ACCEPT("'mounts':[{'destination':'rel/x','type':'tmpfs','source':'tmpfs'}]", NULL);
 	HAS("mount|/rel/x|tmpfs|tmpfs|0x0|0x0|0x0||");
 	REJECT("'mounts':[{'type':'tmpfs'}]", NULL, "mounts[0].destination: required");
-	REJECT("'mounts':[{'destination':'/a','type':'bind','source':'/','options':['rbind','idmap']}]",
-	       NULL, "mounts[0].options[1]: mount option `idmap` is not supported yet");
+	REJECT("'mounts':[{'destination':'/a','type':'bind','source':'/','options':['rbind','rro']}]",
+	       NULL, "mounts[0].options[1]: mount option `rro` is not supported yet");
 	REJECT("'mounts':[{'destination':'/a','options':[1]}]", NULL,
 	       "mounts[0].options[0]: must be a string");
 	REJECT("'mounts':{}", NULL, "mounts: must be an array");
@@ -337,8 +337,59 @@ TEST(mounts_bind)
 	HAS("mount|/c|bind|/x|0x1000|0x0|0x0||");
 	REJECT("'mounts':[{'destination':'/a','type':'bind'}]", NULL,
 	       "mounts[0].source: required for a bind mount");
-	REJECT("'mounts':[{'destination':'/a','type':'bind','source':'/s','uidMappings':[]}]", NULL,
-	       "mounts[0].uidMappings: not supported yet");
+}
+
+#define MAPS(u, g) "'uidMappings':[" u "],'gidMappings':[" g "]"
+#define RANGE(c, h, n) "{'containerID':" #c ",'hostID':" #h ",'size':" #n "}"
+#define BIND(...) "'mounts':[{'destination':'/d','type':'bind','source':'/s'," __VA_ARGS__ "}]"
+
+TEST(mounts_idmap)
+{
+	/* the mount's own mappings: no user namespace needed, idmap implied */
+	ACCEPT(BIND(MAPS(RANGE(0, 100000, 65536), RANGE(1, 200, 2) "," RANGE(10, 300, 1))), NULL);
+	HAS("mount|/d|bind|/s|0x1000|0x0|0x0||idmap");
+	HAS("mount.uid-map|0|0|100000|65536");
+	HAS("mount.gid-map|0|1|200|2");
+	HAS("mount.gid-map|0|10|300|1");
+	ACCEPT(BIND("'options':['rbind','ridmap']," MAPS(RANGE(0, 1, 1), RANGE(0, 1, 1))), NULL);
+	HAS("mount|/d|bind|/s|0x5000|0x0|0x0||ridmap");
+	/* crun's option spelling */
+	ACCEPT(BIND("'options':['bind','idmap=uids=0-1000-10#10-2000-5;gids=0-3000-1']"), NULL);
+	HAS("mount.uid-map|0|10|2000|5");
+	HAS("mount.gid-map|0|0|3000|1");
+	/* no mappings: the container's user namespace */
+	ACCEPT(BIND("'options':['bind','idmap']"), NS(",{'type':'user'}") ",'uidMappings':["
+	       RANGE(0, 1, 1) "],'gidMappings':[" RANGE(0, 1, 1) "]");
+	HAS("mount|/d|bind|/s|0x1000|0x0|0x0||idmap");
+	HASNT("mount.uid-map|0|0|1|1");
+	REJECT(BIND("'options':['bind','idmap']"), NULL,
+	       "mounts[0].options[1]: `idmap` without uidMappings needs a user namespace "
+	       "(linux.namespaces) to take the mapping from");
+	REJECT(BIND("'uidMappings':[" RANGE(0, 1, 1) "]"), NULL,
+	       "mounts[0].gidMappings: required with uidMappings");
+	REJECT(BIND("'uidMappings':[],'gidMappings':[" RANGE(0, 1, 1) "]"), NULL,
+	       "mounts[0].uidMappings: required with gidMappings");
+	REJECT("'mounts':[{'destination':'/t','type':'tmpfs','source':'tmpfs'," MAPS(RANGE(0, 1, 1),
+	       RANGE(0, 1, 1)) "}]", NULL, "mounts[0].uidMappings: only a bind mount can be idmapped");
+	REJECT("'mounts':[{'destination':'/t','type':'tmpfs','options':['ridmap']}]", NULL,
+	       "mounts[0].options[0]: only a bind mount can be idmapped");
+	REJECT(BIND(MAPS(RANGE(0, 1, 0), RANGE(0, 1, 1))), NULL,
+	       "mounts[0].uidMappings[0]: size must be greater than 0");
+	REJECT(BIND(MAPS(RANGE(0, 1, 10) "," RANGE(5, 100, 1), RANGE(0, 1, 1))), NULL,
+	       "mounts[0].uidMappings[1]: overlaps range 0");
+	REJECT(BIND(MAPS(RANGE(0, 4294967295, 2), RANGE(0, 1, 1))), NULL,
+	       "mounts[0].uidMappings[0]: the range goes past id 4294967295");
+	REJECT(BIND(MAPS("{'containerID':0,'size':1}", RANGE(0, 1, 1))), NULL,
+	       "mounts[0].uidMappings[0]: containerID, hostID and size are required");
+	REJECT(BIND("'options':['idmap=uids=0-1-1']"), NULL,
+	       "mounts[0].options[0]: `uids=0-1-1`: both uids= and gids= are needed");
+	REJECT(BIND("'options':['idmap=uids=0-1;gids=0-1-1']"), NULL,
+	       "mounts[0].options[0]: `uids=0-1;gids=0-1-1`: expected "
+	       "uids=FROM-TO-COUNT[#...];gids=FROM-TO-COUNT[#...]");
+	REJECT(BIND("'options':['idmap=uids=@0-1-1;gids=0-1-1']"), NULL,
+	       "mounts[0].options[0]: relative mappings (`@`) are not supported yet");
+	REJECT(BIND("'options':['idmap=uids=0-1-1;gids=0-1-1']," MAPS(RANGE(0, 1, 1), RANGE(0, 1, 1))),
+	       NULL, "mounts[0].options[0]: mappings given in mounts[0].uidMappings too");
 }
 
 TEST(namespaces)
@@ -405,8 +456,15 @@ TEST(devices)
 	       "linux.devices[0].type: must be one of c, b, u, p");
 	REJECT("", NS() ",'devices':[{'path':'/dev/x','type':'b','major':1}]",
 	       "linux.devices[0]: major and minor are required for type b");
-	REJECT("", NS() ",'devices':[{'path':'/dev/x','type':'p','fileMode':4096}]",
-	       "linux.devices[0].fileMode: 4096 out of range 0..4095");
+	REJECT("", NS() ",'devices':[{'path':'/dev/x','type':'p','fileMode':65536}]",
+	       "linux.devices[0].fileMode: 65536 out of range 0..65535");
+	/* podman --privileged copies the host's st_mode, file type included */
+	ACCEPT("", NS() ",'devices':[{'path':'/dev/n','type':'c','major':1,'minor':3,"
+			"'fileMode':8612}]");
+	HAS("device|/dev/n|c|1|3|0644|0|0");
+	REJECT("", NS() ",'devices':[{'path':'/dev/x','type':'c','major':1,'minor':3,"
+		   "'fileMode':25008}]",
+	       "linux.devices[0].fileMode: file type 060000 does not match type c");
 }
 
 TEST(resources)
@@ -556,10 +614,13 @@ TEST(seccomp_listener)
 	HAS("seccomp.default|SCMP_ACT_NOTIFY|1");
 	HAS("seccomp.listener-path|/run/l.sock");
 	HAS("seccomp.listener-metadata|m");
-	REJECT("",
-	       SECCOMP("'defaultAction':'SCMP_ACT_ALLOW','syscalls':[{'names':['read'],"
-		       "'action':'SCMP_ACT_NOTIFY'}]"),
-	       "linux.seccomp.listenerPath: required with SCMP_ACT_NOTIFY");
+	HAS("seccomp.notify|1");
+	/* the receiver may also come from an annotation or the caller's environment */
+	ACCEPT("", SECCOMP("'defaultAction':'SCMP_ACT_ALLOW','syscalls':[{'names':['read'],"
+			   "'action':'SCMP_ACT_NOTIFY'}]"));
+	HAS("seccomp.notify|1");
+	ACCEPT("", SECCOMP("'defaultAction':'SCMP_ACT_ALLOW'"));
+	HASNT("seccomp.notify|1");
 	REJECT("", SECCOMP("'defaultAction':'SCMP_ACT_ALLOW','listenerPath':'l.sock'"),
 	       "linux.seccomp.listenerPath: must be an absolute path");
 }

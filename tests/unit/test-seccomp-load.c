@@ -33,9 +33,8 @@ TEST(action_names)
 	CHECK(seccomp_action_from_name("SCMP_ACT_TRACE", 5, &a, &err) == 0 &&
 	      a == SCMP_ACT_TRACE(5));
 	CHECK(seccomp_action_from_name("SCMP_ACT_LOG", 1, &a, &err) == 0 && a == SCMP_ACT_LOG);
-	CHECK(seccomp_action_from_name("SCMP_ACT_NOTIFY", 1, &a, &err) < 0);
-	CHECK(err.errnum == ENOTSUP);
-	CHECK_CONTAINS(err.msg, "not supported yet");
+	CHECK(seccomp_action_from_name("SCMP_ACT_NOTIFY", 1, &a, &err) == 0 &&
+	      a == SCMP_ACT_NOTIFY);
 	CHECK(seccomp_action_from_name("SCMP_ACT_NOPE", 1, &a, &err) < 0);
 	CHECK_STR(err.msg, "unknown seccomp action `SCMP_ACT_NOPE`");
 }
@@ -99,7 +98,9 @@ TEST(bad_profiles_fail)
 	struct stage_error err;
 	const char *cases[][2] = {
 	    {"format\tbaton-plan/1\n", "seccomp is off"},
-	    {"format\tbaton-plan/1\nseccomp.default\tSCMP_ACT_NOTIFY\t-\n", "not supported yet"},
+	    {"format\tbaton-plan/1\nseccomp.default\tSCMP_ACT_ALLOW\t-\n"
+	     "seccomp.flag\tSECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV\n",
+	     "needs a notify listener"},
 	    {"format\tbaton-plan/1\nseccomp.default\tSCMP_ACT_ALLOW\t-\n"
 	     "seccomp.syscall\tread\tSCMP_ACT_ERRNO\t-\t0\tSCMP_CMP_EQ\n",
 	     "conditions of four fields"},
@@ -186,8 +187,10 @@ TEST(prelude_only_for_denying_defaults)
 	struct stage_error err;
 	struct sock_filter buf[PRELUDE_MAX];
 	size_t n = 1;
-	const char *cases[][2] = {
-	    {"SCMP_ACT_ALLOW", "0"}, {"SCMP_ACT_LOG", "0"}, {"SCMP_ACT_ERRNO", "38"}};
+	const char *cases[][2] = {{"SCMP_ACT_ALLOW", "0"},
+				  {"SCMP_ACT_LOG", "0"},
+				  {"SCMP_ACT_NOTIFY", "0"},
+				  {"SCMP_ACT_ERRNO", "38"}};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char text[256];
@@ -242,6 +245,24 @@ static void cache_for(struct seccomp_cache *cache, const char *text, const char 
 
 	plan_parse(&plan, text, strlen(text), &err);
 	seccomp_cache_open(cache, &plan, root);
+}
+
+/* Where the listener goes does not change the program: one cache entry. */
+TEST(cache_key_ignores_the_listener)
+{
+	const char *a = "format\tbaton-plan/1\nseccomp.default\tSCMP_ACT_ALLOW\t-\n"
+			"seccomp.syscall\tmkdir\tSCMP_ACT_NOTIFY\t-\nseccomp.notify\t1\n"
+			"seccomp.listener-path\t/run/a.sock\n";
+	const char *b = "format\tbaton-plan/1\nseccomp.default\tSCMP_ACT_ALLOW\t-\n"
+			"seccomp.syscall\tmkdir\tSCMP_ACT_NOTIFY\t-\nseccomp.notify\t1\n"
+			"seccomp.listener-path\t/run/b.sock\nseccomp.listener-metadata\tm\n";
+	struct seccomp_cache ca, cb;
+
+	cache_for(&ca, a, NULL);
+	cache_for(&cb, b, NULL);
+	CHECK_STR(ca.name, cb.name);
+	seccomp_cache_close(&ca);
+	seccomp_cache_close(&cb);
 }
 
 TEST(cache_round_trip_and_checks)
@@ -353,6 +374,8 @@ TEST(a_profile_that_denies_exit_is_refused)
 	const char *kill_all = "format\tbaton-plan/1\nseccomp.default\tSCMP_ACT_KILL\t-\n"
 			       "seccomp.syscall\tgetpid\tSCMP_ACT_ALLOW\t-\n"
 			       "seccomp.syscall\tset_mempolicy_home_node\tSCMP_ACT_ALLOW\t-\n";
+	const char *notify_all = "format\tbaton-plan/1\nseccomp.default\tSCMP_ACT_NOTIFY\t-\n"
+				 "seccomp.syscall\tgetpid\tSCMP_ACT_ALLOW\t-\n";
 
 	CHECK(program(deny_all, &prog, &len, &err) < 0);
 	CHECK_CONTAINS(err.msg, "denies both exit_group and exit");
@@ -364,6 +387,25 @@ TEST(a_profile_that_denies_exit_is_refused)
 	CHECK(program(kill_old, &prog, &len, &err) < 0);
 	/* killing on every syscall ends the process too: allowed */
 	CHECK(program(kill_all, &prog, &len, &err) == 0);
+	free(prog);
+	prog = NULL;
+	/* notifying on every syscall: the agent may let exit through */
+	CHECK(program(notify_all, &prog, &len, &err) == 0);
+}
+
+/* WAIT_KILLABLE_RECV is for a listener: fine in a profile that notifies. */
+TEST(wait_killable_recv_with_notify)
+{
+	autoplan struct plan plan;
+	autoseccomp scmp_filter_ctx ctx = NULL;
+	struct stage_error err;
+	const char *text = "format\tbaton-plan/1\nseccomp.default\tSCMP_ACT_ALLOW\t-\n"
+			   "seccomp.flag\tSECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV\n"
+			   "seccomp.syscall\tmkdir\tSCMP_ACT_NOTIFY\t-\n"
+			   "seccomp.notify\t1\n";
+
+	CHECK(plan_parse(&plan, text, strlen(text), &err) == 0);
+	CHECK(seccomp_compile(&plan, &ctx, &err) == 0);
 }
 
 int main(void)
