@@ -72,7 +72,7 @@ static void print_version(const struct global_opts *g)
 {
 	printf("baton version %s\ncommit: %s\nrundir: %s\nspec: 1.2.0\n", BATON_VERSION,
 	       BATON_COMMIT, g->root);
-	printf("+SECCOMP +CAP +CJSON -SYSTEMD -SELINUX -APPARMOR -EBPF -CRIU +IDMAP\n");
+	printf("+SECCOMP +CAP -SYSTEMD -SELINUX -APPARMOR -EBPF -CRIU +IDMAP\n");
 }
 
 int usage_error(const char *cmd, const char *fmt, ...)

@@ -15,10 +15,11 @@
 #include "rules.h"
 #include "stage.h"
 
-typedef int annotation_fn(struct pc *pc, const cJSON *config, const char *path, const char *value);
+typedef int annotation_fn(struct pc *pc, const struct jnode *config, const char *path,
+			  const char *value);
 
 /* Presence is what counts, as in crun: setgroups is skipped in final-exec. */
-static int keep_original_groups(struct pc *pc, const cJSON *config, const char *path,
+static int keep_original_groups(struct pc *pc, const struct jnode *config, const char *path,
 				const char *value)
 {
 	(void)config;
@@ -54,10 +55,10 @@ static bool parse_number(const char *s, bool sign, int64_t max, int64_t *out)
 	return true;
 }
 
-static int parse_offset_line(struct pc *pc, const cJSON *config, const char *path, char *line,
-			     unsigned *seen)
+static int parse_offset_line(struct pc *pc, const struct jnode *config, const char *path,
+			     char *line, unsigned *seen)
 {
-	const cJSON *offsets = jget(jget(config, "linux"), "timeOffsets");
+	const struct jnode *offsets = jget(jget(config, "linux"), "timeOffsets");
 	char orig[256], *save = NULL, s[NUM_MAX], n[NUM_MAX];
 	const char *clock, *secs_s, *nsecs_s, *name;
 	int64_t secs, nsecs;
@@ -87,7 +88,8 @@ static int parse_offset_line(struct pc *pc, const cJSON *config, const char *pat
 }
 
 /* "CLOCK SECS NSECS", one per line, as /proc/self/timens_offsets takes them. */
-static int timens_offset(struct pc *pc, const cJSON *config, const char *path, const char *value)
+static int timens_offset(struct pc *pc, const struct jnode *config, const char *path,
+			 const char *value)
 {
 	char buf[256], *line, *save = NULL;
 	unsigned seen = 0;
@@ -106,7 +108,8 @@ static int timens_offset(struct pc *pc, const cJSON *config, const char *path, c
 }
 
 /* The file hooks write to; the hook runner reads the annotation record. */
-static int hook_output(struct pc *pc, const cJSON *config, const char *path, const char *value)
+static int hook_output(struct pc *pc, const struct jnode *config, const char *path,
+		       const char *value)
 {
 	(void)config;
 	if (!*value)
@@ -115,7 +118,8 @@ static int hook_output(struct pc *pc, const cJSON *config, const char *path, con
 }
 
 /* Used by the systemd cgroup manager only, as in crun; cgroupfs has no sub-cgroup. */
-static int systemd_subgroup(struct pc *pc, const cJSON *config, const char *path, const char *value)
+static int systemd_subgroup(struct pc *pc, const struct jnode *config, const char *path,
+			    const char *value)
 {
 	(void)config;
 	if (strchr(value, '/') || strcmp(value, ".") == 0 || strcmp(value, "..") == 0)
@@ -124,7 +128,7 @@ static int systemd_subgroup(struct pc *pc, const cJSON *config, const char *path
 }
 
 /* The option that carries linux.mountLabel; without a label (refused yet) it does nothing. */
-static int mount_context_type(struct pc *pc, const cJSON *config, const char *path,
+static int mount_context_type(struct pc *pc, const struct jnode *config, const char *path,
 			      const char *value)
 {
 	static const char *const types[] = {"context", "fscontext", "defcontext", "rootcontext"};
@@ -140,7 +144,7 @@ static int mount_context_type(struct pc *pc, const cJSON *config, const char *pa
 }
 
 /* seccomp-load reads the annotation record itself: `0` leaves the check off. */
-static int seccomp_fail_unknown(struct pc *pc, const cJSON *config, const char *path,
+static int seccomp_fail_unknown(struct pc *pc, const struct jnode *config, const char *path,
 				const char *value)
 {
 	(void)pc;
@@ -151,7 +155,8 @@ static int seccomp_fail_unknown(struct pc *pc, const cJSON *config, const char *
 }
 
 /* Where the seccomp listener goes (the orchestrator connects to it), in crun's words. */
-static int seccomp_receiver(struct pc *pc, const cJSON *config, const char *path, const char *value)
+static int seccomp_receiver(struct pc *pc, const struct jnode *config, const char *path,
+			    const char *value)
 {
 	(void)config;
 	if (value[0] != '/')
@@ -162,7 +167,8 @@ static int seccomp_receiver(struct pc *pc, const cJSON *config, const char *path
 }
 
 /* Known to crun, not done by baton: refused, never ignored. */
-static int not_supported(struct pc *pc, const cJSON *config, const char *path, const char *value)
+static int not_supported(struct pc *pc, const struct jnode *config, const char *path,
+			 const char *value)
 {
 	(void)config;
 	(void)value;
@@ -196,24 +202,25 @@ static annotation_fn *find_check(const char *key)
 	return NULL;
 }
 
-int parse_run_oci_annotations(struct pc *pc, const cJSON *config, const cJSON *annotations)
+int parse_run_oci_annotations(struct pc *pc, const struct jnode *config,
+			      const struct jnode *annotations)
 {
-	const cJSON *v;
+	const struct jnode *v;
 	char p[JPATH_MAX];
 
-	cJSON_ArrayForEach(v, annotations)
+	jnode_foreach(v, annotations)
 	{
 		annotation_fn *check;
 
-		if (strncmp(v->string, "run.oci.", 8) != 0)
+		if (strncmp(v->key, "run.oci.", 8) != 0)
 			continue;
-		check = find_check(v->string);
+		check = find_check(v->key);
 		if (!check) {
-			stage_debug("annotation `%s` is unknown to baton: ignored", v->string);
+			stage_debug("annotation `%s` is unknown to baton: ignored", v->key);
 			continue;
 		}
 		/* the caller checked that every value is a string */
-		if (check(pc, config, jpath_key(p, "annotations", v->string), v->valuestring) < 0)
+		if (check(pc, config, jpath_key(p, "annotations", v->key), v->str) < 0)
 			return -1;
 	}
 	return 0;

@@ -10,6 +10,7 @@
  * fails as not supported) and emit the records of those it implements.
  * Unknown run.oci.* keys are ignored, as crun does.
  */
-int parse_run_oci_annotations(struct pc *pc, const cJSON *config, const cJSON *annotations);
+int parse_run_oci_annotations(struct pc *pc, const struct jnode *config,
+			      const struct jnode *annotations);
 
 #endif

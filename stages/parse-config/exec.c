@@ -30,7 +30,7 @@ static void copy_base(const struct plan *base, struct strbuf *out)
 	}
 }
 
-static int load_process(const struct plan *base, const char *json, size_t len, cJSON **proc,
+static int load_process(const struct plan *base, const char *json, size_t len, struct jnode **proc,
 			struct stage_error *err)
 {
 	const char *what = json ? "--process" : "the container's process";
@@ -43,55 +43,55 @@ static int load_process(const struct plan *base, const char *json, size_t len, c
 					  "give one with --process");
 		len = strlen(json);
 	}
-	*proc = cJSON_ParseWithLength(json, len);
+	*proc = jnode_parse(json, len, NULL);
 	if (!*proc)
 		return stage_fail(err, 0, "%s: invalid JSON", what);
-	if (!cJSON_IsObject(*proc))
+	if (!jnode_is(*proc, JNODE_OBJECT))
 		return stage_fail(err, 0, "%s: must be a JSON object", what);
 	return 0;
 }
 
-static cJSON *member(cJSON *obj, const char *key, cJSON *(*make)(void))
+static struct jnode *member(struct jnode *obj, const char *key, struct jnode *(*make)(void))
 {
-	cJSON *m = cJSON_GetObjectItemCaseSensitive(obj, key);
+	struct jnode *m = jnode_member(obj, key);
 
 	if (!m) {
 		m = make();
-		cJSON_AddItemToObject(obj, key, m);
+		jnode_add(obj, key, m);
 	}
 	return m;
 }
 
-static void set_member(cJSON *obj, const char *key, cJSON *value)
+static void set_member(struct jnode *obj, const char *key, struct jnode *value)
 {
-	if (cJSON_GetObjectItemCaseSensitive(obj, key))
-		cJSON_ReplaceItemInObjectCaseSensitive(obj, key, value);
+	if (jnode_member(obj, key))
+		jnode_set(obj, key, value);
 	else
-		cJSON_AddItemToObject(obj, key, value);
+		jnode_add(obj, key, value);
 }
 
 /* NAME=VALUE replaces an entry of the same NAME, or is appended. */
-static void override_env(cJSON *proc, const char *entry)
+static void override_env(struct jnode *proc, const char *entry)
 {
-	cJSON *env = member(proc, "env", cJSON_CreateArray), *v;
+	struct jnode *env = member(proc, "env", jnode_new_array), *v;
 	size_t name_len = strcspn(entry, "=");
 	int i = 0;
 
-	cJSON_ArrayForEach(v, env)
+	jnode_foreach(v, env)
 	{
-		if (cJSON_IsString(v) && strncmp(v->valuestring, entry, name_len) == 0 &&
-		    (v->valuestring[name_len] == '=' || v->valuestring[name_len] == '\0')) {
-			cJSON_ReplaceItemInArray(env, i, cJSON_CreateString(entry));
+		if (jnode_is(v, JNODE_STRING) && strncmp(v->str, entry, name_len) == 0 &&
+		    (v->str[name_len] == '=' || v->str[name_len] == '\0')) {
+			jnode_replace_at(env, i, jnode_new_string(entry));
 			return;
 		}
 		i++;
 	}
-	cJSON_AddItemToArray(env, cJSON_CreateString(entry));
+	jnode_append(env, jnode_new_string(entry));
 }
 
-static int override_user(cJSON *proc, const char *spec, struct stage_error *err)
+static int override_user(struct jnode *proc, const char *spec, struct stage_error *err)
 {
-	cJSON *user = member(proc, "user", cJSON_CreateObject);
+	struct jnode *user = member(proc, "user", jnode_new_object);
 	unsigned long uid, gid = 0;
 	char *end;
 	bool has_gid = false;
@@ -107,36 +107,37 @@ static int override_user(cJSON *proc, const char *spec, struct stage_error *err)
 			return stage_fail(err, 0, "--user: `%s` is not UID[:GID]", spec);
 		has_gid = true;
 	}
-	set_member(user, "uid", cJSON_CreateNumber((double)uid));
+	set_member(user, "uid", jnode_new_number((double)uid));
 	if (has_gid)
-		set_member(user, "gid", cJSON_CreateNumber((double)gid));
+		set_member(user, "gid", jnode_new_number((double)gid));
 	return 0;
 }
 
 /* --cap adds to the bounding, effective and permitted sets, as crun does. */
-static void add_cap(cJSON *proc, const char *cap)
+static void add_cap(struct jnode *proc, const char *cap)
 {
 	static const char *const sets[] = {"bounding", "effective", "permitted"};
-	cJSON *caps = member(proc, "capabilities", cJSON_CreateObject);
+	struct jnode *caps = member(proc, "capabilities", jnode_new_object);
 
 	for (size_t s = 0; s < sizeof(sets) / sizeof(sets[0]); s++) {
-		cJSON *list = member(caps, sets[s], cJSON_CreateArray), *v;
+		struct jnode *list = member(caps, sets[s], jnode_new_array), *v;
 		bool present = false;
 
-		cJSON_ArrayForEach(v, list) present |=
-		    cJSON_IsString(v) && strcmp(v->valuestring, cap) == 0;
+		jnode_foreach(v, list) present |=
+		    jnode_is(v, JNODE_STRING) && strcmp(v->str, cap) == 0;
 		if (!present)
-			cJSON_AddItemToArray(list, cJSON_CreateString(cap));
+			jnode_append(list, jnode_new_string(cap));
 	}
 }
 
-static int apply_overrides(cJSON *proc, const struct exec_overrides *o, struct stage_error *err)
+static int apply_overrides(struct jnode *proc, const struct exec_overrides *o,
+			   struct stage_error *err)
 {
 	if (o->nargs) {
-		cJSON *args = cJSON_CreateArray();
+		struct jnode *args = jnode_new_array();
 
 		for (size_t i = 0; i < o->nargs; i++)
-			cJSON_AddItemToArray(args, cJSON_CreateString(o->args[i]));
+			jnode_append(args, jnode_new_string(o->args[i]));
 		set_member(proc, "args", args);
 	}
 	for (size_t i = 0; i < o->nenv; i++)
@@ -144,17 +145,17 @@ static int apply_overrides(cJSON *proc, const struct exec_overrides *o, struct s
 	for (size_t i = 0; i < o->ncaps; i++)
 		add_cap(proc, o->caps[i]);
 	if (o->cwd)
-		set_member(proc, "cwd", cJSON_CreateString(o->cwd));
+		set_member(proc, "cwd", jnode_new_string(o->cwd));
 	if (o->user && override_user(proc, o->user, err) < 0)
 		return -1;
 	if (o->tty >= 0)
-		set_member(proc, "terminal", cJSON_CreateBool(o->tty));
+		set_member(proc, "terminal", jnode_new_bool(o->tty));
 	if (o->no_new_privs)
-		set_member(proc, "noNewPrivileges", cJSON_CreateTrue());
+		set_member(proc, "noNewPrivileges", jnode_new_bool(true));
 	if (o->apparmor)
-		set_member(proc, "apparmorProfile", cJSON_CreateString(o->apparmor));
+		set_member(proc, "apparmorProfile", jnode_new_string(o->apparmor));
 	if (o->process_label)
-		set_member(proc, "selinuxLabel", cJSON_CreateString(o->process_label));
+		set_member(proc, "selinuxLabel", jnode_new_string(o->process_label));
 	return 0;
 }
 
@@ -162,7 +163,7 @@ int parse_exec(const char *base_text, size_t base_len, const char *process_json,
 	       const struct exec_overrides *o, struct strbuf *out, struct stage_error *err)
 {
 	autoplan struct plan base = {0};
-	cJSON *proc = NULL, *wrapper;
+	struct jnode *proc = NULL, *wrapper;
 	struct pc pc = {.out = out, .err = err};
 	int ret;
 
@@ -172,13 +173,13 @@ int parse_exec(const char *base_text, size_t base_len, const char *process_json,
 	pc.id = plan_str(&base, "id", "");
 	if (load_process(&base, process_json, len, &proc, err) < 0 ||
 	    apply_overrides(proc, o, err) < 0) {
-		cJSON_Delete(proc);
+		jnode_free(proc);
 		return -1;
 	}
 	copy_base(&base, out);
-	wrapper = cJSON_CreateObject();
-	cJSON_AddItemToObject(wrapper, "process", proc);
+	wrapper = jnode_new_object();
+	jnode_add(wrapper, "process", proc);
 	ret = parse_process(&pc, wrapper);
-	cJSON_Delete(wrapper);
+	jnode_free(wrapper);
 	return ret;
 }

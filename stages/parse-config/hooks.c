@@ -9,18 +9,18 @@ static const char *const phases[] = {"prestart",       "createRuntime", "createC
 				     "startContainer", "poststart",	"poststop"};
 
 /* hook.arg / hook.env records: PHASE INDEX STRING. */
-static int emit_hook_list(struct pc *pc, const cJSON *hook, const char *path, const char *key,
-			  const char *record, const char *phase, const char *index,
+static int emit_hook_list(struct pc *pc, const struct jnode *hook, const char *path,
+			  const char *key, const char *record, const char *phase, const char *index,
 			  int (*rule)(const char *path, const char *s, struct stage_error *err))
 {
-	const cJSON *arr, *v;
+	const struct jnode *arr, *v;
 	char lpath[JPATH_MAX], p[JPATH_MAX];
 	int i = 0;
 
 	if (jm_array(hook, path, key, &arr, pc->err) < 0)
 		return -1;
 	jpath_key(lpath, path, key);
-	cJSON_ArrayForEach(v, arr)
+	jnode_foreach(v, arr)
 	{
 		const char *s;
 
@@ -32,7 +32,7 @@ static int emit_hook_list(struct pc *pc, const cJSON *hook, const char *path, co
 	return 0;
 }
 
-static int parse_hook(struct pc *pc, const cJSON *hook, const char *path, const char *phase,
+static int parse_hook(struct pc *pc, const struct jnode *hook, const char *path, const char *phase,
 		      int index)
 {
 	const char *hpath = NULL;
@@ -60,21 +60,21 @@ static int parse_hook(struct pc *pc, const cJSON *hook, const char *path, const 
 	return 0;
 }
 
-int parse_hooks(struct pc *pc, const cJSON *config)
+int parse_hooks(struct pc *pc, const struct jnode *config)
 {
-	const cJSON *hooks;
+	const struct jnode *hooks;
 	char path[JPATH_MAX], p[JPATH_MAX];
 
 	if (jm_object(config, "", "hooks", &hooks, pc->err) < 0)
 		return -1;
 	for (unsigned i = 0; hooks && i < sizeof(phases) / sizeof(phases[0]); i++) {
-		const cJSON *arr, *h;
+		const struct jnode *arr, *h;
 		int index = 0;
 
 		if (jm_array(hooks, "hooks", phases[i], &arr, pc->err) < 0)
 			return -1;
 		jpath_key(path, "hooks", phases[i]);
-		cJSON_ArrayForEach(h, arr)
+		jnode_foreach(h, arr)
 		{
 			if (parse_hook(pc, h, jpath_idx(p, path, index), phases[i], index) < 0)
 				return -1;

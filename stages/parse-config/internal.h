@@ -2,7 +2,7 @@
 #ifndef PARSE_CONFIG_INTERNAL_H
 #define PARSE_CONFIG_INTERNAL_H
 
-#include <cjson/cJSON.h>
+#include "jnode.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -50,24 +50,24 @@ const char *fmt_hex(char *buf, uint64_t v);
 #define NUM_MAX 32
 
 /* Each member of the array arr (path) must be a string; emit key STRING. */
-int emit_string_list(struct pc *pc, const cJSON *arr, const char *path, const char *key,
+int emit_string_list(struct pc *pc, const struct jnode *arr, const char *path, const char *key,
 		     int (*rule)(const char *path, const char *s, struct stage_error *err));
 
 /* Fail with "PATH.KEY: not supported yet" when obj has key. */
-int reject_unsupported(const cJSON *obj, const char *path, const char *key,
+int reject_unsupported(const struct jnode *obj, const char *path, const char *key,
 		       struct stage_error *err);
 
 /* MS_* flags of a propagation name (`rprivate`...); -1 if unknown. */
 int propagation_flags(const char *name, unsigned long *out);
 
 /* Sections, each emitting its records. */
-int parse_namespaces(struct pc *pc, const cJSON *linux_obj);
-int parse_process(struct pc *pc, const cJSON *config);
-int parse_mounts(struct pc *pc, const cJSON *config);
-int parse_linux(struct pc *pc, const cJSON *linux_obj);
-int parse_resources(struct pc *pc, const cJSON *linux_obj);
-int parse_seccomp(struct pc *pc, const cJSON *linux_obj);
-int parse_hooks(struct pc *pc, const cJSON *config);
+int parse_namespaces(struct pc *pc, const struct jnode *linux_obj);
+int parse_process(struct pc *pc, const struct jnode *config);
+int parse_mounts(struct pc *pc, const struct jnode *config);
+int parse_linux(struct pc *pc, const struct jnode *linux_obj);
+int parse_resources(struct pc *pc, const struct jnode *linux_obj);
+int parse_seccomp(struct pc *pc, const struct jnode *linux_obj);
+int parse_hooks(struct pc *pc, const struct jnode *config);
 /* BATON_ROOTLESS=UID:GID: add the user namespace and mappings a rootless caller needs. */
 int rootless_user_namespace(struct pc *pc, int *nuid, int *ngid);
 

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "error.h"
 
@@ -22,14 +24,14 @@ const char *jpath_idx(char *buf, const char *parent, int i)
 }
 
 /* null counts as absent, as Go's decoder (runc) reads it: Go writes nil slices as null. */
-const cJSON *jget(const cJSON *obj, const char *key)
+const struct jnode *jget(const struct jnode *obj, const char *key)
 {
-	const cJSON *v;
+	const struct jnode *v;
 
 	if (!obj)
 		return NULL;
-	v = cJSON_GetObjectItemCaseSensitive(obj, key);
-	return cJSON_IsNull(v) ? NULL : v;
+	v = jnode_member(obj, key);
+	return jnode_is(v, JNODE_NULL) ? NULL : v;
 }
 
 static int must_be(const char *path, const char *what, struct stage_error *err)
@@ -37,91 +39,106 @@ static int must_be(const char *path, const char *what, struct stage_error *err)
 	return stage_fail(err, 0, "%s: must be %s", path, what);
 }
 
-int jv_string(const cJSON *v, const char *path, const char **out, struct stage_error *err)
+int jv_string(const struct jnode *v, const char *path, const char **out, struct stage_error *err)
 {
-	if (!cJSON_IsString(v))
+	if (!jnode_is(v, JNODE_STRING))
 		return must_be(path, "a string", err);
-	*out = v->valuestring;
+	*out = v->str;
 	return 0;
 }
 
-int jv_bool(const cJSON *v, const char *path, bool *out, struct stage_error *err)
+int jv_bool(const struct jnode *v, const char *path, bool *out, struct stage_error *err)
 {
-	if (!cJSON_IsBool(v))
+	if (!jnode_is_bool(v))
 		return must_be(path, "a boolean", err);
-	*out = cJSON_IsTrue(v);
+	*out = jnode_is(v, JNODE_TRUE);
 	return 0;
 }
 
-int jv_object(const cJSON *v, const char *path, struct stage_error *err)
+int jv_object(const struct jnode *v, const char *path, struct stage_error *err)
 {
-	if (!cJSON_IsObject(v))
+	if (!jnode_is(v, JNODE_OBJECT))
 		return must_be(path, "an object", err);
 	return 0;
 }
 
-int jv_array(const cJSON *v, const char *path, struct stage_error *err)
+int jv_array(const struct jnode *v, const char *path, struct stage_error *err)
 {
-	if (!cJSON_IsArray(v))
+	if (!jnode_is(v, JNODE_ARRAY))
 		return must_be(path, "an array", err);
 	return 0;
 }
 
 /*
- * cJSON keeps numbers as doubles, exact up to 2^53. The only larger values
- * configs use in practice are the type maxima (2^63-1, 2^64-1 for
- * "unlimited"), which round to 2^63 and 2^64; map those back to the maxima.
+ * An integer as sign and magnitude. A plain integer literal is read exactly
+ * from its text (up to 2^64-1, past a double's 53 bits); other number forms
+ * (5.0, 1e3) must still be integral and are read through their double.
  */
-static int integral(const cJSON *v, const char *path, double *d, struct stage_error *err)
+static int integer(const struct jnode *v, const char *path, bool *neg, uint64_t *mag,
+		   struct stage_error *err)
 {
-	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) ||
-	    v->valuedouble != floor(v->valuedouble))
+	const char *digits;
+
+	if (!jnode_is(v, JNODE_NUMBER))
 		return must_be(path, "an integer", err);
-	*d = v->valuedouble;
+	*neg = v->str[0] == '-';
+	digits = v->str + *neg;
+	if (digits[strspn(digits, "0123456789")] == '\0') {
+		errno = 0;
+		*mag = strtoull(digits, NULL, 10);
+		if (errno == ERANGE)
+			return stage_fail(err, 0, "%s: %s is too large", path, v->str);
+		return 0;
+	}
+	if (!isfinite(v->num) || v->num != floor(v->num))
+		return must_be(path, "an integer", err);
+	if (fabs(v->num) >= 18446744073709551616.0)
+		return stage_fail(err, 0, "%s: %s is too large", path, v->str);
+	*mag = (uint64_t)fabs(v->num);
+	*neg = *neg && *mag != 0;
 	return 0;
 }
 
-int jv_i64(const cJSON *v, const char *path, int64_t min, int64_t max, int64_t *out,
+int jv_i64(const struct jnode *v, const char *path, int64_t min, int64_t max, int64_t *out,
 	   struct stage_error *err)
 {
-	double d;
-	int64_t n = 0;
-	bool fits;
+	bool neg;
+	uint64_t mag;
+	int64_t n;
 
-	if (integral(v, path, &d, err) < 0)
+	if (integer(v, path, &neg, &mag, err) < 0)
 		return -1;
-	fits = d >= -9223372036854775808.0 && d <= 9223372036854775808.0;
-	if (fits)
-		n = d == 9223372036854775808.0 ? INT64_MAX : (int64_t)d;
-	if (!fits || n < min || n > max)
-		return stage_fail(err, 0, "%s: %.0f out of range %lld..%lld", path, d,
-				  (long long)min, (long long)max);
+	if (neg ? mag > (uint64_t)INT64_MAX + 1 : mag > (uint64_t)INT64_MAX)
+		goto out_of_range;
+	n = neg ? (int64_t)(0 - mag) : (int64_t)mag;
+	if (n < min || n > max)
+		goto out_of_range;
 	*out = n;
 	return 0;
+out_of_range:
+	return stage_fail(err, 0, "%s: %s out of range %lld..%lld", path, v->str, (long long)min,
+			  (long long)max);
 }
 
-int jv_u64(const cJSON *v, const char *path, uint64_t max, uint64_t *out, struct stage_error *err)
+int jv_u64(const struct jnode *v, const char *path, uint64_t max, uint64_t *out,
+	   struct stage_error *err)
 {
-	double d;
-	uint64_t n;
+	bool neg;
+	uint64_t mag;
 
-	if (integral(v, path, &d, err) < 0)
+	if (integer(v, path, &neg, &mag, err) < 0)
 		return -1;
-	if (d < 0 || d > 18446744073709551616.0)
-		return stage_fail(err, 0, "%s: %.0f out of range 0..%llu", path, d,
+	if (neg || mag > max)
+		return stage_fail(err, 0, "%s: %s out of range 0..%llu", path, v->str,
 				  (unsigned long long)max);
-	n = d == 18446744073709551616.0 ? UINT64_MAX : (uint64_t)d;
-	if (n > max)
-		return stage_fail(err, 0, "%s: %.0f out of range 0..%llu", path, d,
-				  (unsigned long long)max);
-	*out = n;
+	*out = mag;
 	return 0;
 }
 
-int jm_string(const cJSON *obj, const char *path, const char *key, const char **out,
+int jm_string(const struct jnode *obj, const char *path, const char *key, const char **out,
 	      struct stage_error *err)
 {
-	const cJSON *v = jget(obj, key);
+	const struct jnode *v = jget(obj, key);
 	char p[JPATH_MAX];
 
 	if (!v)
@@ -129,9 +146,10 @@ int jm_string(const cJSON *obj, const char *path, const char *key, const char **
 	return jv_string(v, jpath_key(p, path, key), out, err);
 }
 
-int jm_bool(const cJSON *obj, const char *path, const char *key, bool *out, struct stage_error *err)
+int jm_bool(const struct jnode *obj, const char *path, const char *key, bool *out,
+	    struct stage_error *err)
 {
-	const cJSON *v = jget(obj, key);
+	const struct jnode *v = jget(obj, key);
 	char p[JPATH_MAX];
 
 	if (!v)
@@ -139,10 +157,10 @@ int jm_bool(const cJSON *obj, const char *path, const char *key, bool *out, stru
 	return jv_bool(v, jpath_key(p, path, key), out, err);
 }
 
-int jm_i64(const cJSON *obj, const char *path, const char *key, int64_t min, int64_t max,
+int jm_i64(const struct jnode *obj, const char *path, const char *key, int64_t min, int64_t max,
 	   int64_t *out, bool *present, struct stage_error *err)
 {
-	const cJSON *v = jget(obj, key);
+	const struct jnode *v = jget(obj, key);
 	char p[JPATH_MAX];
 
 	if (present)
@@ -152,10 +170,10 @@ int jm_i64(const cJSON *obj, const char *path, const char *key, int64_t min, int
 	return jv_i64(v, jpath_key(p, path, key), min, max, out, err);
 }
 
-int jm_u64(const cJSON *obj, const char *path, const char *key, uint64_t max, uint64_t *out,
+int jm_u64(const struct jnode *obj, const char *path, const char *key, uint64_t max, uint64_t *out,
 	   bool *present, struct stage_error *err)
 {
-	const cJSON *v = jget(obj, key);
+	const struct jnode *v = jget(obj, key);
 	char p[JPATH_MAX];
 
 	if (present)
@@ -165,10 +183,10 @@ int jm_u64(const cJSON *obj, const char *path, const char *key, uint64_t max, ui
 	return jv_u64(v, jpath_key(p, path, key), max, out, err);
 }
 
-int jm_array(const cJSON *obj, const char *path, const char *key, const cJSON **out,
+int jm_array(const struct jnode *obj, const char *path, const char *key, const struct jnode **out,
 	     struct stage_error *err)
 {
-	const cJSON *v = jget(obj, key);
+	const struct jnode *v = jget(obj, key);
 	char p[JPATH_MAX];
 
 	*out = NULL;
@@ -180,10 +198,10 @@ int jm_array(const cJSON *obj, const char *path, const char *key, const cJSON **
 	return 0;
 }
 
-int jm_object(const cJSON *obj, const char *path, const char *key, const cJSON **out,
+int jm_object(const struct jnode *obj, const char *path, const char *key, const struct jnode **out,
 	      struct stage_error *err)
 {
-	const cJSON *v = jget(obj, key);
+	const struct jnode *v = jget(obj, key);
 	char p[JPATH_MAX];
 
 	*out = NULL;

@@ -1,11 +1,11 @@
 /*
- * Typed access to cJSON values that fails with the JSON path of the value,
+ * Typed access to struct jnode values that fails with the JSON path of the value,
  * so that every error names the field the user has to fix.
  */
 #ifndef PARSE_CONFIG_JSON_H
 #define PARSE_CONFIG_JSON_H
 
-#include <cjson/cJSON.h>
+#include "jnode.h"
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -19,33 +19,34 @@ const char *jpath_key(char *buf, const char *parent, const char *key);
 const char *jpath_idx(char *buf, const char *parent, int i);
 
 /* Member key of obj, or NULL; obj may be NULL. */
-const cJSON *jget(const cJSON *obj, const char *key);
+const struct jnode *jget(const struct jnode *obj, const char *key);
 
 /* Checks on one value v found at path; the *_opt forms accept NULL (absent). */
-int jv_string(const cJSON *v, const char *path, const char **out, struct stage_error *err);
-int jv_bool(const cJSON *v, const char *path, bool *out, struct stage_error *err);
-int jv_object(const cJSON *v, const char *path, struct stage_error *err);
-int jv_array(const cJSON *v, const char *path, struct stage_error *err);
-int jv_i64(const cJSON *v, const char *path, int64_t min, int64_t max, int64_t *out,
+int jv_string(const struct jnode *v, const char *path, const char **out, struct stage_error *err);
+int jv_bool(const struct jnode *v, const char *path, bool *out, struct stage_error *err);
+int jv_object(const struct jnode *v, const char *path, struct stage_error *err);
+int jv_array(const struct jnode *v, const char *path, struct stage_error *err);
+int jv_i64(const struct jnode *v, const char *path, int64_t min, int64_t max, int64_t *out,
 	   struct stage_error *err);
-int jv_u64(const cJSON *v, const char *path, uint64_t max, uint64_t *out, struct stage_error *err);
+int jv_u64(const struct jnode *v, const char *path, uint64_t max, uint64_t *out,
+	   struct stage_error *err);
 
 /*
  * Member key of obj at path: absent leaves *out alone and returns 0;
  * present with the wrong type or range fails. *present is optional.
  */
-int jm_string(const cJSON *obj, const char *path, const char *key, const char **out,
+int jm_string(const struct jnode *obj, const char *path, const char *key, const char **out,
 	      struct stage_error *err);
-int jm_bool(const cJSON *obj, const char *path, const char *key, bool *out,
+int jm_bool(const struct jnode *obj, const char *path, const char *key, bool *out,
 	    struct stage_error *err);
-int jm_i64(const cJSON *obj, const char *path, const char *key, int64_t min, int64_t max,
+int jm_i64(const struct jnode *obj, const char *path, const char *key, int64_t min, int64_t max,
 	   int64_t *out, bool *present, struct stage_error *err);
-int jm_u64(const cJSON *obj, const char *path, const char *key, uint64_t max, uint64_t *out,
+int jm_u64(const struct jnode *obj, const char *path, const char *key, uint64_t max, uint64_t *out,
 	   bool *present, struct stage_error *err);
 /* Member that must be an array / object when present; *out NULL when absent. */
-int jm_array(const cJSON *obj, const char *path, const char *key, const cJSON **out,
+int jm_array(const struct jnode *obj, const char *path, const char *key, const struct jnode **out,
 	     struct stage_error *err);
-int jm_object(const cJSON *obj, const char *path, const char *key, const cJSON **out,
+int jm_object(const struct jnode *obj, const char *path, const char *key, const struct jnode **out,
 	      struct stage_error *err);
 
 #endif

@@ -13,7 +13,7 @@ static const struct name_value namespaces[] = {
     {"uts", NS_UTS},   {"mount", NS_MOUNT}, {"cgroup", NS_CGROUP},   {"time", NS_TIME},
 };
 
-static int parse_namespace(struct pc *pc, const cJSON *ns, const char *path)
+static int parse_namespace(struct pc *pc, const struct jnode *ns, const char *path)
 {
 	const struct name_value *kind;
 	const char *type = NULL, *nspath = "";
@@ -39,15 +39,15 @@ static int parse_namespace(struct pc *pc, const cJSON *ns, const char *path)
 	return 0;
 }
 
-int parse_namespaces(struct pc *pc, const cJSON *linux_obj)
+int parse_namespaces(struct pc *pc, const struct jnode *linux_obj)
 {
-	const cJSON *arr, *ns;
+	const struct jnode *arr, *ns;
 	char p[JPATH_MAX];
 	int i = 0;
 
 	if (jm_array(linux_obj, "linux", "namespaces", &arr, pc->err) < 0)
 		return -1;
-	cJSON_ArrayForEach(ns, arr)
+	jnode_foreach(ns, arr)
 	{
 		if (parse_namespace(pc, ns, jpath_idx(p, "linux.namespaces", i++)) < 0)
 			return -1;
@@ -55,17 +55,17 @@ int parse_namespaces(struct pc *pc, const cJSON *linux_obj)
 	return rule_mount_ns_required(pc->ns_listed, pc->err);
 }
 
-static int parse_id_map(struct pc *pc, const cJSON *linux_obj, const char *key, const char *record,
-			int *count)
+static int parse_id_map(struct pc *pc, const struct jnode *linux_obj, const char *key,
+			const char *record, int *count)
 {
-	const cJSON *arr, *m;
+	const struct jnode *arr, *m;
 	char path[JPATH_MAX], p[JPATH_MAX], a[NUM_MAX], b[NUM_MAX], c[NUM_MAX];
 
 	*count = 0;
 	jpath_key(path, "linux", key);
 	if (jm_array(linux_obj, "linux", key, &arr, pc->err) < 0)
 		return -1;
-	cJSON_ArrayForEach(m, arr)
+	jnode_foreach(m, arr)
 	{
 		uint64_t cid, hid, size;
 		bool has_c, has_h, has_s;
@@ -87,7 +87,7 @@ static int parse_id_map(struct pc *pc, const cJSON *linux_obj, const char *key, 
 	return 0;
 }
 
-static int parse_id_maps(struct pc *pc, const cJSON *linux_obj)
+static int parse_id_maps(struct pc *pc, const struct jnode *linux_obj)
 {
 	int nuid, ngid;
 
@@ -98,9 +98,9 @@ static int parse_id_maps(struct pc *pc, const cJSON *linux_obj)
 	return rule_userns_mappings(pc->ns_new, nuid, ngid, pc->err);
 }
 
-static int parse_time_offsets(struct pc *pc, const cJSON *linux_obj)
+static int parse_time_offsets(struct pc *pc, const struct jnode *linux_obj)
 {
-	const cJSON *offsets, *o;
+	const struct jnode *offsets, *o;
 	char p[JPATH_MAX], s[NUM_MAX], n[NUM_MAX];
 
 	if (jm_object(linux_obj, "linux", "timeOffsets", &offsets, pc->err) < 0)
@@ -109,20 +109,20 @@ static int parse_time_offsets(struct pc *pc, const cJSON *linux_obj)
 		return 0;
 	if (rule_needs_new_ns("linux.timeOffsets", pc->ns_new, NS_TIME, "time", pc->err) < 0)
 		return -1;
-	cJSON_ArrayForEach(o, offsets)
+	jnode_foreach(o, offsets)
 	{
 		int64_t secs = 0;
 		uint64_t nanos = 0;
 
-		jpath_key(p, "linux.timeOffsets", o->string);
-		if (strcmp(o->string, "monotonic") != 0 && strcmp(o->string, "boottime") != 0)
+		jpath_key(p, "linux.timeOffsets", o->key);
+		if (strcmp(o->key, "monotonic") != 0 && strcmp(o->key, "boottime") != 0)
 			return stage_fail(pc->err, 0,
 					  "%s: unknown clock (want monotonic or boottime)", p);
 		if (jv_object(o, p, pc->err) < 0 ||
 		    jm_i64(o, p, "secs", INT64_MIN, INT64_MAX, &secs, NULL, pc->err) < 0 ||
 		    jm_u64(o, p, "nanosecs", 999999999, &nanos, NULL, pc->err) < 0)
 			return -1;
-		plan_emit(pc->out, "time-offset", o->string, fmt_i64(s, secs), fmt_u64(n, nanos),
+		plan_emit(pc->out, "time-offset", o->key, fmt_i64(s, secs), fmt_u64(n, nanos),
 			  NULL);
 	}
 	return 0;
@@ -144,7 +144,7 @@ static unsigned device_type_bits(const char *type)
 	}
 }
 
-static int parse_device(struct pc *pc, const cJSON *d, const char *path)
+static int parse_device(struct pc *pc, const struct jnode *d, const char *path)
 {
 	const struct name_value *type;
 	const char *dpath = NULL, *t = NULL;
@@ -181,15 +181,15 @@ static int parse_device(struct pc *pc, const cJSON *d, const char *path)
 	return 0;
 }
 
-static int parse_devices(struct pc *pc, const cJSON *linux_obj)
+static int parse_devices(struct pc *pc, const struct jnode *linux_obj)
 {
-	const cJSON *arr, *d;
+	const struct jnode *arr, *d;
 	char p[JPATH_MAX];
 	int i = 0;
 
 	if (jm_array(linux_obj, "linux", "devices", &arr, pc->err) < 0)
 		return -1;
-	cJSON_ArrayForEach(d, arr)
+	jnode_foreach(d, arr)
 	{
 		if (parse_device(pc, d, jpath_idx(p, "linux.devices", i++)) < 0)
 			return -1;
@@ -197,29 +197,28 @@ static int parse_devices(struct pc *pc, const cJSON *linux_obj)
 	return 0;
 }
 
-static int parse_sysctl(struct pc *pc, const cJSON *linux_obj)
+static int parse_sysctl(struct pc *pc, const struct jnode *linux_obj)
 {
-	const cJSON *sysctl, *v;
+	const struct jnode *sysctl, *v;
 	char p[JPATH_MAX];
 
 	if (jm_object(linux_obj, "linux", "sysctl", &sysctl, pc->err) < 0)
 		return -1;
-	cJSON_ArrayForEach(v, sysctl)
+	jnode_foreach(v, sysctl)
 	{
 		const char *value;
 
-		jpath_key(p, "linux.sysctl", v->string);
-		if (rule_sysctl_key(p, v->string, pc->err) < 0 ||
-		    jv_string(v, p, &value, pc->err) < 0)
+		jpath_key(p, "linux.sysctl", v->key);
+		if (rule_sysctl_key(p, v->key, pc->err) < 0 || jv_string(v, p, &value, pc->err) < 0)
 			return -1;
-		plan_emit(pc->out, "sysctl", v->string, value, NULL);
+		plan_emit(pc->out, "sysctl", v->key, value, NULL);
 	}
 	return 0;
 }
 
-static int parse_paths(struct pc *pc, const cJSON *linux_obj)
+static int parse_paths(struct pc *pc, const struct jnode *linux_obj)
 {
-	const cJSON *masked, *readonly;
+	const struct jnode *masked, *readonly;
 
 	if (jm_array(linux_obj, "linux", "maskedPaths", &masked, pc->err) < 0 ||
 	    jm_array(linux_obj, "linux", "readonlyPaths", &readonly, pc->err) < 0)
@@ -232,7 +231,7 @@ static int parse_paths(struct pc *pc, const cJSON *linux_obj)
 	return 0;
 }
 
-static int parse_propagation(struct pc *pc, const cJSON *linux_obj)
+static int parse_propagation(struct pc *pc, const struct jnode *linux_obj)
 {
 	const char *name = NULL;
 	unsigned long flags = MS_PRIVATE | MS_REC;
@@ -247,7 +246,7 @@ static int parse_propagation(struct pc *pc, const cJSON *linux_obj)
 	return 0;
 }
 
-static int parse_cgroups_path(struct pc *pc, const cJSON *linux_obj)
+static int parse_cgroups_path(struct pc *pc, const struct jnode *linux_obj)
 {
 	const char *value = NULL;
 	char path[4096];
@@ -259,9 +258,9 @@ static int parse_cgroups_path(struct pc *pc, const cJSON *linux_obj)
 	return 0;
 }
 
-static int parse_personality(struct pc *pc, const cJSON *linux_obj)
+static int parse_personality(struct pc *pc, const struct jnode *linux_obj)
 {
-	const cJSON *pers, *flags;
+	const struct jnode *pers, *flags;
 	const char *domain = NULL;
 
 	if (jm_object(linux_obj, "linux", "personality", &pers, pc->err) < 0)
@@ -273,14 +272,14 @@ static int parse_personality(struct pc *pc, const cJSON *linux_obj)
 		return -1;
 	if (!domain || (strcmp(domain, "LINUX") != 0 && strcmp(domain, "LINUX32") != 0))
 		return stage_fail(pc->err, 0, "linux.personality.domain: must be LINUX or LINUX32");
-	if (cJSON_GetArraySize(flags) > 0)
+	if (jnode_count(flags) > 0)
 		return stage_fail(pc->err, 0, "linux.personality.flags: not supported yet");
 	plan_emit(pc->out, "personality", domain, NULL);
 	return 0;
 }
 
 /* Fields of newer specs that no stage applies yet: refuse rather than ignore. */
-static int reject_newer(struct pc *pc, const cJSON *linux_obj)
+static int reject_newer(struct pc *pc, const struct jnode *linux_obj)
 {
 	static const char *const keys[] = {"intelRdt", "memoryPolicy", "netDevices", "mountLabel"};
 
@@ -290,7 +289,7 @@ static int reject_newer(struct pc *pc, const cJSON *linux_obj)
 	return 0;
 }
 
-int parse_linux(struct pc *pc, const cJSON *linux_obj)
+int parse_linux(struct pc *pc, const struct jnode *linux_obj)
 {
 	if (reject_newer(pc, linux_obj) < 0 || parse_id_maps(pc, linux_obj) < 0 ||
 	    parse_time_offsets(pc, linux_obj) < 0 || parse_devices(pc, linux_obj) < 0 ||

@@ -68,14 +68,14 @@ static int check_range(const struct id_ranges *rs, const struct id_range *r, con
 }
 
 /* uidMappings or gidMappings: LinuxIDMapping objects, as linux.uidMappings. */
-static int json_ranges(const cJSON *arr, const char *path, struct id_ranges *rs,
+static int json_ranges(const struct jnode *arr, const char *path, struct id_ranges *rs,
 		       struct stage_error *err)
 {
-	const cJSON *v;
+	const struct jnode *v;
 	char p[JPATH_MAX];
 
 	rs->n = 0;
-	cJSON_ArrayForEach(v, arr)
+	jnode_foreach(v, arr)
 	{
 		struct id_range r;
 		bool has_c, has_h, has_s;
@@ -178,10 +178,10 @@ static void emit_ranges(struct pc *pc, const char *key, int index, const struct 
 }
 
 /* uidMappings and gidMappings of the mount: both or neither (the spec's MUST). */
-static int mount_ranges(const cJSON *m, const char *path, struct id_ranges *uids,
+static int mount_ranges(const struct jnode *m, const char *path, struct id_ranges *uids,
 			struct id_ranges *gids, bool *given, struct stage_error *err)
 {
-	const cJSON *u = NULL, *g = NULL;
+	const struct jnode *u = NULL, *g = NULL;
 	char pu[JPATH_MAX], pg[JPATH_MAX];
 
 	jpath_key(pu, path, "uidMappings");
@@ -198,7 +198,7 @@ static int mount_ranges(const cJSON *m, const char *path, struct id_ranges *uids
 	return 0;
 }
 
-int parse_mount_idmap(struct pc *pc, const cJSON *m, const char *path, int index, bool bind,
+int parse_mount_idmap(struct pc *pc, const struct jnode *m, const char *path, int index, bool bind,
 		      const struct idmap_opts *o, const char **word)
 {
 	static struct id_ranges uids, gids; /* 8 KiB each: not on the stack */

@@ -23,7 +23,7 @@ int idmap_option(const char *name, const char *path, struct idmap_opts *o, struc
  * becomes the EXTRA word for mount-rootfs (`idmap`, `ridmap`), NULL when the
  * mount is not idmapped.
  */
-int parse_mount_idmap(struct pc *pc, const cJSON *m, const char *path, int index, bool bind,
+int parse_mount_idmap(struct pc *pc, const struct jnode *m, const char *path, int index, bool bind,
 		      const struct idmap_opts *o, const char **word);
 
 #endif

@@ -125,13 +125,14 @@ static void add_word(struct strbuf *sb, const char *word)
 }
 
 /* A later option overrides an earlier opposite one, as with mount(8). */
-static int mount_options(struct pc *pc, const cJSON *opts, const char *path, struct mount_words *w)
+static int mount_options(struct pc *pc, const struct jnode *opts, const char *path,
+			 struct mount_words *w)
 {
 	char p[JPATH_MAX];
-	const cJSON *v;
+	const struct jnode *v;
 	int i = 0;
 
-	cJSON_ArrayForEach(v, opts)
+	jnode_foreach(v, opts)
 	{
 		const struct mount_opt *opt;
 		const char *name;
@@ -187,11 +188,11 @@ static int resolve_source(struct pc *pc, const char *path, const char *source, c
 	return 0;
 }
 
-static int emit_mount(struct pc *pc, const cJSON *m, const char *path, int index,
+static int emit_mount(struct pc *pc, const struct jnode *m, const char *path, int index,
 		      struct mount_words *w)
 {
 	const char *dest = NULL, *type = "", *source = "", *idmap;
-	const cJSON *opts;
+	const struct jnode *opts;
 	char p[JPATH_MAX], src[4096], f[NUM_MAX], c[NUM_MAX], pr[NUM_MAX];
 	bool bind;
 
@@ -237,15 +238,15 @@ static int emit_mount(struct pc *pc, const cJSON *m, const char *path, int index
 	return 0;
 }
 
-int parse_mounts(struct pc *pc, const cJSON *config)
+int parse_mounts(struct pc *pc, const struct jnode *config)
 {
-	const cJSON *mounts, *m;
+	const struct jnode *mounts, *m;
 	char p[JPATH_MAX];
 	int i = 0;
 
 	if (jm_array(config, "", "mounts", &mounts, pc->err) < 0)
 		return -1;
-	cJSON_ArrayForEach(m, mounts)
+	jnode_foreach(m, mounts)
 	{
 		struct mount_words w = {0};
 		int ret = emit_mount(pc, m, jpath_idx(p, "mounts", i), i, &w);

@@ -36,15 +36,15 @@ const char *fmt_hex(char *buf, uint64_t v)
 	return buf;
 }
 
-int emit_string_list(struct pc *pc, const cJSON *arr, const char *path, const char *key,
+int emit_string_list(struct pc *pc, const struct jnode *arr, const char *path, const char *key,
 		     int (*rule)(const char *path, const char *s, struct stage_error *err))
 {
 	char p[JPATH_MAX];
-	const cJSON *v;
+	const struct jnode *v;
 	const char *s;
 	int i = 0;
 
-	cJSON_ArrayForEach(v, arr)
+	jnode_foreach(v, arr)
 	{
 		jpath_idx(p, path, i++);
 		if (jv_string(v, p, &s, pc->err) < 0 || (rule && rule(p, s, pc->err) < 0))
@@ -54,7 +54,8 @@ int emit_string_list(struct pc *pc, const cJSON *arr, const char *path, const ch
 	return 0;
 }
 
-int reject_unsupported(const cJSON *obj, const char *path, const char *key, struct stage_error *err)
+int reject_unsupported(const struct jnode *obj, const char *path, const char *key,
+		       struct stage_error *err)
 {
 	char p[JPATH_MAX];
 
@@ -63,13 +64,13 @@ int reject_unsupported(const cJSON *obj, const char *path, const char *key, stru
 	return 0;
 }
 
-/* cJSON reports where it stopped; turn that into a line and column. */
-static int parse_json(const char *json, size_t len, cJSON **out, struct stage_error *err)
+/* The reader says where it stopped; turn that into a line and column. */
+static int parse_json(const char *json, size_t len, struct jnode **out, struct stage_error *err)
 {
 	const char *end = NULL;
 	unsigned line = 1, col = 1;
 
-	*out = cJSON_ParseWithLengthOpts(json, len, &end, 0);
+	*out = jnode_parse(json, len, &end);
 	if (*out)
 		return 0;
 	if (!end || end < json || end > json + len)
@@ -80,7 +81,7 @@ static int parse_json(const char *json, size_t len, cJSON **out, struct stage_er
 	return stage_fail(err, 0, "config.json: invalid JSON near line %u column %u", line, col);
 }
 
-static int parse_version(struct pc *pc, const cJSON *config)
+static int parse_version(struct pc *pc, const struct jnode *config)
 {
 	const char *version = NULL;
 
@@ -94,9 +95,9 @@ static int parse_version(struct pc *pc, const cJSON *config)
 	return 0;
 }
 
-static int parse_root(struct pc *pc, const cJSON *config)
+static int parse_root(struct pc *pc, const struct jnode *config)
 {
-	const cJSON *root;
+	const struct jnode *root;
 	const char *path = NULL;
 	bool readonly = false;
 
@@ -126,7 +127,7 @@ static int parse_root(struct pc *pc, const cJSON *config)
 }
 
 /* The hostname is set inside the container's own UTS namespace, never the host's. */
-static int parse_names(struct pc *pc, const cJSON *config)
+static int parse_names(struct pc *pc, const struct jnode *config)
 {
 	static const char *const keys[] = {"hostname", "domainname"};
 
@@ -144,29 +145,29 @@ static int parse_names(struct pc *pc, const cJSON *config)
 	return 0;
 }
 
-static int parse_annotations(struct pc *pc, const cJSON *config)
+static int parse_annotations(struct pc *pc, const struct jnode *config)
 {
-	const cJSON *annotations, *v;
+	const struct jnode *annotations, *v;
 	char p[JPATH_MAX];
 
 	if (jm_object(config, "", "annotations", &annotations, pc->err) < 0)
 		return -1;
-	cJSON_ArrayForEach(v, annotations)
+	jnode_foreach(v, annotations)
 	{
 		const char *value;
 
-		if (jv_string(v, jpath_key(p, "annotations", v->string), &value, pc->err) < 0)
+		if (jv_string(v, jpath_key(p, "annotations", v->key), &value, pc->err) < 0)
 			return -1;
-		plan_emit(pc->out, "annotation", v->string, value, NULL);
+		plan_emit(pc->out, "annotation", v->key, value, NULL);
 	}
 	return parse_run_oci_annotations(pc, config, annotations);
 }
 
-static int parse_document(struct pc *pc, const cJSON *config)
+static int parse_document(struct pc *pc, const struct jnode *config)
 {
-	const cJSON *linux_obj;
+	const struct jnode *linux_obj;
 
-	if (!cJSON_IsObject(config))
+	if (!jnode_is(config, JNODE_OBJECT))
 		return stage_fail(pc->err, 0, "config.json: must be a JSON object");
 	plan_emit(pc->out, "format", PLAN_FORMAT, NULL);
 	plan_emit(pc->out, "id", pc->id, NULL);
@@ -189,12 +190,12 @@ int parse_config(const char *json, size_t len, const char *bundle, const char *i
 		 struct strbuf *plan_out, struct stage_error *err)
 {
 	struct pc pc = {.out = plan_out, .err = err, .bundle = bundle, .id = id};
-	cJSON *config;
+	struct jnode *config;
 	int ret;
 
 	if (parse_json(json, len, &config, err) < 0)
 		return -1;
 	ret = parse_document(&pc, config);
-	cJSON_Delete(config);
+	jnode_free(config);
 	return ret;
 }

@@ -1,6 +1,7 @@
 /* The `process` section: what final-exec turns into the user's process. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 
@@ -19,9 +20,9 @@ static const struct name_value rlimits[] = {
     {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},	  {"RLIMIT_RTTIME", RLIMIT_RTTIME},
 };
 
-static int parse_terminal(struct pc *pc, const cJSON *proc)
+static int parse_terminal(struct pc *pc, const struct jnode *proc)
 {
-	const cJSON *size;
+	const struct jnode *size;
 	bool terminal = false;
 	uint64_t height = 0, width = 0;
 	char h[NUM_MAX], w[NUM_MAX];
@@ -39,7 +40,7 @@ static int parse_terminal(struct pc *pc, const cJSON *proc)
 	return 0;
 }
 
-static int parse_cwd(struct pc *pc, const cJSON *proc)
+static int parse_cwd(struct pc *pc, const struct jnode *proc)
 {
 	const char *cwd = "/";
 
@@ -50,9 +51,9 @@ static int parse_cwd(struct pc *pc, const cJSON *proc)
 	return 0;
 }
 
-static int parse_user(struct pc *pc, const cJSON *proc)
+static int parse_user(struct pc *pc, const struct jnode *proc)
 {
-	const cJSON *user, *gids, *v;
+	const struct jnode *user, *gids, *v;
 	uint64_t uid = 0, gid = 0, umask = 0, n;
 	bool has_umask;
 	char a[NUM_MAX], b[NUM_MAX], p[JPATH_MAX];
@@ -69,7 +70,7 @@ static int parse_user(struct pc *pc, const cJSON *proc)
 		snprintf(a, sizeof(a), "0%o", (unsigned)umask);
 		plan_emit(pc->out, "process.umask", a, NULL);
 	}
-	cJSON_ArrayForEach(v, gids)
+	jnode_foreach(v, gids)
 	{
 		if (jv_u64(v, jpath_idx(p, "process.user.additionalGids", i++), UINT32_MAX, &n,
 			   pc->err) < 0)
@@ -79,12 +80,12 @@ static int parse_user(struct pc *pc, const cJSON *proc)
 	return 0;
 }
 
-static int parse_args_env(struct pc *pc, const cJSON *proc)
+static int parse_args_env(struct pc *pc, const struct jnode *proc)
 {
-	const cJSON *args = jget(proc, "args"), *env;
+	const struct jnode *args = jget(proc, "args"), *env;
 
 	/* a string here is a common mistake: say what is wanted, not just the type */
-	if (rule_nonempty_array("process.args", cJSON_IsArray(args) ? cJSON_GetArraySize(args) : 0,
+	if (rule_nonempty_array("process.args", jnode_is(args, JNODE_ARRAY) ? jnode_count(args) : 0,
 				pc->err) < 0 ||
 	    jm_array(proc, "process", "env", &env, pc->err) < 0)
 		return -1;
@@ -93,9 +94,9 @@ static int parse_args_env(struct pc *pc, const cJSON *proc)
 	return emit_string_list(pc, env, "process.env", "process.env", rule_env_entry);
 }
 
-static int cap_set(struct pc *pc, const cJSON *caps, const char *set, uint64_t *mask)
+static int cap_set(struct pc *pc, const struct jnode *caps, const char *set, uint64_t *mask)
 {
-	const cJSON *arr, *v;
+	const struct jnode *arr, *v;
 	char path[JPATH_MAX], p[JPATH_MAX];
 	int i = 0;
 
@@ -103,7 +104,7 @@ static int cap_set(struct pc *pc, const cJSON *caps, const char *set, uint64_t *
 	jpath_key(path, "process.capabilities", set);
 	if (jm_array(caps, "process.capabilities", set, &arr, pc->err) < 0)
 		return -1;
-	cJSON_ArrayForEach(v, arr)
+	jnode_foreach(v, arr)
 	{
 		const char *name;
 		int cap;
@@ -118,11 +119,11 @@ static int cap_set(struct pc *pc, const cJSON *caps, const char *set, uint64_t *
 	return 0;
 }
 
-static int parse_capabilities(struct pc *pc, const cJSON *proc)
+static int parse_capabilities(struct pc *pc, const struct jnode *proc)
 {
 	static const char *const sets[] = {"bounding", "effective", "inheritable", "permitted",
 					   "ambient"};
-	const cJSON *caps;
+	const struct jnode *caps;
 	uint64_t mask[5];
 	char hex[5][NUM_MAX];
 
@@ -137,7 +138,7 @@ static int parse_capabilities(struct pc *pc, const cJSON *proc)
 	return 0;
 }
 
-static int parse_rlimit(struct pc *pc, const cJSON *rl, const char *path, uint64_t *seen)
+static int parse_rlimit(struct pc *pc, const struct jnode *rl, const char *path, uint64_t *seen)
 {
 	const struct name_value *res;
 	const char *type = NULL;
@@ -168,16 +169,16 @@ static int parse_rlimit(struct pc *pc, const cJSON *rl, const char *path, uint64
 	return 0;
 }
 
-static int parse_rlimits(struct pc *pc, const cJSON *proc)
+static int parse_rlimits(struct pc *pc, const struct jnode *proc)
 {
-	const cJSON *arr, *v;
+	const struct jnode *arr, *v;
 	uint64_t seen = 0;
 	char p[JPATH_MAX];
 	int i = 0;
 
 	if (jm_array(proc, "process", "rlimits", &arr, pc->err) < 0)
 		return -1;
-	cJSON_ArrayForEach(v, arr)
+	jnode_foreach(v, arr)
 	{
 		if (parse_rlimit(pc, v, jpath_idx(p, "process.rlimits", i++), &seen) < 0)
 			return -1;
@@ -185,7 +186,7 @@ static int parse_rlimits(struct pc *pc, const cJSON *proc)
 	return 0;
 }
 
-static int parse_security(struct pc *pc, const cJSON *proc)
+static int parse_security(struct pc *pc, const struct jnode *proc)
 {
 	bool nnp = false, has_oom;
 	int64_t oom = 0;
@@ -208,7 +209,7 @@ static int parse_security(struct pc *pc, const cJSON *proc)
 }
 
 /* Newer process fields no stage applies yet: refuse rather than ignore. */
-static int reject_newer(struct pc *pc, const cJSON *proc)
+static int reject_newer(struct pc *pc, const struct jnode *proc)
 {
 	static const char *const keys[] = {"ioPriority", "scheduler", "execCPUAffinity"};
 
@@ -218,9 +219,9 @@ static int reject_newer(struct pc *pc, const cJSON *proc)
 	return 0;
 }
 
-int parse_process(struct pc *pc, const cJSON *config)
+int parse_process(struct pc *pc, const struct jnode *config)
 {
-	const cJSON *proc;
+	const struct jnode *proc;
 
 	if (jm_object(config, "", "process", &proc, pc->err) < 0)
 		return -1;
@@ -233,10 +234,10 @@ int parse_process(struct pc *pc, const cJSON *config)
 	    parse_security(pc, proc) < 0)
 		return -1;
 	/* `baton exec` starts from the container's process: keep it, as validated JSON */
-	char *json = cJSON_PrintUnformatted(proc);
+	char *json = jnode_print(proc);
 	if (!json)
 		return stage_fail(pc->err, ENOMEM, "process: keep for exec");
 	plan_emit(pc->out, "process.json", json, NULL);
-	cJSON_free(json);
+	free(json);
 	return 0;
 }

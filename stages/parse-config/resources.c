@@ -57,10 +57,10 @@ static const struct resource_field network_fields[] = {
     {"classID", "network.class-id", NUM_U64, 0, UINT32_MAX},
 };
 
-static int emit_field(struct pc *pc, const cJSON *obj, const char *path,
+static int emit_field(struct pc *pc, const struct jnode *obj, const char *path,
 		      const struct resource_field *f)
 {
-	const cJSON *v = jget(obj, f->key);
+	const struct jnode *v = jget(obj, f->key);
 	char p[JPATH_MAX], n[NUM_MAX];
 	const char *value;
 	int64_t i;
@@ -104,10 +104,10 @@ static int emit_field(struct pc *pc, const cJSON *obj, const char *path,
 	return 0;
 }
 
-static int emit_group(struct pc *pc, const cJSON *res, const char *key,
+static int emit_group(struct pc *pc, const struct jnode *res, const char *key,
 		      const struct resource_field *fields, size_t n)
 {
-	const cJSON *obj;
+	const struct jnode *obj;
 	char path[JPATH_MAX];
 
 	jpath_key(path, "linux.resources", key);
@@ -121,15 +121,15 @@ static int emit_group(struct pc *pc, const cJSON *res, const char *key,
 #define EMIT_GROUP(pc, res, key, fields)                                                           \
 	emit_group(pc, res, key, fields, sizeof(fields) / sizeof(fields[0]))
 
-static int parse_hugepages(struct pc *pc, const cJSON *res)
+static int parse_hugepages(struct pc *pc, const struct jnode *res)
 {
-	const cJSON *arr, *h;
+	const struct jnode *arr, *h;
 	char p[JPATH_MAX], name[JPATH_MAX], n[NUM_MAX];
 	int i = 0;
 
 	if (jm_array(res, "linux.resources", "hugepageLimits", &arr, pc->err) < 0)
 		return -1;
-	cJSON_ArrayForEach(h, arr)
+	jnode_foreach(h, arr)
 	{
 		const char *size = NULL;
 		uint64_t limit;
@@ -149,16 +149,16 @@ static int parse_hugepages(struct pc *pc, const cJSON *res)
 }
 
 /* Not in plan.md yet: `network.priority.IFNAME` PRIO, like hugepage.SIZE. */
-static int parse_net_priorities(struct pc *pc, const cJSON *res)
+static int parse_net_priorities(struct pc *pc, const struct jnode *res)
 {
-	const cJSON *net, *arr, *e;
+	const struct jnode *net, *arr, *e;
 	char p[JPATH_MAX], name[JPATH_MAX], n[NUM_MAX];
 	int i = 0;
 
 	if (jm_object(res, "linux.resources", "network", &net, pc->err) < 0 ||
 	    jm_array(net, "linux.resources.network", "priorities", &arr, pc->err) < 0)
 		return -1;
-	cJSON_ArrayForEach(e, arr)
+	jnode_foreach(e, arr)
 	{
 		const char *ifname = NULL;
 		uint64_t prio;
@@ -176,7 +176,7 @@ static int parse_net_priorities(struct pc *pc, const cJSON *res)
 	return 0;
 }
 
-static int parse_cgroup_device(struct pc *pc, const cJSON *d, const char *path)
+static int parse_cgroup_device(struct pc *pc, const struct jnode *d, const char *path)
 {
 	const char *type = "a", *access = "rwm";
 	bool allow = false, has_allow = jget(d, "allow") != NULL;
@@ -201,15 +201,15 @@ static int parse_cgroup_device(struct pc *pc, const cJSON *d, const char *path)
 	return 0;
 }
 
-static int parse_cgroup_devices(struct pc *pc, const cJSON *res)
+static int parse_cgroup_devices(struct pc *pc, const struct jnode *res)
 {
-	const cJSON *arr, *d;
+	const struct jnode *arr, *d;
 	char p[JPATH_MAX];
 	int i = 0;
 
 	if (jm_array(res, "linux.resources", "devices", &arr, pc->err) < 0)
 		return -1;
-	cJSON_ArrayForEach(d, arr)
+	jnode_foreach(d, arr)
 	{
 		if (parse_cgroup_device(pc, d, jpath_idx(p, "linux.resources.devices", i++)) < 0)
 			return -1;
@@ -217,29 +217,30 @@ static int parse_cgroup_devices(struct pc *pc, const cJSON *res)
 	return 0;
 }
 
-static int parse_unified(struct pc *pc, const cJSON *res)
+static int parse_unified(struct pc *pc, const struct jnode *res)
 {
-	const cJSON *unified, *v;
+	const struct jnode *unified, *v;
 	char p[JPATH_MAX], name[JPATH_MAX];
 
 	if (jm_object(res, "linux.resources", "unified", &unified, pc->err) < 0)
 		return -1;
-	cJSON_ArrayForEach(v, unified)
+	jnode_foreach(v, unified)
 	{
 		const char *value;
 
-		jpath_key(p, "linux.resources.unified", v->string);
-		if (rule_unified_key(p, v->string, pc->err) < 0 ||
+		jpath_key(p, "linux.resources.unified", v->key);
+		if (rule_unified_key(p, v->key, pc->err) < 0 ||
 		    jv_string(v, p, &value, pc->err) < 0)
 			return -1;
-		snprintf(name, sizeof(name), "unified.%s", v->string);
+		snprintf(name, sizeof(name), "unified.%s", v->key);
 		plan_emit(pc->out, "cgroup.resource", name, value, NULL);
 	}
 	return 0;
 }
 
 /* A blockIO device entry's "MAJ:MIN", from its major and minor (both required). */
-static int device_numbers(struct pc *pc, const cJSON *d, const char *path, char *out, size_t size)
+static int device_numbers(struct pc *pc, const struct jnode *d, const char *path, char *out,
+			  size_t size)
 {
 	int64_t major, minor;
 	bool has_major, has_minor;
@@ -255,18 +256,18 @@ static int device_numbers(struct pc *pc, const cJSON *d, const char *path, char 
 }
 
 /* weightDevice: `blockio.weight-device.MAJ:MIN` W, `blockio.leaf-weight-device.MAJ:MIN` W. */
-static int parse_weight_devices(struct pc *pc, const cJSON *bio)
+static int parse_weight_devices(struct pc *pc, const struct jnode *bio)
 {
 	static const char *const keys[] = {"weight", "leafWeight"};
 	static const char *const names[] = {"blockio.weight-device.",
 					    "blockio.leaf-weight-device."};
-	const cJSON *arr, *d;
+	const struct jnode *arr, *d;
 	char p[JPATH_MAX], dev[48], name[JPATH_MAX], n[NUM_MAX];
 	int i = 0;
 
 	if (jm_array(bio, "linux.resources.blockIO", "weightDevice", &arr, pc->err) < 0)
 		return -1;
-	cJSON_ArrayForEach(d, arr)
+	jnode_foreach(d, arr)
 	{
 		jpath_idx(p, "linux.resources.blockIO.weightDevice", i++);
 		if (device_numbers(pc, d, p, dev, sizeof(dev)) < 0)
@@ -290,7 +291,7 @@ static int parse_weight_devices(struct pc *pc, const cJSON *bio)
 }
 
 /* throttle*Device: `blockio.throttle-KIND.MAJ:MIN` RATE. */
-static int parse_throttles(struct pc *pc, const cJSON *bio)
+static int parse_throttles(struct pc *pc, const struct jnode *bio)
 {
 	static const struct {
 		const char *key, *name;
@@ -302,14 +303,14 @@ static int parse_throttles(struct pc *pc, const cJSON *bio)
 	};
 
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
-		const cJSON *arr, *d;
+		const struct jnode *arr, *d;
 		char path[JPATH_MAX], p[JPATH_MAX], dev[48], name[JPATH_MAX], n[NUM_MAX];
 		int i = 0;
 
 		jpath_key(path, "linux.resources.blockIO", kinds[k].key);
 		if (jm_array(bio, "linux.resources.blockIO", kinds[k].key, &arr, pc->err) < 0)
 			return -1;
-		cJSON_ArrayForEach(d, arr)
+		jnode_foreach(d, arr)
 		{
 			uint64_t rate;
 			bool has_rate;
@@ -327,9 +328,9 @@ static int parse_throttles(struct pc *pc, const cJSON *bio)
 	return 0;
 }
 
-static int parse_blockio_devices(struct pc *pc, const cJSON *res)
+static int parse_blockio_devices(struct pc *pc, const struct jnode *res)
 {
-	const cJSON *bio;
+	const struct jnode *bio;
 
 	if (jm_object(res, "linux.resources", "blockIO", &bio, pc->err) < 0)
 		return -1;
@@ -339,21 +340,21 @@ static int parse_blockio_devices(struct pc *pc, const cJSON *res)
 }
 
 /* rdma: `rdma.DEVICE` "hca_handle=N hca_object=M" (max where not given). */
-static int parse_rdma(struct pc *pc, const cJSON *res)
+static int parse_rdma(struct pc *pc, const struct jnode *res)
 {
-	const cJSON *rdma, *dev;
+	const struct jnode *rdma, *dev;
 	char p[JPATH_MAX], name[JPATH_MAX], value[64];
 
 	if (jm_object(res, "linux.resources", "rdma", &rdma, pc->err) < 0)
 		return -1;
-	cJSON_ArrayForEach(dev, rdma)
+	jnode_foreach(dev, rdma)
 	{
 		uint64_t handles, objects;
 		bool has_handles, has_objects;
 		char h[NUM_MAX] = "max", o[NUM_MAX] = "max";
 
-		jpath_key(p, "linux.resources.rdma", dev->string);
-		if (!*dev->string || strpbrk(dev->string, "/ \t\n"))
+		jpath_key(p, "linux.resources.rdma", dev->key);
+		if (!*dev->key || strpbrk(dev->key, "/ \t\n"))
 			return stage_fail(pc->err, 0, "%s: invalid device name", p);
 		if (jv_object(dev, p, pc->err) < 0 ||
 		    jm_u64(dev, p, "hcaHandles", UINT32_MAX, &handles, &has_handles, pc->err) < 0 ||
@@ -365,7 +366,7 @@ static int parse_rdma(struct pc *pc, const cJSON *res)
 			fmt_u64(h, handles);
 		if (has_objects)
 			fmt_u64(o, objects);
-		snprintf(name, sizeof(name), "rdma.%s", dev->string);
+		snprintf(name, sizeof(name), "rdma.%s", dev->key);
 		snprintf(value, sizeof(value), "hca_handle=%s hca_object=%s", h, o);
 		plan_emit(pc->out, "cgroup.resource", name, value, NULL);
 	}
@@ -373,7 +374,7 @@ static int parse_rdma(struct pc *pc, const cJSON *res)
 }
 
 /* A linux.resources object (config.json's, or `update -r`'s) as records. */
-static int parse_resources_object(struct pc *pc, const cJSON *res)
+static int parse_resources_object(struct pc *pc, const struct jnode *res)
 {
 	if (EMIT_GROUP(pc, res, "memory", memory_fields) < 0 ||
 	    EMIT_GROUP(pc, res, "cpu", cpu_fields) < 0 ||
@@ -387,9 +388,9 @@ static int parse_resources_object(struct pc *pc, const cJSON *res)
 	return 0;
 }
 
-int parse_resources(struct pc *pc, const cJSON *linux_obj)
+int parse_resources(struct pc *pc, const struct jnode *linux_obj)
 {
-	const cJSON *res;
+	const struct jnode *res;
 
 	if (jm_object(linux_obj, "linux", "resources", &res, pc->err) < 0)
 		return -1;
@@ -422,12 +423,12 @@ int resources_main(int argc, char **argv)
 		strbuf_add(&in, buf, (size_t)n);
 	if (n < 0)
 		stage_exit_error((stage_fail(&err, errno, "read `%s`", argv[2]), &err));
-	cJSON *res = cJSON_ParseWithLength(in.data ? in.data : "", in.len);
-	if (!res || !cJSON_IsObject(res))
+	struct jnode *res = jnode_parse(in.data ? in.data : "", in.len, NULL);
+	if (!res || !jnode_is(res, JNODE_OBJECT))
 		stage_fail(&err, 0, "%s: not a JSON object", argv[2]);
 	else
 		parse_resources_object(&pc, res);
-	cJSON_Delete(res);
+	jnode_free(res);
 	if (err.msg[0])
 		stage_exit_error(&err);
 	fwrite(out.data ? out.data : "", 1, out.len, stdout);

@@ -73,8 +73,8 @@ struct syscall_rule {
 	unsigned nfields;
 };
 
-static int parse_cond(struct pc *pc, const cJSON *a, const char *path, struct syscall_rule *r,
-		      unsigned k)
+static int parse_cond(struct pc *pc, const struct jnode *a, const char *path,
+		      struct syscall_rule *r, unsigned k)
 {
 	uint64_t index = 0, value = 0, value2 = 0;
 	const char *op = NULL;
@@ -98,15 +98,16 @@ static int parse_cond(struct pc *pc, const cJSON *a, const char *path, struct sy
 	return 0;
 }
 
-static int parse_conds(struct pc *pc, const cJSON *args, const char *path, struct syscall_rule *r)
+static int parse_conds(struct pc *pc, const struct jnode *args, const char *path,
+		       struct syscall_rule *r)
 {
 	char p[JPATH_MAX];
-	const cJSON *a;
+	const struct jnode *a;
 	unsigned k = 0;
 
-	if (cJSON_GetArraySize(args) > MAX_CONDS)
+	if (jnode_count(args) > MAX_CONDS)
 		return stage_fail(pc->err, 0, "%s: at most %d conditions", path, MAX_CONDS);
-	cJSON_ArrayForEach(a, args)
+	jnode_foreach(a, args)
 	{
 		if (parse_cond(pc, a, jpath_idx(p, path, (int)k), r, k) < 0)
 			return -1;
@@ -115,9 +116,9 @@ static int parse_conds(struct pc *pc, const cJSON *args, const char *path, struc
 	return 0;
 }
 
-static int parse_syscall(struct pc *pc, const cJSON *sc, const char *path, bool *notify)
+static int parse_syscall(struct pc *pc, const struct jnode *sc, const char *path, bool *notify)
 {
-	const cJSON *names, *args, *v;
+	const struct jnode *names, *args, *v;
 	const char *action = NULL;
 	uint64_t ret = 0;
 	bool has_ret;
@@ -130,7 +131,7 @@ static int parse_syscall(struct pc *pc, const cJSON *sc, const char *path, bool 
 	    jm_u64(sc, path, "errnoRet", UINT32_MAX, &ret, &has_ret, pc->err) < 0 ||
 	    jm_array(sc, path, "args", &args, pc->err) < 0)
 		return -1;
-	if (rule_nonempty_array(jpath_key(p, path, "names"), names ? cJSON_GetArraySize(names) : 0,
+	if (rule_nonempty_array(jpath_key(p, path, "names"), names ? jnode_count(names) : 0,
 				pc->err) < 0)
 		return -1;
 	if (!action)
@@ -142,7 +143,7 @@ static int parse_syscall(struct pc *pc, const cJSON *sc, const char *path, bool 
 		return -1;
 	r.fields[1] = action;
 	r.fields[2] = has_ret ? fmt_u64(r.nums[0], ret) : "-";
-	cJSON_ArrayForEach(v, names)
+	jnode_foreach(v, names)
 	{
 		snprintf(p, sizeof(p), "%s.names[%d]", path, i++);
 		if (jv_string(v, p, &r.fields[0], pc->err) < 0 ||
@@ -153,15 +154,15 @@ static int parse_syscall(struct pc *pc, const cJSON *sc, const char *path, bool 
 	return 0;
 }
 
-static int parse_syscalls(struct pc *pc, const cJSON *seccomp, bool *notify)
+static int parse_syscalls(struct pc *pc, const struct jnode *seccomp, bool *notify)
 {
-	const cJSON *arr, *sc;
+	const struct jnode *arr, *sc;
 	char p[JPATH_MAX];
 	int i = 0;
 
 	if (jm_array(seccomp, "linux.seccomp", "syscalls", &arr, pc->err) < 0)
 		return -1;
-	cJSON_ArrayForEach(sc, arr)
+	jnode_foreach(sc, arr)
 	{
 		if (parse_syscall(pc, sc, jpath_idx(p, "linux.seccomp.syscalls", i++), notify) < 0)
 			return -1;
@@ -169,7 +170,7 @@ static int parse_syscalls(struct pc *pc, const cJSON *seccomp, bool *notify)
 	return 0;
 }
 
-static int parse_default(struct pc *pc, const cJSON *seccomp, bool *notify)
+static int parse_default(struct pc *pc, const struct jnode *seccomp, bool *notify)
 {
 	const char *action = NULL;
 	uint64_t ret = 1; /* EPERM, what runc and crun return by default */
@@ -188,7 +189,7 @@ static int parse_default(struct pc *pc, const cJSON *seccomp, bool *notify)
 	return 0;
 }
 
-static int parse_listener(struct pc *pc, const cJSON *seccomp, bool notify)
+static int parse_listener(struct pc *pc, const struct jnode *seccomp, bool notify)
 {
 	const char *path = NULL, *meta = NULL;
 
@@ -211,9 +212,9 @@ static int parse_listener(struct pc *pc, const cJSON *seccomp, bool notify)
 	return 0;
 }
 
-int parse_seccomp(struct pc *pc, const cJSON *linux_obj)
+int parse_seccomp(struct pc *pc, const struct jnode *linux_obj)
 {
-	const cJSON *seccomp, *arches_arr, *flags;
+	const struct jnode *seccomp, *arches_arr, *flags;
 	bool notify = false;
 
 	if (jm_object(linux_obj, "linux", "seccomp", &seccomp, pc->err) < 0)

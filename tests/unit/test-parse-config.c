@@ -147,7 +147,7 @@ TEST(crun_rootless_spec_needs_mappings)
 TEST(json_syntax)
 {
 	CHECK(run_raw("{'ociVersion':\n'1.0.2',,}") < 0);
-	CHECK_STR(err.msg, "config.json: invalid JSON near line 2 column 10");
+	CHECK_STR(err.msg, "config.json: invalid JSON near line 2 column 9");
 	CHECK(run_raw("[]") < 0);
 	CHECK_STR(err.msg, "config.json: must be a JSON object");
 }
