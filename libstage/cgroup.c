@@ -456,6 +456,58 @@ static int join_all(const struct hierarchy *h, size_t nh, const char *path, pid_
 	return 0;
 }
 
+static int open_for_join(const char *dir, const char *name, int flags, int *fd,
+			 struct stage_error *err)
+{
+	char file[PATH_MAX];
+
+	if (join(file, sizeof(file), dir, name, err) < 0)
+		return -1;
+	*fd = open(file, flags | O_CLOEXEC);
+	return *fd < 0 ? stage_fail(err, errno, "open `%s`", file) : 0;
+}
+
+int cgroup_join_open(const char *path, struct cgroup_join *j, struct stage_error *err)
+{
+	struct hierarchy h[HIER_MAX];
+	char dir[PATH_MAX];
+	size_t nh;
+
+	*j = (struct cgroup_join){.v2_dir = -1, .v2_procs = -1};
+	if (cgroup_path_check(path, err) < 0 || list_hierarchies(h, &nh, err) < 0)
+		return -1;
+	for (size_t i = 0; i < nh; i++) {
+		int ret;
+
+		if (cgroup_dir(dir, sizeof(dir), &h[i], path, err) < 0)
+			goto fail;
+		if (h[i].unified)
+			ret =
+			    open_for_join(dir, ".", O_RDONLY | O_DIRECTORY, &j->v2_dir, err) < 0 ||
+			    open_for_join(dir, "cgroup.procs", O_WRONLY, &j->v2_procs, err) < 0;
+		else
+			ret = open_for_join(dir, "tasks", O_WRONLY, &j->tasks[j->ntasks++], err);
+		if (ret != 0)
+			goto fail;
+	}
+	return 0;
+fail:
+	cgroup_join_close(j);
+	return -1;
+}
+
+void cgroup_join_close(struct cgroup_join *j)
+{
+	for (size_t i = 0; i < j->ntasks; i++)
+		if (j->tasks[i] >= 0)
+			close(j->tasks[i]);
+	if (j->v2_dir >= 0)
+		close(j->v2_dir);
+	if (j->v2_procs >= 0)
+		close(j->v2_procs);
+	*j = (struct cgroup_join){.v2_dir = -1, .v2_procs = -1};
+}
+
 int cgroup_setup(const struct plan *plan, pid_t pid, struct stage_error *err)
 {
 	const char *path = plan_str(plan, "cgroup.path", NULL);

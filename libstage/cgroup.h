@@ -32,6 +32,24 @@ int cgroup_detect(enum cgroup_layout *layout, struct stage_error *err);
 int cgroup_setup(const struct plan *plan, pid_t pid, struct stage_error *err);
 
 /*
+ * What the container process needs to join the cgroup `path` by itself,
+ * before it runs anything: in v1, "0" written to a hierarchy's `tasks` by the
+ * process moves it without the kernel's global threadgroup lock (a pid written
+ * to cgroup.procs takes it, and its first use after idle waits out an RCU grace
+ * period: 5-20 ms here); in v2, the cgroup directory for clone3's
+ * CLONE_INTO_CGROUP, and its cgroup.procs for a process cloned without it.
+ */
+#define CGROUP_JOIN_MAX 32
+struct cgroup_join {
+	int tasks[CGROUP_JOIN_MAX]; /* v1 `tasks` files, opened for writing */
+	size_t ntasks;
+	int v2_dir;   /* the unified hierarchy's cgroup, or -1 */
+	int v2_procs; /* its cgroup.procs, opened for writing, or -1 */
+};
+int cgroup_join_open(const char *path, struct cgroup_join *j, struct stage_error *err);
+void cgroup_join_close(struct cgroup_join *j);
+
+/*
  * Apply the cgroup.resource (and cgroup.device) records of resources to the
  * existing cgroup path: `baton update`.
  */

@@ -23,6 +23,8 @@ const char *record_tag_name(uint32_t tag)
 		return "PID";
 	case REC_FD:
 		return "FD";
+	case REC_JOINED:
+		return "JOINED";
 	}
 	return "unknown";
 }
@@ -80,10 +82,10 @@ int record_recv(int sock, struct record *rec, struct stage_error *err)
 	struct iovec iov[2] = {{&hdr, sizeof(hdr)}, {rec->payload, sizeof(rec->payload)}};
 	char control[CMSG_SPACE(sizeof(int) * RECORD_MAX_FDS)];
 	struct msghdr msg = {
-		.msg_iov = iov,
-		.msg_iovlen = 2,
-		.msg_control = control,
-		.msg_controllen = sizeof(control),
+	    .msg_iov = iov,
+	    .msg_iovlen = 2,
+	    .msg_control = control,
+	    .msg_controllen = sizeof(control),
 	};
 	ssize_t n;
 
@@ -101,7 +103,7 @@ int record_recv(int sock, struct record *rec, struct stage_error *err)
 		return stage_fail(err, EPROTO, "malformed record (%zd bytes)", n);
 	rec->tag = hdr.tag;
 	rec->len = hdr.len;
-	if (rec->tag < REC_ERROR || rec->tag > REC_FD)
+	if (rec->tag < REC_ERROR || rec->tag > REC_JOINED)
 		return stage_fail(err, EPROTO, "unknown record tag %u", rec->tag);
 	return 1;
 }

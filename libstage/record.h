@@ -13,15 +13,16 @@
 #include "error.h"
 
 enum record_tag {
-	REC_ERROR = 1, /* any stage -> orchestrator: struct stage_error */
-	REC_READY = 2, /* final-exec -> orchestrator: set up, waiting for start */
-	REC_GO = 3,    /* orchestrator -> child: maps written, cgroup joined */
-	REC_PID = 4,   /* child -> orchestrator: int32 host pid of the container */
-	REC_FD = 5,    /* either way: one fd, payload names it */
+	REC_ERROR = 1,	/* any stage -> orchestrator: struct stage_error */
+	REC_READY = 2,	/* final-exec -> orchestrator: set up, waiting for start */
+	REC_GO = 3,	/* orchestrator -> child: maps written, cgroup joined */
+	REC_PID = 4,	/* child -> orchestrator: int32 host pid of the container */
+	REC_FD = 5,	/* either way: one fd, payload names it */
+	REC_JOINED = 6, /* container process -> orchestrator: in its cgroups */
 };
 
 #define RECORD_MAX_PAYLOAD 4096
-#define RECORD_MAX_FDS     8
+#define RECORD_MAX_FDS	   8
 
 struct record {
 	uint32_t tag;

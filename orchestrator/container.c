@@ -132,13 +132,22 @@ int container_spawn_from_plan(struct container_spawn *cs, const struct plan *pla
 	return 0;
 }
 
-static pid_t clone3_simple(uint64_t flags)
+static pid_t clone3_into(uint64_t flags, int cgroup_dir)
 {
 	/* with CLONE_PARENT the kernel wants no exit signal: it takes the parent's */
 	struct clone_args args = {.flags = flags,
 				  .exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD};
 
+	if (cgroup_dir >= 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (uint64_t)cgroup_dir;
+	}
 	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+}
+
+static pid_t clone3_simple(uint64_t flags)
+{
+	return clone3_into(flags, -1);
 }
 
 __attribute__((noreturn)) static void child_fail(struct container_spawn *cs,
@@ -146,6 +155,31 @@ __attribute__((noreturn)) static void child_fail(struct container_spawn *cs,
 {
 	record_send_error(cs->sync, err);
 	_exit(1);
+}
+
+/*
+ * The container process joins its cgroups itself, first thing: "0" into v1
+ * `tasks` files moves it without the global lock a pid written to
+ * cgroup.procs takes (schemas/protocol.md).
+ */
+static void join_cgroups(struct container_spawn *cs, struct stage_error *err)
+{
+	bool joined = cs->ncgroup_files > 0 || cs->cgroup_dir >= 0;
+
+	for (unsigned i = 0; i < cs->ncgroup_files; i++) {
+		if (write(cs->cgroup_files[i], "0", 1) != 1)
+			child_fail(cs,
+				   (stage_fail(err, errno, "join the container's cgroup"), err));
+		close(cs->cgroup_files[i]);
+	}
+	cs->ncgroup_files = 0;
+	if (cs->cgroup_dir >= 0)
+		close(cs->cgroup_dir);
+	if (cs->cgroup_procs >= 0)
+		close(cs->cgroup_procs);
+	cs->cgroup_dir = cs->cgroup_procs = -1;
+	if (joined && record_send(cs->sync, REC_JOINED, NULL, 0, NULL, 0, err) < 0)
+		_exit(1);
 }
 
 static int write_file(const char *path, const char *data, struct stage_error *err)
@@ -231,6 +265,7 @@ __attribute__((noreturn)) void container_continue(struct container_spawn *cs)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (cs->slow)
 		enter_namespaces(cs, &err);
+	join_cgroups(cs, &err);
 	if (record_expect(cs->sync, REC_GO, &rec, &err) < 0)
 		_exit(1); /* the orchestrator is gone or failed: nothing to report to */
 	/* rootless, we were dumpable for newuidmap's sake (see main.c): no longer */
@@ -261,7 +296,16 @@ pid_t container_clone(struct container_spawn *cs, int parent_sync, pid_t *helper
 	pid_t pid;
 
 	*helper = 0;
-	pid = clone3_simple(flags);
+	pid = -1;
+	if (!cs->slow && cs->cgroup_dir >= 0)
+		pid = clone3_into(flags, cs->cgroup_dir);
+	if (pid < 0) {
+		/* not cloned into the v2 cgroup (slow path, or refused): joined after */
+		if (cs->cgroup_procs >= 0)
+			cs->cgroup_files[cs->ncgroup_files++] = cs->cgroup_procs;
+		cs->cgroup_procs = -1;
+		pid = clone3_simple(flags);
+	}
 	if (pid < 0)
 		return stage_fail(err, errno, "clone3");
 	if (pid == 0) {

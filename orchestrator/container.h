@@ -7,8 +7,9 @@
 
 #include "baton.h"
 
-#define MAX_JOIN 8
-#define MAX_KEEP 16
+#define MAX_JOIN	 8
+#define MAX_KEEP	 16
+#define MAX_CGROUP_FILES 33
 
 /* Everything the container process needs, prepared before clone3. */
 struct container_spawn {
@@ -24,7 +25,12 @@ struct container_spawn {
 	int first_exe;		/* the first child stage, opened before any ns change */
 	int self_exe;		/* a sealed copy of baton, when the process is exposed */
 	const char *first_name;
-	char **envp;	    /* the child chain's environment */
+	char **envp; /* the child chain's environment */
+	/* the container's cgroup (schemas/protocol.md, "Joining the cgroups") */
+	int cgroup_files[MAX_CGROUP_FILES]; /* the child writes "0" to each, then JOINED */
+	unsigned ncgroup_files;
+	int cgroup_dir;	    /* v2: clone3 into it (CLONE_INTO_CGROUP), or -1 */
+	int cgroup_procs;   /* v2: its cgroup.procs, joined through when that clone fails */
 	int keep[MAX_KEEP]; /* fds of the child chain's contract */
 	unsigned nkeep;
 	unsigned preserve_fds;

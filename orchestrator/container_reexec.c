@@ -39,6 +39,9 @@ void container_reexec(struct container_spawn *cs)
 		      cs->first_exe, cs->first_name, cs->preserve_fds);
 	for (unsigned i = 0; i < cs->nkeep; i++)
 		strbuf_printf(&sb, "%s%d", i ? "," : "", cs->keep[i]);
+	strbuf_puts(&sb, ";cgroup=");
+	for (unsigned i = 0; i < cs->ncgroup_files; i++)
+		strbuf_printf(&sb, "%s%d", i ? "," : "", cs->cgroup_files[i]);
 	strbuf_puts(&sb, ";join=");
 	for (unsigned i = 0; i < cs->njoin; i++)
 		strbuf_printf(&sb, "%s%d/%d", i ? "," : "", cs->join_fd[i], cs->join_type[i]);
@@ -49,6 +52,8 @@ void container_reexec(struct container_spawn *cs)
 		keep_open(cs->keep[i]);
 	for (unsigned i = 0; i < cs->njoin; i++)
 		keep_open(cs->join_fd[i]);
+	for (unsigned i = 0; i < cs->ncgroup_files; i++)
+		keep_open(cs->cgroup_files[i]);
 	for (unsigned fd = 3; fd < 3 + cs->preserve_fds; fd++)
 		keep_open((int)fd);
 	char *argv[] = {"baton", ENTER_COMMAND, sb.data, cs->time_offsets, NULL};
@@ -95,6 +100,9 @@ static int parse_spec(char *spec, struct container_spawn *cs)
 			cs->preserve_fds = (unsigned)atoi(v);
 		else if (strcmp(f, "keep") == 0)
 			cs->nkeep = (unsigned)parse_list(v, cs->keep, MAX_KEEP - 1, NULL);
+		else if (strcmp(f, "cgroup") == 0)
+			cs->ncgroup_files =
+			    (unsigned)parse_list(v, cs->cgroup_files, MAX_CGROUP_FILES, NULL);
 		else if (strcmp(f, "join") == 0)
 			cs->njoin = (unsigned)parse_list(v, cs->join_fd, MAX_JOIN, cs->join_type);
 		else
@@ -111,7 +119,8 @@ bool container_enter_requested(int argc, char **argv)
 int container_enter(int argc, char **argv)
 {
 	extern char **environ;
-	static struct container_spawn cs = {.sync = -1, .first_exe = -1, .self_exe = -1};
+	static struct container_spawn cs = {
+	    .sync = -1, .first_exe = -1, .self_exe = -1, .cgroup_dir = -1, .cgroup_procs = -1};
 
 	(void)argc;
 	if (parse_spec(argv[2], &cs) < 0) {

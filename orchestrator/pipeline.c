@@ -285,9 +285,35 @@ static int child_env(struct pipeline *p, int *exe_fds, struct container_spawn *c
 	return 0;
 }
 
+/* The files cgroup-setup left for the container process to join its cgroup through. */
+static void take_cgroup_files(struct pipeline *p, struct container_spawn *cs)
+{
+	unsigned kept = 0;
+
+	for (unsigned i = 0; i < p->nforward; i++) {
+		const char *name = p->forward_name[i];
+		int fd = p->forward_fd[i];
+
+		if (strcmp(name, "cgroup:tasks") == 0 && cs->ncgroup_files < MAX_CGROUP_FILES - 1) {
+			cs->cgroup_files[cs->ncgroup_files++] = fd;
+		} else if (strcmp(name, "cgroup:dir") == 0 && cs->cgroup_dir < 0) {
+			cs->cgroup_dir = fd;
+		} else if (strcmp(name, "cgroup:procs") == 0 && cs->cgroup_procs < 0) {
+			cs->cgroup_procs = fd;
+		} else {
+			p->forward_fd[kept] = fd;
+			memmove(p->forward_name[kept], name, sizeof(p->forward_name[0]));
+			kept++;
+		}
+	}
+	p->nforward = kept;
+}
+
 static int step_clone(struct pipeline *p, size_t self, struct stage_error *err)
 {
-	struct container_spawn cs = {.sync = -1, .first_exe = -1, .self_exe = -1};
+	struct container_spawn cs = {
+	    .sync = -1, .first_exe = -1, .self_exe = -1, .cgroup_dir = -1, .cgroup_procs = -1};
+	struct record rec;
 	int exe_fds[NSTAGES];
 	char envbuf[16][64];
 	char *envp[32];
@@ -329,8 +355,13 @@ static int step_clone(struct pipeline *p, size_t self, struct stage_error *err)
 	if (container_exposed(&cs) &&
 	    (cs.self_exe = open_sealed_exe("/proc/self/exe", "baton", err)) < 0)
 		goto out;
+	take_cgroup_files(p, &cs);
 	p->pid = container_clone(&cs, p->sync[0], &p->helper, err);
 	if (p->pid < 0)
+		goto out;
+	/* userns-map and the hooks see the process in its cgroup */
+	if ((cs.ncgroup_files > 0 || cs.cgroup_dir >= 0) &&
+	    record_expect(p->sync[0], REC_JOINED, &rec, err) < 0)
 		goto out;
 	/* exec: the process joins the container's cgroup before it runs anything */
 	if (p->mode == MODE_EXEC && p->c->cgroup_path[0] &&
@@ -346,6 +377,12 @@ out:
 			close(exe_fds[i]);
 	for (unsigned i = 0; i < cs.njoin; i++)
 		close(cs.join_fd[i]);
+	for (unsigned i = 0; i < cs.ncgroup_files; i++)
+		close(cs.cgroup_files[i]);
+	if (cs.cgroup_dir >= 0)
+		close(cs.cgroup_dir);
+	if (cs.cgroup_procs >= 0)
+		close(cs.cgroup_procs);
 	if (cs.self_exe >= 0)
 		close(cs.self_exe);
 	p->t_end[self] = now_ms();

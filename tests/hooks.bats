@@ -159,3 +159,23 @@ add_hook() {
 	refute_output --partial 'program-ran'
 	assert_output --partial 'startContainer hook `/bin/sh` failed with exit status 6'
 }
+
+@test "the prestart hook finds the container process already in its cgroup" {
+	cat >"$BATS_TEST_TMPDIR/cg-hook.sh" <<-EOF
+		#!/bin/sh
+		pid=\$(jq -r .pid)
+		cat /proc/\$pid/cgroup >"$BATS_TEST_TMPDIR/cgroup-at-prestart"
+	EOF
+	chmod +x "$BATS_TEST_TMPDIR/cg-hook.sh"
+	update_config --arg p "$BATS_TEST_TMPDIR/cg-hook.sh" '.hooks.prestart = [{"path": $p}]'
+	set_args sleep
+	run_baton create "$CID"
+	assert_success
+	# every hierarchy (v1 controllers, the unified one) shows the container's cgroup
+	run grep -vc "/baton/$CID\$" "$BATS_TEST_TMPDIR/cgroup-at-prestart"
+	assert_output 0
+	run grep -c "/baton/$CID\$" "$BATS_TEST_TMPDIR/cgroup-at-prestart"
+	((output >= 1)) || fail "$(cat "$BATS_TEST_TMPDIR/cgroup-at-prestart")"
+	run_baton delete --force "$CID"
+	assert_success
+}

@@ -10,9 +10,13 @@
 
 int parse_args(int argc, char **argv, struct cgroup_setup_args *args, struct stage_error *err)
 {
-	*args = (struct cgroup_setup_args){.plan_fd = -1};
-	if (argc == 1 && getenv("BATON_FD_PLAN"))
-		return stage_target_from_env(&args->plan_fd, &args->pid, err);
+	*args = (struct cgroup_setup_args){.plan_fd = -1, .sync = -1};
+	if (argc == 1 && getenv("BATON_FD_PLAN")) {
+		/* run by baton before the clone: no pid yet, the process joins itself */
+		args->plan_fd = stage_fd("BATON_FD_PLAN", FD_KIND_SEALED_MEMFD, err);
+		args->sync = stage_fd("BATON_FD_SYNC", FD_KIND_SOCKET, err);
+		return args->plan_fd < 0 || args->sync < 0 ? -1 : 0;
+	}
 	for (int i = 1; i < argc; i++) {
 		const char *value = i + 1 < argc ? argv[i + 1] : NULL;
 

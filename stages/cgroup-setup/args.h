@@ -11,7 +11,8 @@
 struct cgroup_setup_args {
 	const char *plan_file; /* --plan FILE, or NULL when run by the orchestrator */
 	int plan_fd;	       /* BATON_FD_PLAN */
-	pid_t pid;	       /* BATON_PID or --pid; 0 = create and configure only */
+	int sync;	       /* BATON_FD_SYNC: the join files go there; else -1 */
+	pid_t pid;	       /* --pid; 0 = create and configure only */
 	bool remove;	       /* --remove */
 	bool oom_kills;	       /* --oom-kills */
 };

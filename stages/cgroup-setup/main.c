@@ -1,14 +1,17 @@
 /*
- * cgroup-setup: create the container's cgroup in every hierarchy, apply its
- * resource limits and device rules, and move the container process (blocked
- * until the orchestrator's GO) into it. See libstage/cgroup.h.
+ * cgroup-setup: create the container's cgroup in every hierarchy and apply
+ * its resource limits and device rules, before the container process exists;
+ * then hand the orchestrator the files through which that process joins the
+ * cgroup itself (schemas/protocol.md, "Joining the cgroups").
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "args.h"
 #include "cgroup.h"
 #include "plan.h"
+#include "record.h"
 #include "stage.h"
 
 static const char usage[] =
@@ -18,15 +21,43 @@ static const char usage[] =
     "Create the plan's cgroup.path in every cgroup hierarchy, apply cgroup.resource\n"
     "and cgroup.device, and move PID into it; or remove the cgroup; or print how\n"
     "many of its processes the OOM killer has killed.\n"
-    "Run by baton with BATON_FD_PLAN, BATON_FD_SYNC and BATON_PID instead.\n"
+    "Run by baton with BATON_FD_PLAN and BATON_FD_SYNC instead: then the files\n"
+    "to join the cgroup through go back as FD records cgroup:tasks|procs|dir.\n"
     "BATON_DEBUG=1 narrates every file written.\n";
 
-static void setup_cgroup(const struct plan *plan, pid_t pid)
+static int send_fd(int sync, const char *name, int fd, struct stage_error *err)
+{
+	return record_send(sync, REC_FD, name, strlen(name), &fd, 1, err);
+}
+
+static int hand_over_join_files(const struct plan *plan, int sync, struct stage_error *err)
+{
+	struct cgroup_join j;
+	int ret = 0;
+
+	if (cgroup_join_open(plan_str(plan, "cgroup.path", ""), &j, err) < 0)
+		return -1;
+	for (size_t i = 0; i < j.ntasks && ret == 0; i++)
+		ret = send_fd(sync, "cgroup:tasks", j.tasks[i], err);
+	if (ret == 0 && j.v2_dir >= 0)
+		ret = send_fd(sync, "cgroup:dir", j.v2_dir, err) < 0 ||
+		      send_fd(sync, "cgroup:procs", j.v2_procs, err) < 0;
+	cgroup_join_close(&j);
+	return ret ? -1 : 0;
+}
+
+static void setup_cgroup(const struct plan *plan, const struct cgroup_setup_args *args)
 {
 	struct stage_error err = {0};
 
-	if (cgroup_setup(plan, pid, &err) < 0)
+	if (cgroup_setup(plan, args->pid, &err) < 0)
 		stage_exit_error(&err);
+	if (args->sync >= 0 && hand_over_join_files(plan, args->sync, &err) < 0) {
+		struct stage_error ignored;
+
+		cgroup_remove(plan_str(plan, "cgroup.path", ""), &ignored);
+		stage_exit_error(&err);
+	}
 }
 
 static void remove_cgroup(const struct plan *plan)
@@ -61,6 +92,6 @@ int main(int argc, char **argv)
 	else if (args.oom_kills)
 		print_oom_kills(&plan);
 	else
-		setup_cgroup(&plan, args.pid);
+		setup_cgroup(&plan, &args);
 	return 0;
 }
