@@ -61,6 +61,12 @@ int state_create(struct container *c, const char *root, const char *id, struct s
 /* Open and lock (shared or exclusive) an existing container, read its status. */
 int state_open(struct container *c, const char *root, const char *id, bool exclusive,
 	       struct stage_error *err);
+/*
+ * The directory of a create that was killed before it wrote `status`
+ * (SIGKILL, a timeout): locked, for delete --force to remove.
+ */
+int state_open_unfinished(struct container *c, const char *root, const char *id,
+			  struct stage_error *err);
 int state_write(const struct container *c, struct stage_error *err);
 /* Store the plan the container was made from, for later commands. */
 int state_save_plan(const struct container *c, int plan_fd, struct stage_error *err);

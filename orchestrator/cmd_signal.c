@@ -95,6 +95,37 @@ fail:
 	return report_error(g, &err);
 }
 
+/*
+ * A create killed before it wrote `status` left its directory and plan. Its
+ * process died with it (EOF on the sync socket) or sits in its cgroup. The
+ * default cgroup (/baton/ID) is baton's own and goes too; a cgroupsPath of
+ * the config may not have been baton's to make (--cgroup-manager=disabled
+ * leaves no trace), so it is named, not touched.
+ */
+static int delete_unfinished(const struct global_opts *g, const char *id, struct stage_error *err)
+{
+	autoplan struct plan plan = {0};
+	struct container c;
+	char own[sizeof(c.cgroup_path)];
+
+	if (state_open_unfinished(&c, g->root, id, err) < 0)
+		return err->errnum == ENOENT ? 0 : -1;
+	snprintf(own, sizeof(own), "/baton/%s", id);
+	if (state_load_plan(&c, &plan, err) == 0) {
+		const char *path = plan_str(&plan, "cgroup.path", "");
+
+		if (strcmp(path, own) == 0)
+			snprintf(c.cgroup_path, sizeof(c.cgroup_path), "%s", path);
+		else if (path[0])
+			log_warning(
+			    "container `%s` was never fully created: its cgroup `%s`, if it "
+			    "was made, is left as it is",
+			    id, path);
+	}
+	container_teardown(NULL, &c, c.cgroup_path);
+	return 0;
+}
+
 static int delete_one(const struct global_opts *g, const char *id, bool force,
 		      struct stage_error *err)
 {
@@ -104,7 +135,7 @@ static int delete_one(const struct global_opts *g, const char *id, bool force,
 	if (state_open(&c, g->root, id, true, err) < 0) {
 		/* gone already: --force succeeds, as in crun and runc (podman and
 		 * the containerd shim delete --force after every exit) */
-		return force && err->errnum == ENOENT ? 0 : -1;
+		return force && err->errnum == ENOENT ? delete_unfinished(g, id, err) : -1;
 	}
 	st = state_status(&c);
 	/* a created container has run no user code yet: crun deletes it too */

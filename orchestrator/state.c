@@ -156,6 +156,28 @@ int state_open(struct container *c, const char *root, const char *id, bool exclu
 	return 0;
 }
 
+int state_open_unfinished(struct container *c, const char *root, const char *id,
+			  struct stage_error *err)
+{
+	init_container(c, root, id);
+	if (validate_id(id, err) < 0)
+		return -1;
+	c->dirfd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (c->dirfd < 0)
+		return stage_fail(err, errno, "error opening `%s`", c->dir);
+	if (flock(c->dirfd, LOCK_EX) < 0) {
+		stage_fail(err, errno, "cannot lock `%s`", c->dir);
+		state_close(c);
+		return -1;
+	}
+	if (faccessat(c->dirfd, "status", F_OK, 0) == 0) {
+		stage_fail(err, EEXIST, "`%s` is not unfinished", c->dir);
+		state_close(c);
+		return -1;
+	}
+	return 0;
+}
+
 int state_write(const struct container *c, struct stage_error *err)
 {
 	autostrbuf struct strbuf sb = {0};

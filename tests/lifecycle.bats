@@ -436,3 +436,20 @@ assert_state_json() {
 	run_baton delete "$CID"
 	assert_success
 }
+
+@test "delete --force removes a create that was killed half-way, with its cgroup" {
+	requires root
+	update_config '.hooks.prestart = [{"path": "/bin/sleep", "args": ["sleep", "60"]}]'
+	"$BATON" --root "$STATE_ROOT" create "$CID" >"$BATS_TEST_TMPDIR/create.log" 2>&1 </dev/null 3>&- &
+	local creator=$! tries=100
+	# the prestart hook runs once the cgroup is made and the process cloned
+	while ! pgrep -f "sleep 60" >/dev/null && ((tries-- > 0)); do sleep 0.05; done
+	[[ -e $STATE_ROOT/$CID/plan && ! -e $STATE_ROOT/$CID/status ]] || fail "not half-way: $(ls "$STATE_ROOT/$CID")"
+	kill -9 "$creator"
+	wait "$creator" || true
+	pkill -f "sleep 60" || true
+	run_baton delete --force "$CID"
+	assert_success
+	[[ ! -e $STATE_ROOT/$CID ]] || fail "state left: $(ls "$STATE_ROOT/$CID")"
+	[[ -z $(leftover_cgroups) ]] || fail "cgroups left: $(leftover_cgroups)"
+}
