@@ -162,24 +162,50 @@ __attribute__((noreturn)) static void child_fail(struct container_spawn *cs,
  * `tasks` files moves it without the global lock a pid written to
  * cgroup.procs takes (schemas/protocol.md).
  */
-static void join_cgroups(struct container_spawn *cs, struct stage_error *err)
+static void join_cgroups(struct container_spawn *cs, bool asked, struct stage_error *err)
 {
-	bool joined = cs->ncgroup_files > 0 || cs->cgroup_dir >= 0;
+	bool joined = asked || cs->cgroup.nfiles > 0 || cs->cgroup.dir >= 0;
 
-	for (unsigned i = 0; i < cs->ncgroup_files; i++) {
-		if (write(cs->cgroup_files[i], "0", 1) != 1)
+	for (unsigned i = 0; i < cs->cgroup.nfiles; i++) {
+		if (write(cs->cgroup.files[i], "0", 1) != 1)
 			child_fail(cs,
 				   (stage_fail(err, errno, "join the container's cgroup"), err));
-		close(cs->cgroup_files[i]);
+		close(cs->cgroup.files[i]);
 	}
-	cs->ncgroup_files = 0;
-	if (cs->cgroup_dir >= 0)
-		close(cs->cgroup_dir);
-	if (cs->cgroup_procs >= 0)
-		close(cs->cgroup_procs);
-	cs->cgroup_dir = cs->cgroup_procs = -1;
+	cs->cgroup.nfiles = 0;
+	if (cs->cgroup.dir >= 0)
+		close(cs->cgroup.dir);
+	if (cs->cgroup.procs >= 0)
+		close(cs->cgroup.procs);
+	cs->cgroup.dir = cs->cgroup.procs = -1;
 	if (joined && record_send(cs->sync, REC_JOINED, NULL, 0, NULL, 0, err) < 0)
 		_exit(1);
+}
+
+/*
+ * Until GO, the orchestrator may hand over the cgroup files the clone did not
+ * take: FD records `cgroup:join`, then JOINED, which we answer once in.
+ */
+static int wait_for_go(struct container_spawn *cs, struct stage_error *err)
+{
+	struct record rec;
+
+	for (;;) {
+		if (record_recv(cs->sync, &rec, err) <= 0)
+			return -1;
+		if (rec.tag == REC_GO)
+			return 0;
+		if (rec.tag == REC_FD) {
+			for (unsigned i = 0; i < rec.nfds && cs->cgroup.nfiles < MAX_CGROUP_FILES;
+			     i++)
+				cs->cgroup.files[cs->cgroup.nfiles++] = rec.fds[i];
+		} else if (rec.tag == REC_JOINED) {
+			join_cgroups(cs, true, err);
+		} else {
+			return stage_fail(err, EPROTO, "unexpected %s record before GO",
+					  record_tag_name(rec.tag));
+		}
+	}
 }
 
 static int write_file(const char *path, const char *data, struct stage_error *err)
@@ -257,7 +283,6 @@ bool container_exposed(const struct container_spawn *cs)
 __attribute__((noreturn)) void container_continue(struct container_spawn *cs)
 {
 	struct stage_error err = {0};
-	struct record rec;
 	sigset_t none;
 
 	stage_self = "baton";
@@ -265,8 +290,8 @@ __attribute__((noreturn)) void container_continue(struct container_spawn *cs)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (cs->slow)
 		enter_namespaces(cs, &err);
-	join_cgroups(cs, &err);
-	if (record_expect(cs->sync, REC_GO, &rec, &err) < 0)
+	join_cgroups(cs, false, &err);
+	if (wait_for_go(cs, &err) < 0)
 		_exit(1); /* the orchestrator is gone or failed: nothing to report to */
 	/* rootless, we were dumpable for newuidmap's sake (see main.c): no longer */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -297,13 +322,13 @@ pid_t container_clone(struct container_spawn *cs, int parent_sync, pid_t *helper
 
 	*helper = 0;
 	pid = -1;
-	if (!cs->slow && cs->cgroup_dir >= 0)
-		pid = clone3_into(flags, cs->cgroup_dir);
+	if (!cs->slow && cs->cgroup.dir >= 0)
+		pid = clone3_into(flags, cs->cgroup.dir);
 	if (pid < 0) {
 		/* not cloned into the v2 cgroup (slow path, or refused): joined after */
-		if (cs->cgroup_procs >= 0)
-			cs->cgroup_files[cs->ncgroup_files++] = cs->cgroup_procs;
-		cs->cgroup_procs = -1;
+		if (cs->cgroup.procs >= 0)
+			cs->cgroup.files[cs->cgroup.nfiles++] = cs->cgroup.procs;
+		cs->cgroup.procs = -1;
 		pid = clone3_simple(flags);
 	}
 	if (pid < 0)

@@ -12,6 +12,14 @@
 #define MAX_CGROUP_FILES 33
 
 /* Everything the container process needs, prepared before clone3. */
+/* The files the container process joins its cgroup through (protocol.md). */
+struct cgroup_handover {
+	int files[MAX_CGROUP_FILES]; /* written "0" by the process, then JOINED */
+	unsigned nfiles;
+	int dir;   /* v2: clone3 into it (CLONE_INTO_CGROUP), or -1 */
+	int procs; /* v2: its cgroup.procs, for a process not cloned into it */
+};
+
 struct container_spawn {
 	uint64_t new_ns;       /* CLONE_NEW* to create */
 	int join_fd[MAX_JOIN]; /* namespaces to join, user first, mount last */
@@ -25,13 +33,9 @@ struct container_spawn {
 	int first_exe;		/* the first child stage, opened before any ns change */
 	int self_exe;		/* a sealed copy of baton, when the process is exposed */
 	const char *first_name;
-	char **envp; /* the child chain's environment */
-	/* the container's cgroup (schemas/protocol.md, "Joining the cgroups") */
-	int cgroup_files[MAX_CGROUP_FILES]; /* the child writes "0" to each, then JOINED */
-	unsigned ncgroup_files;
-	int cgroup_dir;	    /* v2: clone3 into it (CLONE_INTO_CGROUP), or -1 */
-	int cgroup_procs;   /* v2: its cgroup.procs, joined through when that clone fails */
-	int keep[MAX_KEEP]; /* fds of the child chain's contract */
+	char **envp;		       /* the child chain's environment */
+	struct cgroup_handover cgroup; /* what the clone does not take is joined by the child */
+	int keep[MAX_KEEP];	       /* fds of the child chain's contract */
 	unsigned nkeep;
 	unsigned preserve_fds;
 };

@@ -40,8 +40,8 @@ void container_reexec(struct container_spawn *cs)
 	for (unsigned i = 0; i < cs->nkeep; i++)
 		strbuf_printf(&sb, "%s%d", i ? "," : "", cs->keep[i]);
 	strbuf_puts(&sb, ";cgroup=");
-	for (unsigned i = 0; i < cs->ncgroup_files; i++)
-		strbuf_printf(&sb, "%s%d", i ? "," : "", cs->cgroup_files[i]);
+	for (unsigned i = 0; i < cs->cgroup.nfiles; i++)
+		strbuf_printf(&sb, "%s%d", i ? "," : "", cs->cgroup.files[i]);
 	strbuf_puts(&sb, ";join=");
 	for (unsigned i = 0; i < cs->njoin; i++)
 		strbuf_printf(&sb, "%s%d/%d", i ? "," : "", cs->join_fd[i], cs->join_type[i]);
@@ -52,8 +52,8 @@ void container_reexec(struct container_spawn *cs)
 		keep_open(cs->keep[i]);
 	for (unsigned i = 0; i < cs->njoin; i++)
 		keep_open(cs->join_fd[i]);
-	for (unsigned i = 0; i < cs->ncgroup_files; i++)
-		keep_open(cs->cgroup_files[i]);
+	for (unsigned i = 0; i < cs->cgroup.nfiles; i++)
+		keep_open(cs->cgroup.files[i]);
 	for (unsigned fd = 3; fd < 3 + cs->preserve_fds; fd++)
 		keep_open((int)fd);
 	char *argv[] = {"baton", ENTER_COMMAND, sb.data, cs->time_offsets, NULL};
@@ -101,8 +101,8 @@ static int parse_spec(char *spec, struct container_spawn *cs)
 		else if (strcmp(f, "keep") == 0)
 			cs->nkeep = (unsigned)parse_list(v, cs->keep, MAX_KEEP - 1, NULL);
 		else if (strcmp(f, "cgroup") == 0)
-			cs->ncgroup_files =
-			    (unsigned)parse_list(v, cs->cgroup_files, MAX_CGROUP_FILES, NULL);
+			cs->cgroup.nfiles =
+			    (unsigned)parse_list(v, cs->cgroup.files, MAX_CGROUP_FILES, NULL);
 		else if (strcmp(f, "join") == 0)
 			cs->njoin = (unsigned)parse_list(v, cs->join_fd, MAX_JOIN, cs->join_type);
 		else
@@ -120,7 +120,7 @@ int container_enter(int argc, char **argv)
 {
 	extern char **environ;
 	static struct container_spawn cs = {
-	    .sync = -1, .first_exe = -1, .self_exe = -1, .cgroup_dir = -1, .cgroup_procs = -1};
+	    .sync = -1, .first_exe = -1, .self_exe = -1, .cgroup = {.dir = -1, .procs = -1}};
 
 	(void)argc;
 	if (parse_spec(argv[2], &cs) < 0) {

@@ -65,11 +65,29 @@ static bool finished(enum step_state s)
 	return s == STEP_DONE || s == STEP_SKIPPED;
 }
 
+/* An `after` entry NAME?COND counts only where COND holds (pipeline.tsv). */
+static bool dependency_applies(const char *cond)
+{
+	struct stage_error ignored;
+	enum cgroup_layout layout;
+
+	/* a cgroup2 hierarchy to clone into: pure v2, or hybrid's unified one */
+	if (strcmp(cond, "cgroup2") == 0)
+		return cgroup_detect(&layout, &ignored) == 0 && layout != CGROUP_LAYOUT_V1;
+	return true; /* pipeline2c.awk accepts no other */
+}
+
 static bool deps_done(const struct pipeline *p, size_t i)
 {
 	for (const char *const *a = pipeline_decl[i].after; *a; a++) {
-		int j = stage_index(*a);
+		const char *cond = strchr(*a, '?');
+		char name[64];
+		int j;
 
+		if (cond && !dependency_applies(cond + 1))
+			continue;
+		snprintf(name, sizeof(name), "%.*s", cond ? (int)(cond - *a) : (int)strlen(*a), *a);
+		j = stage_index(name);
 		if (j >= 0 && !finished(p->state[j]) && p->state[j] != STEP_IN_CONTAINER)
 			return false;
 	}
@@ -285,8 +303,19 @@ static int child_env(struct pipeline *p, int *exe_fds, struct container_spawn *c
 	return 0;
 }
 
+static void close_handover(struct cgroup_handover *h)
+{
+	for (unsigned i = 0; i < h->nfiles; i++)
+		close(h->files[i]);
+	if (h->dir >= 0)
+		close(h->dir);
+	if (h->procs >= 0)
+		close(h->procs);
+	*h = (struct cgroup_handover){.dir = -1, .procs = -1};
+}
+
 /* The files cgroup-setup left for the container process to join its cgroup through. */
-static void take_cgroup_files(struct pipeline *p, struct container_spawn *cs)
+static void take_cgroup_files(struct pipeline *p, struct cgroup_handover *h)
 {
 	unsigned kept = 0;
 
@@ -294,12 +323,12 @@ static void take_cgroup_files(struct pipeline *p, struct container_spawn *cs)
 		const char *name = p->forward_name[i];
 		int fd = p->forward_fd[i];
 
-		if (strcmp(name, "cgroup:tasks") == 0 && cs->ncgroup_files < MAX_CGROUP_FILES - 1) {
-			cs->cgroup_files[cs->ncgroup_files++] = fd;
-		} else if (strcmp(name, "cgroup:dir") == 0 && cs->cgroup_dir < 0) {
-			cs->cgroup_dir = fd;
-		} else if (strcmp(name, "cgroup:procs") == 0 && cs->cgroup_procs < 0) {
-			cs->cgroup_procs = fd;
+		if (strcmp(name, "cgroup:tasks") == 0 && h->nfiles < MAX_CGROUP_FILES - 1) {
+			h->files[h->nfiles++] = fd;
+		} else if (strcmp(name, "cgroup:dir") == 0 && h->dir < 0) {
+			h->dir = fd;
+		} else if (strcmp(name, "cgroup:procs") == 0 && h->procs < 0) {
+			h->procs = fd;
 		} else {
 			p->forward_fd[kept] = fd;
 			memmove(p->forward_name[kept], name, sizeof(p->forward_name[0]));
@@ -312,7 +341,7 @@ static void take_cgroup_files(struct pipeline *p, struct container_spawn *cs)
 static int step_clone(struct pipeline *p, size_t self, struct stage_error *err)
 {
 	struct container_spawn cs = {
-	    .sync = -1, .first_exe = -1, .self_exe = -1, .cgroup_dir = -1, .cgroup_procs = -1};
+	    .sync = -1, .first_exe = -1, .self_exe = -1, .cgroup = {.dir = -1, .procs = -1}};
 	struct record rec;
 	int exe_fds[NSTAGES];
 	char envbuf[16][64];
@@ -355,12 +384,12 @@ static int step_clone(struct pipeline *p, size_t self, struct stage_error *err)
 	if (container_exposed(&cs) &&
 	    (cs.self_exe = open_sealed_exe("/proc/self/exe", "baton", err)) < 0)
 		goto out;
-	take_cgroup_files(p, &cs);
+	take_cgroup_files(p, &cs.cgroup);
 	p->pid = container_clone(&cs, p->sync[0], &p->helper, err);
 	if (p->pid < 0)
 		goto out;
 	/* userns-map and the hooks see the process in its cgroup */
-	if ((cs.ncgroup_files > 0 || cs.cgroup_dir >= 0) &&
+	if ((cs.cgroup.nfiles > 0 || cs.cgroup.dir >= 0) &&
 	    record_expect(p->sync[0], REC_JOINED, &rec, err) < 0)
 		goto out;
 	/* exec: the process joins the container's cgroup before it runs anything */
@@ -377,14 +406,47 @@ out:
 			close(exe_fds[i]);
 	for (unsigned i = 0; i < cs.njoin; i++)
 		close(cs.join_fd[i]);
-	for (unsigned i = 0; i < cs.ncgroup_files; i++)
-		close(cs.cgroup_files[i]);
-	if (cs.cgroup_dir >= 0)
-		close(cs.cgroup_dir);
-	if (cs.cgroup_procs >= 0)
-		close(cs.cgroup_procs);
+	close_handover(&cs.cgroup);
 	if (cs.self_exe >= 0)
 		close(cs.self_exe);
+	p->t_end[self] = now_ms();
+	return ret;
+}
+
+/*
+ * Where the clone did not wait for cgroup-setup (a pure v1 host), the files
+ * come to the container process now: FD records, then JOINED; it writes "0"
+ * into each and answers JOINED (schemas/protocol.md).
+ */
+static int step_cgroup_join(struct pipeline *p, size_t self, struct stage_error *err)
+{
+	struct cgroup_handover h = {.dir = -1, .procs = -1};
+	struct record rec;
+	int ret = -1;
+
+	p->t_start[self] = now_ms();
+	take_cgroup_files(p, &h);
+	if (h.procs >= 0)
+		h.files[h.nfiles++] = h.procs;
+	h.procs = -1;
+	if (h.nfiles == 0) {
+		ret = 0; /* all taken by the clone, or no cgroup */
+		goto out;
+	}
+	for (unsigned i = 0; i < h.nfiles; i += RECORD_MAX_FDS) {
+		unsigned n = h.nfiles - i < RECORD_MAX_FDS ? h.nfiles - i : RECORD_MAX_FDS;
+
+		if (record_send(p->sync[0], REC_FD, "cgroup:join", strlen("cgroup:join"),
+				&h.files[i], n, err) < 0)
+			goto out;
+	}
+	if (record_send(p->sync[0], REC_JOINED, NULL, 0, NULL, 0, err) < 0 ||
+	    record_expect(p->sync[0], REC_JOINED, &rec, err) < 0)
+		goto out;
+	stage_debug("container process %d joined its cgroup", (int)p->pid);
+	ret = 0;
+out:
+	close_handover(&h);
 	p->t_end[self] = now_ms();
 	return ret;
 }
@@ -460,6 +522,17 @@ static bool start_ready_host_stages(struct pipeline *p, struct stage_error *err,
 	return progress;
 }
 
+/* The steps the orchestrator does itself (side `self` in pipeline.tsv). */
+static int run_self_step(struct pipeline *p, size_t i, struct stage_error *err)
+{
+	if (strcmp(pipeline_decl[i].name, "clone") == 0)
+		return step_clone(p, i, err);
+	if (strcmp(pipeline_decl[i].name, "cgroup-join") == 0)
+		return step_cgroup_join(p, i, err);
+	return stage_fail(err, EINVAL, "pipeline declaration: no self step `%s`",
+			  pipeline_decl[i].name);
+}
+
 static int run_declaration(struct pipeline *p, struct stage_error *err)
 {
 	int parse = stage_index("parse-config");
@@ -478,10 +551,14 @@ static int run_declaration(struct pipeline *p, struct stage_error *err)
 			if (p->state[i] != STEP_PENDING || pipeline_decl[i].side != SIDE_SELF ||
 			    !deps_done(p, i))
 				continue;
-			if (step_clone(p, i, err) < 0)
+			did_self = true;
+			if (p->plan_loaded && !condition_holds(p, i)) {
+				p->state[i] = STEP_SKIPPED;
+				continue;
+			}
+			if (run_self_step(p, i, err) < 0)
 				return -1;
 			p->state[i] = STEP_DONE;
-			did_self = true;
 		}
 		if (did_self)
 			continue; /* stages that waited for it start before anything blocks */

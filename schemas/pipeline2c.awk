@@ -16,7 +16,13 @@ BEGIN {
 	if (!($5 in when)) { print "pipeline.tsv:" NR ": bad condition " $5 > "/dev/stderr"; exit 1 }
 	printf "\t{\n\t\t.name = \"%s\",\n\t\t.side = %s,\n\t\t.when = %s,\n", $1, side[$2], when[$5]
 	printf "\t\t.after = {"
-	if ($4 != "-") { n = split($4, a, ","); for (i = 1; i <= n; i++) printf "\"%s\", ", a[i] }
+	if ($4 != "-") {
+		n = split($4, a, ",")
+		for (i = 1; i <= n; i++) {
+			if (a[i] ~ /\?/ && a[i] !~ /\?cgroup2$/) { print "pipeline.tsv:" NR ": bad condition in " a[i] > "/dev/stderr"; exit 1 }
+			printf "\"%s\", ", a[i]
+		}
+	}
 	printf "NULL},\n\t\t.fds = {"
 	if ($6 != "-") {
 		n = split($6, f, " ")
