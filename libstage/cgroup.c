@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,21 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup-int.h"
 #include "cleanup.h"
 #include "stage.h"
-
-#define CGROUP_V1_MAGIC 0x27e0ebUL
-#define CGROUP_V2_MAGIC 0x63677270UL
-
-#define HIER_MAX 32
-#define UNSET	 INT64_MIN
-
-/* One mounted hierarchy: a v1 controller tree, or the unified one. */
-struct hierarchy {
-	char root[128]; /* mount point */
-	char name[64];	/* v1: "memory", "cpu,cpuacct", "systemd"; v2: "unified" */
-	bool unified;
-};
 
 static int layout_cache = -1;
 
@@ -61,7 +48,7 @@ static int join(char *buf, size_t size, const char *dir, const char *file, struc
 	return 0;
 }
 
-static int write_file(const char *dir, const char *file, const char *value, struct stage_error *err)
+int cg_write_file(const char *dir, const char *file, const char *value, struct stage_error *err)
 {
 	char path[PATH_MAX];
 
@@ -77,8 +64,7 @@ static int write_file(const char *dir, const char *file, const char *value, stru
 	return 0;
 }
 
-/* Read a whole cgroup file into a NUL-terminated heap buffer. */
-static int read_file(const char *dir, const char *file, char **out, struct stage_error *err)
+int cg_read_file(const char *dir, const char *file, char **out, struct stage_error *err)
 {
 	char path[PATH_MAX];
 	size_t len = 0, cap = 256;
@@ -109,7 +95,7 @@ static int read_file(const char *dir, const char *file, char **out, struct stage
 	return 0;
 }
 
-static bool file_exists(const char *dir, const char *file)
+bool cg_file_exists(const char *dir, const char *file)
 {
 	char path[PATH_MAX];
 
@@ -118,7 +104,7 @@ static bool file_exists(const char *dir, const char *file)
 	return access(path, F_OK) == 0;
 }
 
-static void sleep_ms(long ms)
+void cg_sleep_ms(long ms)
 {
 	struct timespec ts = {.tv_sec = 0, .tv_nsec = ms * 1000000L};
 
@@ -161,7 +147,7 @@ static int add_hierarchy(struct hierarchy *h, size_t *n, const char *root, const
  * cheaper than /proc/self/mountinfo on hosts with many mounts; symlinks are
  * the aliases of co-mounted controllers (cpu -> cpu,cpuacct) and skipped.
  */
-static int list_hierarchies(struct hierarchy *h, size_t *n, struct stage_error *err)
+int cg_list_hierarchies(struct hierarchy *h, size_t *n, struct stage_error *err)
 {
 	enum cgroup_layout layout;
 	struct dirent *de;
@@ -195,31 +181,29 @@ static int list_hierarchies(struct hierarchy *h, size_t *n, struct stage_error *
 	return ret;
 }
 
-/* The unified tree of a pure v2 host (on hybrid hosts it has no controllers). */
-static bool is_v2_tree(const struct hierarchy *h)
+bool cg_is_v2_tree(const struct hierarchy *h)
 {
 	return h->unified && strcmp(h->root, CGROUP_MOUNT) == 0;
 }
 
-static bool has_controller(const struct hierarchy *h, const char *controller)
+bool cg_has_controller(const struct hierarchy *h, const char *controller)
 {
 	if (h->unified)
-		return is_v2_tree(h);
+		return cg_is_v2_tree(h);
 	return has_word(h->name, controller, ",");
 }
 
-static const struct hierarchy *find_controller(const struct hierarchy *h, size_t n,
-					       const char *controller)
+const struct hierarchy *cg_find_controller(const struct hierarchy *h, size_t n,
+					   const char *controller)
 {
 	for (size_t i = 0; i < n; i++)
-		if (has_controller(&h[i], controller))
+		if (cg_has_controller(&h[i], controller))
 			return &h[i];
 	return NULL;
 }
 
-/* The cgroup's directory in hierarchy h. */
-static int cgroup_dir(char *buf, size_t size, const struct hierarchy *h, const char *path,
-		      struct stage_error *err)
+int cg_dir(char *buf, size_t size, const struct hierarchy *h, const char *path,
+	   struct stage_error *err)
 {
 	int n = snprintf(buf, size, "%s%s", h->root, path);
 
@@ -242,14 +226,14 @@ static int cpuset_inherit(const char *dir, struct stage_error *err)
 		autofree char *mine = NULL;
 		autofree char *theirs = NULL;
 
-		if (read_file(dir, files[i], &mine, err) < 0)
+		if (cg_read_file(dir, files[i], &mine, err) < 0)
 			return -1;
 		if (strspn(mine, " \n") != strlen(mine))
 			continue;
-		if (read_file(parent, files[i], &theirs, err) < 0)
+		if (cg_read_file(parent, files[i], &theirs, err) < 0)
 			return -1;
 		theirs[strcspn(theirs, "\n")] = '\0';
-		if (write_file(dir, files[i], theirs, err) < 0)
+		if (cg_write_file(dir, files[i], theirs, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -275,8 +259,8 @@ static int enable_controllers(const char *dir, const struct cgroup_write *w, siz
 	autofree char *enabled = NULL;
 	char word[64];
 
-	if (read_file(dir, "cgroup.controllers", &available, err) < 0 ||
-	    read_file(dir, "cgroup.subtree_control", &enabled, err) < 0)
+	if (cg_read_file(dir, "cgroup.controllers", &available, err) < 0 ||
+	    cg_read_file(dir, "cgroup.subtree_control", &enabled, err) < 0)
 		return -1;
 	for (const char *p = available + strspn(available, " \n"); *p;) {
 		size_t n = strcspn(p, " \n");
@@ -286,7 +270,7 @@ static int enable_controllers(const char *dir, const struct cgroup_write *w, siz
 		p += strspn(p, " \n");
 		if (has_word(enabled, word + 1, " \n"))
 			continue;
-		if (write_file(dir, "cgroup.subtree_control", word, err) == 0)
+		if (cg_write_file(dir, "cgroup.subtree_control", word, err) == 0)
 			continue;
 		if (controller_needed(word + 1, w, nw))
 			return -1;
@@ -302,8 +286,8 @@ static int enable_controllers(const char *dir, const struct cgroup_write *w, siz
 static int create_in(const struct hierarchy *h, const char *path, const struct cgroup_write *w,
 		     size_t nw, int *first_new, struct stage_error *err)
 {
-	bool v2 = is_v2_tree(h);
-	bool cpuset = !h->unified && has_controller(h, "cpuset");
+	bool v2 = cg_is_v2_tree(h);
+	bool cpuset = !h->unified && cg_has_controller(h, "cpuset");
 	char dir[PATH_MAX];
 	size_t len = strlen(h->root);
 	int level = 0;
@@ -355,7 +339,7 @@ static int check_controllers(const struct hierarchy *h, size_t nh, const struct 
 			     size_t nw, struct stage_error *err)
 {
 	for (size_t i = 0; i < nw; i++)
-		if (!find_controller(h, nh, w[i].controller))
+		if (!cg_find_controller(h, nh, w[i].controller))
 			return stage_fail(err, ENOENT, "cgroup controller `%s` (for `%s`)",
 					  w[i].controller, w[i].file);
 	return 0;
@@ -364,18 +348,18 @@ static int check_controllers(const struct hierarchy *h, size_t nh, const struct 
 static int apply_write(const struct hierarchy *h, size_t nh, const char *path,
 		       const struct cgroup_write *w, struct stage_error *err)
 {
-	const struct hierarchy *owner = find_controller(h, nh, w->controller);
+	const struct hierarchy *owner = cg_find_controller(h, nh, w->controller);
 	char dir[PATH_MAX];
 
-	if (cgroup_dir(dir, sizeof(dir), owner, path, err) < 0)
+	if (cg_dir(dir, sizeof(dir), owner, path, err) < 0)
 		return -1;
-	bool use_alt = w->alt_file[0] && !file_exists(dir, w->file);
-	if (w->optional && !file_exists(dir, use_alt ? w->alt_file : w->file)) {
+	bool use_alt = w->alt_file[0] && !cg_file_exists(dir, w->file);
+	if (w->optional && !cg_file_exists(dir, use_alt ? w->alt_file : w->file)) {
 		stage_debug("skip %s = %s: no such file in %s", w->file, w->value, dir);
 		return 0;
 	}
-	return write_file(dir, use_alt ? w->alt_file : w->file, use_alt ? w->alt_value : w->value,
-			  err);
+	return cg_write_file(dir, use_alt ? w->alt_file : w->file,
+			     use_alt ? w->alt_value : w->value, err);
 }
 
 static int apply_writes(const struct hierarchy *h, size_t nh, const char *path,
@@ -409,7 +393,7 @@ static int apply_writes(const struct hierarchy *h, size_t nh, const char *path,
 static int apply_devices(const struct hierarchy *h, size_t nh, const char *path,
 			 const struct plan *plan, bool replace, struct stage_error *err)
 {
-	const struct hierarchy *devices = find_controller(h, nh, "devices");
+	const struct hierarchy *devices = cg_find_controller(h, nh, "devices");
 	char dir[PATH_MAX], rule[96];
 	bool allow;
 
@@ -417,16 +401,22 @@ static int apply_devices(const struct hierarchy *h, size_t nh, const char *path,
 		stage_debug("device cgroup: no devices hierarchy, skipped");
 		return 0;
 	}
-	if (cgroup_dir(dir, sizeof(dir), devices, path, err) < 0)
+	if (cgroup_rootless()) {
+		/* the container can open no device its user cannot open anyway */
+		stage_debug("device cgroup: rootless, rules not written (devices.allow and "
+			    "device programs need CAP_SYS_ADMIN); the parent's apply");
+		return 0;
+	}
+	if (cg_dir(dir, sizeof(dir), devices, path, err) < 0)
 		return -1;
 	if (devices->unified)
 		return cgroup_device_attach(dir, plan, replace, err);
-	if (write_file(dir, "devices.deny", "a", err) < 0)
+	if (cg_write_file(dir, "devices.deny", "a", err) < 0)
 		return -1;
 	plan_for_each(plan, "cgroup.device", e)
 	{
 		if (cgroup_device_rule(e, &allow, rule, sizeof(rule), err) < 0 ||
-		    write_file(dir, allow ? "devices.allow" : "devices.deny", rule, err) < 0)
+		    cg_write_file(dir, allow ? "devices.allow" : "devices.deny", rule, err) < 0)
 			return -1;
 	}
 	for (size_t i = 0; i < CGROUP_DEFAULT_DEVICES; i++) {
@@ -437,7 +427,7 @@ static int apply_devices(const struct hierarchy *h, size_t nh, const char *path,
 		else
 			snprintf(rule, sizeof(rule), "%c %d:%d rwm", d->type, (int)d->major,
 				 (int)d->minor);
-		if (write_file(dir, "devices.allow", rule, err) < 0)
+		if (cg_write_file(dir, "devices.allow", rule, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -450,8 +440,8 @@ static int join_all(const struct hierarchy *h, size_t nh, const char *path, pid_
 
 	snprintf(value, sizeof(value), "%d", (int)pid);
 	for (size_t i = 0; i < nh; i++)
-		if (cgroup_dir(dir, sizeof(dir), &h[i], path, err) < 0 ||
-		    write_file(dir, "cgroup.procs", value, err) < 0)
+		if (cg_dir(dir, sizeof(dir), &h[i], path, err) < 0 ||
+		    cg_write_file(dir, "cgroup.procs", value, err) < 0)
 			return -1;
 	return 0;
 }
@@ -474,12 +464,13 @@ int cgroup_join_open(const char *path, struct cgroup_join *j, struct stage_error
 	size_t nh;
 
 	*j = (struct cgroup_join){.v2_dir = -1, .v2_procs = -1};
-	if (cgroup_path_check(path, err) < 0 || list_hierarchies(h, &nh, err) < 0)
+	if (cgroup_path_check(path, err) < 0 || cg_list_hierarchies(h, &nh, err) < 0 ||
+	    cg_rootless_select(h, &nh, path, err) < 0)
 		return -1;
 	for (size_t i = 0; i < nh; i++) {
 		int ret;
 
-		if (cgroup_dir(dir, sizeof(dir), &h[i], path, err) < 0)
+		if (cg_dir(dir, sizeof(dir), &h[i], path, err) < 0)
 			goto fail;
 		if (h[i].unified)
 			ret =
@@ -508,6 +499,17 @@ void cgroup_join_close(struct cgroup_join *j)
 	*j = (struct cgroup_join){.v2_dir = -1, .v2_procs = -1};
 }
 
+/* Rootless: the delegated hierarchies; say what a refusal costs (issue: never silent). */
+static int select_rootless(const struct plan *plan, struct hierarchy *h, size_t *nh,
+			   const char *path, struct stage_error *err)
+{
+	if (cg_rootless_select(h, nh, path, err) == 0)
+		return 0;
+	if (plan_get(plan, "cgroup.resource"))
+		return stage_wrap(err, "linux.resources cannot be applied");
+	return -1;
+}
+
 int cgroup_setup(const struct plan *plan, pid_t pid, struct stage_error *err)
 {
 	const char *path = plan_str(plan, "cgroup.path", NULL);
@@ -522,7 +524,8 @@ int cgroup_setup(const struct plan *plan, pid_t pid, struct stage_error *err)
 		return stage_fail(err, EINVAL, "plan: no `cgroup.path` record");
 	if (cgroup_path_check(path, err) < 0 || cgroup_detect(&layout, err) < 0 ||
 	    cgroup_writes_from_plan(plan, layout == CGROUP_LAYOUT_V2, writes, &nw, err) < 0 ||
-	    list_hierarchies(h, &nh, err) < 0 || check_controllers(h, nh, writes, nw, err) < 0)
+	    cg_list_hierarchies(h, &nh, err) < 0 || select_rootless(plan, h, &nh, path, err) < 0 ||
+	    check_controllers(h, nh, writes, nw, err) < 0)
 		return -1;
 	for (; made < nh && ret == 0; made++)
 		ret = create_in(&h[made], path, writes, nw, &first_new[made], err);
@@ -546,7 +549,7 @@ static int64_t current_memory_limit(const char *path)
 	char dir[PATH_MAX];
 
 	if (snprintf(dir, sizeof(dir), "%s%s", CGROUP_MOUNT, path) >= (int)sizeof(dir) ||
-	    read_file(dir, "memory.max", &text, &ignored) < 0 || strncmp(text, "max", 3) == 0)
+	    cg_read_file(dir, "memory.max", &text, &ignored) < 0 || strncmp(text, "max", 3) == 0)
 		return -1;
 	return strtoll(text, NULL, 10);
 }
@@ -565,7 +568,7 @@ int cgroup_update(const char *path, const struct plan *resources, struct stage_e
 		limit = current_memory_limit(path);
 	if (cgroup_writes_for_update(resources, layout == CGROUP_LAYOUT_V2, limit, writes, &nw,
 				     err) < 0 ||
-	    list_hierarchies(h, &nh, err) < 0 || check_controllers(h, nh, writes, nw, err) < 0 ||
+	    cg_list_hierarchies(h, &nh, err) < 0 || check_controllers(h, nh, writes, nw, err) < 0 ||
 	    apply_writes(h, nh, path, writes, nw, err) < 0)
 		return -1;
 	if (plan_count(resources, "cgroup.device") == 0)
@@ -609,7 +612,7 @@ static int remove_tree(char *dir, size_t size, struct stage_error *err)
 			return 0;
 		if (errno != EBUSY || tries == 100)
 			return stage_fail(err, errno, "remove cgroup `%s`", dir);
-		sleep_ms(2);
+		cg_sleep_ms(2);
 	}
 }
 
@@ -620,13 +623,13 @@ int cgroup_remove(const char *path, struct stage_error *err)
 	size_t nh;
 	int ret = 0;
 
-	if (cgroup_path_check(path, err) < 0 || list_hierarchies(h, &nh, err) < 0)
+	if (cgroup_path_check(path, err) < 0 || cg_list_hierarchies(h, &nh, err) < 0)
 		return -1;
 	/* go on after a failure, so that as little as possible is left behind */
 	for (size_t i = 0; i < nh; i++) {
 		struct stage_error e;
 
-		if (cgroup_dir(dir, sizeof(dir), &h[i], path, &e) < 0 ||
+		if (cg_dir(dir, sizeof(dir), &h[i], path, &e) < 0 ||
 		    remove_tree(dir, sizeof(dir), &e) < 0) {
 			if (ret == 0)
 				*err = e;
@@ -634,207 +637,4 @@ int cgroup_remove(const char *path, struct stage_error *err)
 		}
 	}
 	return ret;
-}
-
-/* --- processes ----------------------------------------------------------------- */
-
-/* The cgroup's directory in the hierarchy best suited to list its tasks. */
-static int task_dir(const char *path, char *dir, size_t size, struct stage_error *err)
-{
-	struct hierarchy h[HIER_MAX];
-	size_t nh;
-
-	if (cgroup_path_check(path, err) < 0 || list_hierarchies(h, &nh, err) < 0)
-		return -1;
-	const struct hierarchy *best = find_controller(h, nh, "pids");
-	if (!best)
-		best = find_controller(h, nh, "memory");
-	if (!best && nh > 0)
-		best = &h[0];
-	if (!best)
-		return stage_fail(err, ENOENT, "no cgroup hierarchy in `%s`", CGROUP_MOUNT);
-	return cgroup_dir(dir, size, best, path, err);
-}
-
-static int add_pid(pid_t **pids, size_t *n, size_t *cap, pid_t pid, struct stage_error *err)
-{
-	if (*n == *cap) {
-		size_t bigger = *cap ? *cap * 2 : 16;
-		pid_t *p = realloc(*pids, bigger * sizeof(pid_t));
-
-		if (!p)
-			return stage_fail(err, ENOMEM, "cgroup pid list");
-		*pids = p;
-		*cap = bigger;
-	}
-	(*pids)[(*n)++] = pid;
-	return 0;
-}
-
-static int collect_pids(char *dir, size_t size, pid_t **pids, size_t *n, size_t *cap,
-			struct stage_error *err)
-{
-	autofree char *procs = NULL;
-	size_t len = strlen(dir);
-	struct dirent *de;
-	int ret = 0;
-
-	if (read_file(dir, "cgroup.procs", &procs, err) < 0)
-		return -1;
-	for (char *p = procs, *end; *p; p = end) {
-		long pid = strtol(p, &end, 10);
-
-		if (end == p)
-			break;
-		if (add_pid(pids, n, cap, (pid_t)pid, err) < 0)
-			return -1;
-	}
-	DIR *d = opendir(dir);
-	if (!d)
-		return stage_fail(err, errno, "open cgroup `%s`", dir);
-	while (ret == 0 && (de = readdir(d))) {
-		if (de->d_type != DT_DIR || de->d_name[0] == '.')
-			continue;
-		if (snprintf(dir + len, size - len, "/%s", de->d_name) >= (int)(size - len))
-			ret = stage_fail(err, ENAMETOOLONG, "cgroup `%s`", dir);
-		else
-			ret = collect_pids(dir, size, pids, n, cap, err);
-		dir[len] = '\0';
-	}
-	closedir(d);
-	return ret;
-}
-
-int cgroup_pids(const char *path, pid_t **pids, size_t *npids, struct stage_error *err)
-{
-	char dir[PATH_MAX];
-	size_t cap = 0;
-
-	*pids = NULL;
-	*npids = 0;
-	if (task_dir(path, dir, sizeof(dir), err) < 0)
-		return -1;
-	if (collect_pids(dir, sizeof(dir), pids, npids, &cap, err) < 0) {
-		free(*pids);
-		*pids = NULL;
-		*npids = 0;
-		return -1;
-	}
-	return 0;
-}
-
-int cgroup_kill(const char *path, int sig, struct stage_error *err)
-{
-	enum cgroup_layout layout;
-	autofree pid_t *pids = NULL;
-	char dir[PATH_MAX];
-	size_t n;
-
-	if (cgroup_path_check(path, err) < 0 || cgroup_detect(&layout, err) < 0)
-		return -1;
-	/* cgroup.kill (5.14) kills atomically, no race with forks */
-	if (layout == CGROUP_LAYOUT_V2 && sig == SIGKILL) {
-		snprintf(dir, sizeof(dir), "%s%s", CGROUP_MOUNT, path);
-		if (file_exists(dir, "cgroup.kill"))
-			return write_file(dir, "cgroup.kill", "1", err);
-	}
-	if (cgroup_pids(path, &pids, &n, err) < 0)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		if (kill(pids[i], sig) < 0 && errno != ESRCH)
-			return stage_fail(err, errno, "kill process %d of cgroup `%s`",
-					  (int)pids[i], path);
-	return 0;
-}
-
-int cgroup_oom_kills(const char *path, uint64_t *kills, struct stage_error *err)
-{
-	struct hierarchy h[HIER_MAX];
-	autofree char *text = NULL;
-	char dir[PATH_MAX];
-	size_t nh;
-
-	*kills = 0;
-	if (cgroup_path_check(path, err) < 0 || list_hierarchies(h, &nh, err) < 0)
-		return -1;
-	const struct hierarchy *memory = find_controller(h, nh, "memory");
-	if (!memory)
-		return stage_fail(err, ENOENT, "cgroup controller `memory`");
-	/* v2: memory.events; v1: memory.oom_control (both have an oom_kill line) */
-	if (cgroup_dir(dir, sizeof(dir), memory, path, err) < 0 ||
-	    read_file(dir, memory->unified ? "memory.events" : "memory.oom_control", &text, err) <
-		0)
-		return -1;
-	const char *line = strstr(text, "oom_kill ");
-	if (line && (line == text || line[-1] == '\n'))
-		*kills = strtoull(line + strlen("oom_kill "), NULL, 10);
-	return 0;
-}
-
-/* --- freezer ----------------------------------------------------------------- */
-
-/* Where the freezer lives: v1's freezer hierarchy, or the v2 tree. */
-static int freezer_dir(const char *path, char *dir, size_t size, bool *v2, struct stage_error *err)
-{
-	struct hierarchy h[HIER_MAX];
-	enum cgroup_layout layout;
-	size_t nh;
-
-	if (cgroup_path_check(path, err) < 0 || cgroup_detect(&layout, err) < 0 ||
-	    list_hierarchies(h, &nh, err) < 0)
-		return -1;
-	*v2 = layout == CGROUP_LAYOUT_V2;
-	const struct hierarchy *f = *v2 ? &h[0] : find_controller(h, nh, "freezer");
-	if (!f)
-		return stage_fail(err, ENOENT, "cgroup controller `freezer`");
-	return cgroup_dir(dir, size, f, path, err);
-}
-
-static int frozen_now(const char *dir, bool v2, bool *frozen, struct stage_error *err)
-{
-	autofree char *text = NULL;
-
-	if (read_file(dir, v2 ? "cgroup.events" : "freezer.state", &text, err) < 0)
-		return -1;
-	if (v2)
-		*frozen = strstr(text, "frozen 1") != NULL;
-	else
-		*frozen = strncmp(text, "FROZEN", 6) == 0;
-	return 0;
-}
-
-int cgroup_freeze(const char *path, bool frozen, struct stage_error *err)
-{
-	char dir[PATH_MAX];
-	bool v2, now;
-
-	if (freezer_dir(path, dir, sizeof(dir), &v2, err) < 0)
-		return -1;
-	if (v2 && write_file(dir, "cgroup.freeze", frozen ? "1" : "0", err) < 0)
-		return -1;
-	if (!v2 && write_file(dir, "freezer.state", frozen ? "FROZEN" : "THAWED", err) < 0)
-		return -1;
-	/* freezing is asynchronous (FREEZING on v1): wait until every task stopped */
-	for (int tries = 0; frozen; tries++) {
-		if (frozen_now(dir, v2, &now, err) < 0)
-			return -1;
-		if (now)
-			break;
-		if (tries == 1000)
-			return stage_fail(err, ETIMEDOUT, "freeze cgroup `%s`", dir);
-		if (!v2)
-			write_file(dir, "freezer.state", "FROZEN", err);
-		sleep_ms(1);
-	}
-	return 0;
-}
-
-int cgroup_is_frozen(const char *path, bool *frozen, struct stage_error *err)
-{
-	char dir[PATH_MAX];
-	bool v2;
-
-	if (freezer_dir(path, dir, sizeof(dir), &v2, err) < 0)
-		return -1;
-	return frozen_now(dir, v2, frozen, err);
 }

@@ -24,10 +24,27 @@ enum cgroup_layout { CGROUP_LAYOUT_V1, CGROUP_LAYOUT_HYBRID, CGROUP_LAYOUT_V2 };
 int cgroup_detect(enum cgroup_layout *layout, struct stage_error *err);
 
 /*
+ * Not root of the host: a user, or root of a user namespace that is not the
+ * host's (rootless engines run their runtime there). Asked once.
+ */
+bool cgroup_rootless(void);
+
+/*
+ * Rootless: may the caller make the cgroup `path` (cgroup-delegate.c)? Yes
+ * when, in every hierarchy with controllers, the deepest existing ancestor of
+ * path is writable for it, and in a v2 tree the cgroup.procs of the cgroup it
+ * shares with path; why says which is not. Root of the host: always.
+ */
+bool cgroup_delegated(const char *path, struct stage_error *why);
+
+/*
  * Create the cgroup `path` (plan's cgroup.path, absolute inside each
  * hierarchy) in every hierarchy, apply the plan's cgroup.resource and
  * cgroup.device records, and move pid into it (pid <= 0: create and
  * configure only). On failure removes the directories it created.
+ * Rootless, only in hierarchies delegated to the caller (cgroup_delegated:
+ * a hierarchy without controllers that is not is left out) and without
+ * device rules (v1 devices.allow needs CAP_SYS_ADMIN, v2 a BPF program).
  */
 int cgroup_setup(const struct plan *plan, pid_t pid, struct stage_error *err);
 

@@ -114,16 +114,27 @@ static bool in_this_pipeline(const struct pipeline *p, size_t i)
 }
 
 /*
- * Does the container get a cgroup of its own? Not with --cgroup-manager=disabled,
- * nor rootless (root of a rootless engine's user namespace too) without
- * limits (as crun; cgroup-setup says so when limits are asked for and cannot
- * be applied).
+ * Does the container get a cgroup of its own? Not with --cgroup-manager=disabled.
+ * Rootless (root of a rootless engine's user namespace too): when the user
+ * owns a delegated subtree for it, else only with limits, so that
+ * cgroup-setup says why they cannot be applied (without limits, as crun).
  */
 static bool manages_cgroups(const struct pipeline *p)
 {
+	static int delegated = -1;
+
 	if (p->g->no_cgroups)
 		return false;
-	return host_root() || plan_get(&p->plan, "cgroup.resource");
+	if (host_root() || plan_get(&p->plan, "cgroup.resource"))
+		return true;
+	if (delegated < 0) {
+		struct stage_error why = {0};
+
+		delegated = cgroup_delegated(plan_str(&p->plan, "cgroup.path", ""), &why);
+		if (!delegated)
+			stage_debug("no cgroup: %s", why.msg);
+	}
+	return delegated;
 }
 
 static bool condition_holds(const struct pipeline *p, size_t i)

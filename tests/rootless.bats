@@ -129,9 +129,193 @@ no_user_namespace_config() {
 	update_config '.linux.resources = {"pids": {"limit": 10}}'
 	run as_user "$RL_USER" run "$CID"
 	assert_failure
-	assert_output --partial 'cgroup'
+	assert_output --regexp "cgroup-setup: linux.resources cannot be applied: rootless: cgroup \`/baton/$CID\` is not delegated to uid $RL_UID: \`/sys/fs/cgroup/[a-z_,]+(/baton)?\` is not writable .*: Permission denied"
 	run ls "/run/user/$RL_UID/baton"
 	refute_output --partial "$CID"
+	[[ -z $(leftover_cgroups) ]] || fail "cgroups left: $(leftover_cgroups)"
+}
+
+# --- cgroups in a delegated subtree ---
+
+# The hierarchies on this host: the one tree on v2, else every mounted one.
+cgroup_roots() {
+	local d
+	if [[ $(stat -fc %T /sys/fs/cgroup) == cgroup2fs ]]; then
+		echo /sys/fs/cgroup
+		return
+	fi
+	for d in /sys/fs/cgroup/*; do
+		[[ -L $d ]] && continue
+		case $(stat -fc %T "$d") in cgroupfs | cgroup2fs) echo "$d" ;; esac
+	done
+}
+
+# delegate_cgroups [ROOT...]: as an administrator (or systemd's Delegate=)
+# does, a cgroup DELEG in each hierarchy (default: all) owned by the test user,
+# with the files it moves processes through; its callers' shells go into
+# DELEG/caller of a v2 tree (a process must already be inside a delegated v2
+# subtree to move its children around in it).
+delegate_cgroups() {
+	local root roots=("$@") f
+	DELEG=baton-deleg-$$-$BATS_TEST_NUMBER
+	((${#roots[@]})) || mapfile -t roots < <(cgroup_roots)
+	defer undelegate_cgroups
+	for root in "${roots[@]}"; do
+		mkdir "$root/$DELEG" || fail "mkdir $root/$DELEG"
+		for f in cpuset.cpus cpuset.mems; do
+			[[ -f $root/$DELEG/$f ]] && cat "$root/$f" >"$root/$DELEG/$f"
+		done
+		for f in . cgroup.procs tasks cgroup.subtree_control cgroup.threads; do
+			[[ -e $root/$DELEG/$f ]] && chown "$RL_USER:" "$root/$DELEG/$f"
+		done
+		if [[ $(stat -fc %T "$root") == cgroup2fs ]]; then
+			mkdir "$root/$DELEG/caller" && chown "$RL_USER:" "$root/$DELEG/caller"{,/cgroup.procs}
+			CALLER_CGROUP=$root/$DELEG/caller
+		fi
+	done
+}
+
+# Remove what delegate_cgroups made (and anything baton left in it).
+undelegate_cgroups() {
+	local root pid
+	for root in $(cgroup_roots); do
+		[[ -d $root/$DELEG ]] || continue
+		for pid in $(find "$root/$DELEG" -name cgroup.procs -exec cat {} +); do
+			kill -9 "$pid" 2>/dev/null
+		done
+		find "$root/$DELEG" -depth -type d -exec rmdir {} + 2>/dev/null ||
+			{ sleep 0.2 && find "$root/$DELEG" -depth -type d -exec rmdir {} +; }
+	done
+}
+
+# as_user in the delegated v2 cgroup, when there is one.
+as_delegate() {
+	(
+		[[ -z ${CALLER_CGROUP:-} ]] || echo "$BASHPID" >"$CALLER_CGROUP/cgroup.procs" || exit 1
+		as_user "$RL_USER" "$@"
+	)
+}
+
+# The test's container cgroup directories that exist, one per line.
+container_cgroups() {
+	local root
+	for root in $(cgroup_roots); do
+		[[ -d $root/$DELEG/$CID ]] && echo "$root/$DELEG/$CID"
+	done
+	return 0
+}
+
+@test "rootless: a delegated cgroup subtree takes the container, with its limits" {
+	requires cgroup_v1
+	delegate_cgroups
+	no_user_namespace_config
+	update_config --arg p "/$DELEG/$CID" --arg m "/sys/fs/cgroup/memory/$DELEG" '
+		.linux.cgroupsPath = $p |
+		.linux.resources = {"memory": {"limit": 67108864}, "pids": {"limit": 20}} |
+		.mounts += [{"destination": "/mnt/memcg", "type": "bind", "source": $m,
+			"options": ["rbind", "ro"]}]'
+	mkdir -p "$BUNDLE/rootfs/mnt/memcg"
+	set_args sleep
+	as_delegate run -d "$CID" >"$BATS_TEST_TMPDIR/rl.log" 2>&1 ||
+		fail "run -d: $(cat "$BATS_TEST_TMPDIR/rl.log")"
+	local pid
+	pid=$(as_delegate state "$CID" | jq -r .pid)
+	TRACKED_PIDS+=("$pid")
+
+	# the limits, from the host
+	[[ $(cat "/sys/fs/cgroup/memory/$DELEG/$CID/memory.limit_in_bytes") == 67108864 ]] ||
+		fail "memory.limit_in_bytes: $(cat "/sys/fs/cgroup/memory/$DELEG/$CID/memory.limit_in_bytes")"
+	[[ $(cat "/sys/fs/cgroup/pids/$DELEG/$CID/pids.max") == 20 ]] ||
+		fail "pids.max: $(cat "/sys/fs/cgroup/pids/$DELEG/$CID/pids.max")"
+	# the process is in it, in every hierarchy (the unified one too)
+	run cat "/proc/$pid/cgroup"
+	assert_line --regexp "^[0-9]+:memory:/$DELEG/$CID\$"
+	assert_line --regexp "^[0-9]+:pids:/$DELEG/$CID\$"
+	assert_line --regexp "^[0-9]+:freezer:/$DELEG/$CID\$"
+	assert_line "0::/$DELEG/$CID"
+	# and from inside: its own cgroup and the memory limit it runs under
+	run as_delegate exec "$CID" /probe cgroup
+	assert_success
+	assert_line --regexp "^[0-9]+:memory:/$DELEG/$CID\$"
+	run as_delegate exec "$CID" cat "/mnt/memcg/$CID/memory.limit_in_bytes"
+	assert_success
+	assert_output 67108864
+
+	# ps, pause/resume, update, kill --all, delete work on it
+	run as_delegate ps --format json "$CID"
+	assert_success
+	assert_output --partial "$pid"
+	run as_delegate pause "$CID"
+	assert_success
+	[[ $(cat "/sys/fs/cgroup/freezer/$DELEG/$CID/freezer.state") == FROZEN ]] || fail "not frozen"
+	run as_delegate state "$CID"
+	assert_output --partial '"status": "paused"'
+	run as_delegate resume "$CID"
+	assert_success
+	run as_delegate update --pids-limit 30 "$CID"
+	assert_success
+	[[ $(cat "/sys/fs/cgroup/pids/$DELEG/$CID/pids.max") == 30 ]] || fail "update: pids.max"
+	run as_delegate kill --all "$CID" KILL
+	assert_success
+	run as_delegate delete --force "$CID"
+	assert_success
+	[[ -z $(container_cgroups) ]] || fail "cgroups left: $(container_cgroups)"
+}
+
+@test "rootless: the pids limit of a delegated cgroup holds inside" {
+	requires cgroup_v1
+	delegate_cgroups
+	no_user_namespace_config
+	update_config --arg p "/$DELEG/$CID" '.linux.cgroupsPath = $p |
+		.linux.resources = {"pids": {"limit": 4}}'
+	# sh and three sleeps fit; the fourth fork fails and sh gives up (pid 1: the sleeps go too)
+	set_cmd /bin/sh -c 'for i in 1 2 3 4 5 6; do /bin/sleep 100 & done; echo all forked'
+	run as_delegate run "$CID"
+	assert_failure
+	assert_output "/bin/sh: can't fork: Resource temporarily unavailable"
+	[[ -z $(container_cgroups) ]] || fail "cgroups left: $(container_cgroups)"
+}
+
+@test "rootless: a delegated subtree is used without limits too, and not the undelegated unified tree" {
+	requires cgroup_v1
+	[[ $(stat -fc %T /sys/fs/cgroup/unified 2>/dev/null) == cgroup2fs ]] || skip "needs a hybrid host"
+	# the v1 hierarchies only: the empty unified tree is left out, not an error
+	mapfile -t roots < <(cgroup_roots | grep -v unified)
+	delegate_cgroups "${roots[@]}"
+	no_user_namespace_config
+	update_config --arg p "/$DELEG/$CID" '.linux.cgroupsPath = $p'
+	set_args cgroup
+	run as_user "$RL_USER" --debug run "$CID"
+	assert_success
+	assert_line --regexp "^[0-9]+:memory:/$DELEG/$CID\$"
+	assert_line --regexp "^[0-9]+:pids:/$DELEG/$CID\$"
+	refute_line "0::/$DELEG/$CID"
+	assert_output --partial "/sys/fs/cgroup/unified: no controllers, left out"
+	assert_output --partial "device cgroup: rootless, rules not written"
+	[[ -z $(container_cgroups) ]] || fail "cgroups left: $(container_cgroups)"
+}
+
+@test "rootless: limits in a cgroupsPath the user does not own: the error names it, nothing left" {
+	requires cgroup_v1
+	delegate_cgroups
+	no_user_namespace_config
+	# pids is not the user's: an administrator delegated all but one controller
+	chown root: "/sys/fs/cgroup/pids/$DELEG"
+	update_config --arg p "/$DELEG/$CID" '.linux.cgroupsPath = $p |
+		.linux.resources = {"memory": {"limit": 67108864}}'
+	run as_delegate run "$CID"
+	assert_failure 1
+	assert_output "baton: cgroup-setup: linux.resources cannot be applied: rootless: cgroup \`/$DELEG/$CID\` is not delegated to uid $RL_UID: \`/sys/fs/cgroup/pids/$DELEG\` is not writable (linux.cgroupsPath must lie in a cgroup subtree the user owns): Permission denied"
+	[[ -z $(container_cgroups) ]] || fail "cgroups left: $(container_cgroups)"
+	run ls "/run/user/$RL_UID/baton"
+	refute_output --partial "$CID"
+	# without limits the same container runs, without a cgroup (as crun)
+	update_config 'del(.linux.resources)'
+	set_args cgroup
+	run as_delegate run "$CID"
+	assert_success
+	refute_output --partial "/$DELEG/$CID"
+	[[ -z $(container_cgroups) ]] || fail "cgroups left: $(container_cgroups)"
 }
 
 @test "rootless: another user's containers are not ours" {

@@ -23,6 +23,8 @@ static const char usage[] =
     "many of its processes the OOM killer has killed.\n"
     "Run by baton with BATON_FD_PLAN and BATON_FD_SYNC instead: then the files\n"
     "to join the cgroup through go back as FD records cgroup:tasks|procs|dir.\n"
+    "Rootless, only in hierarchies where cgroup.path lies in a subtree delegated\n"
+    "to the user (else an error naming the first that is not), without device rules.\n"
     "BATON_DEBUG=1 narrates every file written.\n";
 
 static int send_fd(int sync, const char *name, int fd, struct stage_error *err)
