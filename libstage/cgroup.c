@@ -390,12 +390,73 @@ static int apply_writes(const struct hierarchy *h, size_t nh, const char *path,
  * ptmx, pts). The defaults come last, as in runc and youki, so that the
  * usual leading "deny all" rule of a config does not revoke them.
  */
+/* v1 devices.allow and devices.deny, each opened once for all the rules. */
+struct device_files {
+	const char *dir;
+	int allow, deny;
+};
+
+static int write_device_rule(struct device_files *f, bool allow, const char *rule,
+			     struct stage_error *err)
+{
+	const char *name = allow ? "devices.allow" : "devices.deny";
+	int *fd = allow ? &f->allow : &f->deny;
+	char path[PATH_MAX];
+	size_t len = strlen(rule);
+
+	if (*fd < 0) {
+		if (join(path, sizeof(path), f->dir, name, err) < 0)
+			return -1;
+		*fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (*fd < 0)
+			return stage_fail(err, errno, "open `%s`", path);
+	}
+	stage_debug("write %s = %s in %s", name, rule, f->dir);
+	/* each write is one rule */
+	if (write(*fd, rule, len) != (ssize_t)len)
+		return stage_fail(err, errno, "write `%s` to `%s/%s`", rule, f->dir, name);
+	return 0;
+}
+
+static int write_device_rules(struct device_files *f, const struct plan *plan,
+			      struct stage_error *err)
+{
+	char rule[96];
+	bool allow, first = true;
+
+	/* start from nothing allowed; a leading "deny all" of the config is then moot */
+	if (write_device_rule(f, false, "a", err) < 0)
+		return -1;
+	plan_for_each(plan, "cgroup.device", e)
+	{
+		if (cgroup_device_rule(e, &allow, rule, sizeof(rule), err) < 0)
+			return -1;
+		if (!(first && !allow && strcmp(rule, "a *:* rwm") == 0) &&
+		    write_device_rule(f, allow, rule, err) < 0)
+			return -1;
+		first = false;
+	}
+	for (size_t i = 0; i < CGROUP_DEFAULT_DEVICES; i++) {
+		const struct cgroup_device_rule *d = &cgroup_default_devices[i];
+
+		if (d->minor < 0)
+			snprintf(rule, sizeof(rule), "%c %d:* rwm", d->type, (int)d->major);
+		else
+			snprintf(rule, sizeof(rule), "%c %d:%d rwm", d->type, (int)d->major,
+				 (int)d->minor);
+		if (write_device_rule(f, true, rule, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int apply_devices(const struct hierarchy *h, size_t nh, const char *path,
 			 const struct plan *plan, bool replace, struct stage_error *err)
 {
 	const struct hierarchy *devices = cg_find_controller(h, nh, "devices");
-	char dir[PATH_MAX], rule[96];
-	bool allow;
+	char dir[PATH_MAX];
+	struct device_files f = {.dir = dir, .allow = -1, .deny = -1};
+	int ret;
 
 	if (!devices) {
 		stage_debug("device cgroup: no devices hierarchy, skipped");
@@ -411,26 +472,12 @@ static int apply_devices(const struct hierarchy *h, size_t nh, const char *path,
 		return -1;
 	if (devices->unified)
 		return cgroup_device_attach(dir, plan, replace, err);
-	if (cg_write_file(dir, "devices.deny", "a", err) < 0)
-		return -1;
-	plan_for_each(plan, "cgroup.device", e)
-	{
-		if (cgroup_device_rule(e, &allow, rule, sizeof(rule), err) < 0 ||
-		    cg_write_file(dir, allow ? "devices.allow" : "devices.deny", rule, err) < 0)
-			return -1;
-	}
-	for (size_t i = 0; i < CGROUP_DEFAULT_DEVICES; i++) {
-		const struct cgroup_device_rule *d = &cgroup_default_devices[i];
-
-		if (d->minor < 0)
-			snprintf(rule, sizeof(rule), "%c %d:* rwm", d->type, (int)d->major);
-		else
-			snprintf(rule, sizeof(rule), "%c %d:%d rwm", d->type, (int)d->major,
-				 (int)d->minor);
-		if (cg_write_file(dir, "devices.allow", rule, err) < 0)
-			return -1;
-	}
-	return 0;
+	ret = write_device_rules(&f, plan, err);
+	if (f.allow >= 0)
+		close(f.allow);
+	if (f.deny >= 0)
+		close(f.deny);
+	return ret;
 }
 
 static int join_all(const struct hierarchy *h, size_t nh, const char *path, pid_t pid,
