@@ -23,33 +23,12 @@ static const char *const v1_controllers[] = {
     "memory", "misc", "net_cls", "net_prio", "perf_event", "pids",    "rdma",
 };
 
-/* Root of the initial user namespace: euid 0 with the identity map of all ids. */
-static bool host_root_now(void)
-{
-	char buf[128];
-	unsigned long inside, outside, count;
-	autoclose int fd = -1;
-	ssize_t n;
-
-	if (geteuid() != 0)
-		return false;
-	fd = open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return true; /* no /proc: assume the host, as before user namespaces */
-	n = read(fd, buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return true;
-	buf[n] = '\0';
-	return sscanf(buf, "%lu %lu %lu", &inside, &outside, &count) == 3 && inside == 0 &&
-	       outside == 0 && count == 4294967295UL;
-}
-
 bool cgroup_rootless(void)
 {
 	static int rootless = -1;
 
 	if (rootless < 0)
-		rootless = !host_root_now();
+		rootless = !host_root();
 	return rootless;
 }
 

@@ -39,4 +39,10 @@ int stage_parse_pid(const char *text, const char *what, pid_t *pid, struct stage
  */
 int stage_target_from_env(int *plan_fd, pid_t *pid, struct stage_error *err);
 
+/*
+ * Root of the host: euid 0 in the initial user namespace (libstage/host-root.c).
+ * Root of a user namespace someone made for us (rootless podman) is not.
+ */
+bool host_root(void);
+
 #endif

@@ -8,6 +8,7 @@
 
 #include "error.h"
 #include "plan.h"
+#include "stage.h"
 
 /* Global options, before the command. */
 struct global_opts {
@@ -128,10 +129,6 @@ int console_attach(int master, pid_t pid);
 /* ---- libexec.c ------------------------------------------------------------ */
 /* Directory of the stage binaries (next to bin/: ../libexec/baton). */
 const char *libexec_dir(void);
-
-/* ---- host_root.c ---------------------------------------------------------- */
-/* euid 0 in the initial user namespace (not root of a rootless engine's). */
-bool host_root(void);
 
 /* ---- signals.c ------------------------------------------------------------ */
 int parse_signal(const char *s, int *sig, struct stage_error *err);

@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "baton.h"
 #include "cleanup.h"
+#include "stage.h"
 
 /*
  * Root of the initial user namespace: euid 0 with the identity map of all ids.
