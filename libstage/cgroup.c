@@ -524,7 +524,7 @@ int cgroup_join_open(const char *path, struct cgroup_join *j, struct stage_error
 			    open_for_join(dir, ".", O_RDONLY | O_DIRECTORY, &j->v2_dir, err) < 0 ||
 			    open_for_join(dir, "cgroup.procs", O_WRONLY, &j->v2_procs, err) < 0;
 		else
-			ret = open_for_join(dir, "tasks", O_WRONLY, &j->tasks[j->ntasks++], err);
+			ret = open_for_join(dir, "tasks", O_WRONLY, &j->files[j->nfiles++], err);
 		if (ret != 0)
 			goto fail;
 	}
@@ -536,9 +536,9 @@ fail:
 
 void cgroup_join_close(struct cgroup_join *j)
 {
-	for (size_t i = 0; i < j->ntasks; i++)
-		if (j->tasks[i] >= 0)
-			close(j->tasks[i]);
+	for (size_t i = 0; i < j->nfiles; i++)
+		if (j->files[i] >= 0)
+			close(j->files[i]);
 	if (j->v2_dir >= 0)
 		close(j->v2_dir);
 	if (j->v2_procs >= 0)

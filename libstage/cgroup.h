@@ -17,6 +17,8 @@
 #include "plan.h"
 
 #define CGROUP_MOUNT "/sys/fs/cgroup"
+/* Containers without linux.cgroupsPath get CGROUP_DEFAULT_PARENT/ID. */
+#define CGROUP_DEFAULT_PARENT "/baton"
 
 enum cgroup_layout { CGROUP_LAYOUT_V1, CGROUP_LAYOUT_HYBRID, CGROUP_LAYOUT_V2 };
 
@@ -56,10 +58,12 @@ int cgroup_setup(const struct plan *plan, pid_t pid, struct stage_error *err);
  * period: 5-20 ms here); in v2, the cgroup directory for clone3's
  * CLONE_INTO_CGROUP, and its cgroup.procs for a process cloned without it.
  */
-#define CGROUP_JOIN_MAX 32
+#define CGROUP_JOIN_MAX 33
 struct cgroup_join {
-	int tasks[CGROUP_JOIN_MAX]; /* v1 `tasks` files, opened for writing */
-	size_t ntasks;
+	/* written "0" by the process: v1 `tasks` files (and, when the process
+	 * was not cloned into the v2 cgroup, that cgroup's procs moved here) */
+	int files[CGROUP_JOIN_MAX];
+	size_t nfiles;
 	int v2_dir;   /* the unified hierarchy's cgroup, or -1 */
 	int v2_procs; /* its cgroup.procs, opened for writing, or -1 */
 };

@@ -110,7 +110,7 @@ static int delete_unfinished(const struct global_opts *g, const char *id, struct
 
 	if (state_open_unfinished(&c, g->root, id, err) < 0)
 		return err->errnum == ENOENT ? 0 : -1;
-	snprintf(own, sizeof(own), "/baton/%s", id);
+	snprintf(own, sizeof(own), CGROUP_DEFAULT_PARENT "/%s", id);
 	if (state_load_plan(&c, &plan, err) == 0) {
 		const char *path = plan_str(&plan, "cgroup.path", "");
 

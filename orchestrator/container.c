@@ -164,20 +164,14 @@ __attribute__((noreturn)) static void child_fail(struct container_spawn *cs,
  */
 static void join_cgroups(struct container_spawn *cs, bool asked, struct stage_error *err)
 {
-	bool joined = asked || cs->cgroup.nfiles > 0 || cs->cgroup.dir >= 0;
+	bool joined = asked || cs->cgroup.nfiles > 0 || cs->cgroup.v2_dir >= 0;
 
-	for (unsigned i = 0; i < cs->cgroup.nfiles; i++) {
+	for (size_t i = 0; i < cs->cgroup.nfiles; i++) {
 		if (write(cs->cgroup.files[i], "0", 1) != 1)
 			child_fail(cs,
 				   (stage_fail(err, errno, "join the container's cgroup"), err));
-		close(cs->cgroup.files[i]);
 	}
-	cs->cgroup.nfiles = 0;
-	if (cs->cgroup.dir >= 0)
-		close(cs->cgroup.dir);
-	if (cs->cgroup.procs >= 0)
-		close(cs->cgroup.procs);
-	cs->cgroup.dir = cs->cgroup.procs = -1;
+	cgroup_join_close(&cs->cgroup);
 	if (joined && record_send(cs->sync, REC_JOINED, NULL, 0, NULL, 0, err) < 0)
 		_exit(1);
 }
@@ -196,7 +190,7 @@ static int wait_for_go(struct container_spawn *cs, struct stage_error *err)
 		if (rec.tag == REC_GO)
 			return 0;
 		if (rec.tag == REC_FD) {
-			for (unsigned i = 0; i < rec.nfds && cs->cgroup.nfiles < MAX_CGROUP_FILES;
+			for (unsigned i = 0; i < rec.nfds && cs->cgroup.nfiles < CGROUP_JOIN_MAX;
 			     i++)
 				cs->cgroup.files[cs->cgroup.nfiles++] = rec.fds[i];
 		} else if (rec.tag == REC_JOINED) {
@@ -322,13 +316,13 @@ pid_t container_clone(struct container_spawn *cs, int parent_sync, pid_t *helper
 
 	*helper = 0;
 	pid = -1;
-	if (!cs->slow && cs->cgroup.dir >= 0)
-		pid = clone3_into(flags, cs->cgroup.dir);
+	if (!cs->slow && cs->cgroup.v2_dir >= 0)
+		pid = clone3_into(flags, cs->cgroup.v2_dir);
 	if (pid < 0) {
 		/* not cloned into the v2 cgroup (slow path, or refused): joined after */
-		if (cs->cgroup.procs >= 0)
-			cs->cgroup.files[cs->cgroup.nfiles++] = cs->cgroup.procs;
-		cs->cgroup.procs = -1;
+		if (cs->cgroup.v2_procs >= 0)
+			cs->cgroup.files[cs->cgroup.nfiles++] = cs->cgroup.v2_procs;
+		cs->cgroup.v2_procs = -1;
 		pid = clone3_simple(flags);
 	}
 	if (pid < 0)

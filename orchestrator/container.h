@@ -6,20 +6,12 @@
 #include <sys/types.h>
 
 #include "baton.h"
+#include "cgroup.h"
 
-#define MAX_JOIN	 8
-#define MAX_KEEP	 16
-#define MAX_CGROUP_FILES 33
+#define MAX_JOIN 8
+#define MAX_KEEP 16
 
 /* Everything the container process needs, prepared before clone3. */
-/* The files the container process joins its cgroup through (protocol.md). */
-struct cgroup_handover {
-	int files[MAX_CGROUP_FILES]; /* written "0" by the process, then JOINED */
-	unsigned nfiles;
-	int dir;   /* v2: clone3 into it (CLONE_INTO_CGROUP), or -1 */
-	int procs; /* v2: its cgroup.procs, for a process not cloned into it */
-};
-
 struct container_spawn {
 	uint64_t new_ns;       /* CLONE_NEW* to create */
 	int join_fd[MAX_JOIN]; /* namespaces to join, user first, mount last */
@@ -33,9 +25,9 @@ struct container_spawn {
 	int first_exe;		/* the first child stage, opened before any ns change */
 	int self_exe;		/* a sealed copy of baton, when the process is exposed */
 	const char *first_name;
-	char **envp;		       /* the child chain's environment */
-	struct cgroup_handover cgroup; /* what the clone does not take is joined by the child */
-	int keep[MAX_KEEP];	       /* fds of the child chain's contract */
+	char **envp;		   /* the child chain's environment */
+	struct cgroup_join cgroup; /* what the clone does not take is joined by the child */
+	int keep[MAX_KEEP];	   /* fds of the child chain's contract */
 	unsigned nkeep;
 	unsigned preserve_fds;
 };

@@ -40,7 +40,7 @@ void container_reexec(struct container_spawn *cs)
 	for (unsigned i = 0; i < cs->nkeep; i++)
 		strbuf_printf(&sb, "%s%d", i ? "," : "", cs->keep[i]);
 	strbuf_puts(&sb, ";cgroup=");
-	for (unsigned i = 0; i < cs->cgroup.nfiles; i++)
+	for (size_t i = 0; i < cs->cgroup.nfiles; i++)
 		strbuf_printf(&sb, "%s%d", i ? "," : "", cs->cgroup.files[i]);
 	strbuf_puts(&sb, ";join=");
 	for (unsigned i = 0; i < cs->njoin; i++)
@@ -52,7 +52,7 @@ void container_reexec(struct container_spawn *cs)
 		keep_open(cs->keep[i]);
 	for (unsigned i = 0; i < cs->njoin; i++)
 		keep_open(cs->join_fd[i]);
-	for (unsigned i = 0; i < cs->cgroup.nfiles; i++)
+	for (size_t i = 0; i < cs->cgroup.nfiles; i++)
 		keep_open(cs->cgroup.files[i]);
 	for (unsigned fd = 3; fd < 3 + cs->preserve_fds; fd++)
 		keep_open((int)fd);
@@ -102,7 +102,7 @@ static int parse_spec(char *spec, struct container_spawn *cs)
 			cs->nkeep = (unsigned)parse_list(v, cs->keep, MAX_KEEP - 1, NULL);
 		else if (strcmp(f, "cgroup") == 0)
 			cs->cgroup.nfiles =
-			    (unsigned)parse_list(v, cs->cgroup.files, MAX_CGROUP_FILES, NULL);
+			    (size_t)parse_list(v, cs->cgroup.files, CGROUP_JOIN_MAX, NULL);
 		else if (strcmp(f, "join") == 0)
 			cs->njoin = (unsigned)parse_list(v, cs->join_fd, MAX_JOIN, cs->join_type);
 		else
@@ -120,7 +120,7 @@ int container_enter(int argc, char **argv)
 {
 	extern char **environ;
 	static struct container_spawn cs = {
-	    .sync = -1, .first_exe = -1, .self_exe = -1, .cgroup = {.dir = -1, .procs = -1}};
+	    .sync = -1, .first_exe = -1, .self_exe = -1, .cgroup = {.v2_dir = -1, .v2_procs = -1}};
 
 	(void)argc;
 	if (parse_spec(argv[2], &cs) < 0) {

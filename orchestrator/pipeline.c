@@ -314,19 +314,8 @@ static int child_env(struct pipeline *p, int *exe_fds, struct container_spawn *c
 	return 0;
 }
 
-static void close_handover(struct cgroup_handover *h)
-{
-	for (unsigned i = 0; i < h->nfiles; i++)
-		close(h->files[i]);
-	if (h->dir >= 0)
-		close(h->dir);
-	if (h->procs >= 0)
-		close(h->procs);
-	*h = (struct cgroup_handover){.dir = -1, .procs = -1};
-}
-
 /* The files cgroup-setup left for the container process to join its cgroup through. */
-static void take_cgroup_files(struct pipeline *p, struct cgroup_handover *h)
+static void take_cgroup_files(struct pipeline *p, struct cgroup_join *h)
 {
 	unsigned kept = 0;
 
@@ -334,12 +323,12 @@ static void take_cgroup_files(struct pipeline *p, struct cgroup_handover *h)
 		const char *name = p->forward_name[i];
 		int fd = p->forward_fd[i];
 
-		if (strcmp(name, "cgroup:tasks") == 0 && h->nfiles < MAX_CGROUP_FILES - 1) {
+		if (strcmp(name, "cgroup:tasks") == 0 && h->nfiles < CGROUP_JOIN_MAX - 1) {
 			h->files[h->nfiles++] = fd;
-		} else if (strcmp(name, "cgroup:dir") == 0 && h->dir < 0) {
-			h->dir = fd;
-		} else if (strcmp(name, "cgroup:procs") == 0 && h->procs < 0) {
-			h->procs = fd;
+		} else if (strcmp(name, "cgroup:dir") == 0 && h->v2_dir < 0) {
+			h->v2_dir = fd;
+		} else if (strcmp(name, "cgroup:procs") == 0 && h->v2_procs < 0) {
+			h->v2_procs = fd;
 		} else {
 			p->forward_fd[kept] = fd;
 			memmove(p->forward_name[kept], name, sizeof(p->forward_name[0]));
@@ -352,7 +341,7 @@ static void take_cgroup_files(struct pipeline *p, struct cgroup_handover *h)
 static int step_clone(struct pipeline *p, size_t self, struct stage_error *err)
 {
 	struct container_spawn cs = {
-	    .sync = -1, .first_exe = -1, .self_exe = -1, .cgroup = {.dir = -1, .procs = -1}};
+	    .sync = -1, .first_exe = -1, .self_exe = -1, .cgroup = {.v2_dir = -1, .v2_procs = -1}};
 	struct record rec;
 	int exe_fds[NSTAGES];
 	char envbuf[16][64];
@@ -400,7 +389,7 @@ static int step_clone(struct pipeline *p, size_t self, struct stage_error *err)
 	if (p->pid < 0)
 		goto out;
 	/* userns-map and the hooks see the process in its cgroup */
-	if ((cs.cgroup.nfiles > 0 || cs.cgroup.dir >= 0) &&
+	if ((cs.cgroup.nfiles > 0 || cs.cgroup.v2_dir >= 0) &&
 	    record_expect(p->sync[0], REC_JOINED, &rec, err) < 0)
 		goto out;
 	/* exec: the process joins the container's cgroup before it runs anything */
@@ -417,7 +406,7 @@ out:
 			close(exe_fds[i]);
 	for (unsigned i = 0; i < cs.njoin; i++)
 		close(cs.join_fd[i]);
-	close_handover(&cs.cgroup);
+	cgroup_join_close(&cs.cgroup);
 	if (cs.self_exe >= 0)
 		close(cs.self_exe);
 	p->t_end[self] = now_ms();
@@ -431,15 +420,15 @@ out:
  */
 static int step_cgroup_join(struct pipeline *p, size_t self, struct stage_error *err)
 {
-	struct cgroup_handover h = {.dir = -1, .procs = -1};
+	struct cgroup_join h = {.v2_dir = -1, .v2_procs = -1};
 	struct record rec;
 	int ret = -1;
 
 	p->t_start[self] = now_ms();
 	take_cgroup_files(p, &h);
-	if (h.procs >= 0)
-		h.files[h.nfiles++] = h.procs;
-	h.procs = -1;
+	if (h.v2_procs >= 0)
+		h.files[h.nfiles++] = h.v2_procs;
+	h.v2_procs = -1;
 	if (h.nfiles == 0) {
 		ret = 0; /* all taken by the clone, or no cgroup */
 		goto out;
@@ -457,7 +446,7 @@ static int step_cgroup_join(struct pipeline *p, size_t self, struct stage_error 
 	stage_debug("container process %d joined its cgroup", (int)p->pid);
 	ret = 0;
 out:
-	close_handover(&h);
+	cgroup_join_close(&h);
 	p->t_end[self] = now_ms();
 	return ret;
 }

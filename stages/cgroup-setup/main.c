@@ -39,8 +39,8 @@ static int hand_over_join_files(const struct plan *plan, int sync, struct stage_
 
 	if (cgroup_join_open(plan_str(plan, "cgroup.path", ""), &j, err) < 0)
 		return -1;
-	for (size_t i = 0; i < j.ntasks && ret == 0; i++)
-		ret = send_fd(sync, "cgroup:tasks", j.tasks[i], err);
+	for (size_t i = 0; i < j.nfiles && ret == 0; i++)
+		ret = send_fd(sync, "cgroup:tasks", j.files[i], err);
 	if (ret == 0 && j.v2_dir >= 0)
 		ret = send_fd(sync, "cgroup:dir", j.v2_dir, err) < 0 ||
 		      send_fd(sync, "cgroup:procs", j.v2_procs, err) < 0;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cgroup.h"
 #include "internal.h"
 
 static bool all_digits(const char *s, size_t n)
@@ -116,7 +117,7 @@ int rule_cgroups_path(const char *value, const char *id, char *out, size_t size,
 	int n;
 
 	if (!value || !*value)
-		n = snprintf(out, size, "/baton/%s", id);
+		n = snprintf(out, size, CGROUP_DEFAULT_PARENT "/%s", id);
 	else if (value[0] != '/' && strchr(value, ':'))
 		return stage_fail(err, 0,
 				  "linux.cgroupsPath: systemd cgroup paths need --systemd-cgroup");
