@@ -99,11 +99,20 @@ static void common_ancestor(char *a, const char *b)
 	a[last] = '\0';
 }
 
+static bool process_placed;
+
+void cgroup_process_placed(void)
+{
+	process_placed = true;
+}
+
 /* v2: may we move our processes (the clone, an exec) into path's subtree? */
 static int may_move_into(const struct hierarchy *h, const char *path, struct stage_error *err)
 {
 	char common[PATH_MAX], procs[PATH_MAX];
 
+	if (process_placed)
+		return 0; /* it moves inside the subtree only */
 	if (own_unified_cgroup(common, sizeof(common), err) < 0)
 		return -1;
 	common_ancestor(common, path);

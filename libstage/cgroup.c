@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cgroup-int.h"
+#include "record.h"
 #include "cleanup.h"
 #include "stage.h"
 
@@ -544,6 +545,27 @@ void cgroup_join_close(struct cgroup_join *j)
 	if (j->v2_procs >= 0)
 		close(j->v2_procs);
 	*j = (struct cgroup_join){.v2_dir = -1, .v2_procs = -1};
+}
+
+static int send_fd(int sync, const char *name, int fd, struct stage_error *err)
+{
+	return record_send(sync, REC_FD, name, strlen(name), &fd, 1, err);
+}
+
+int cgroup_join_send(const char *path, int sync, struct stage_error *err)
+{
+	struct cgroup_join j;
+	int ret = 0;
+
+	if (cgroup_join_open(path, &j, err) < 0)
+		return -1;
+	for (size_t i = 0; i < j.nfiles && ret == 0; i++)
+		ret = send_fd(sync, "cgroup:tasks", j.files[i], err);
+	if (ret == 0 && j.v2_dir >= 0)
+		ret = send_fd(sync, "cgroup:dir", j.v2_dir, err) < 0 ||
+		      send_fd(sync, "cgroup:procs", j.v2_procs, err) < 0;
+	cgroup_join_close(&j);
+	return ret ? -1 : 0;
 }
 
 /* Rootless: the delegated hierarchies; say what a refusal costs (issue: never silent). */

@@ -40,6 +40,13 @@ bool cgroup_rootless(void);
 bool cgroup_delegated(const char *path, struct stage_error *why);
 
 /*
+ * The container process is in the cgroup's subtree already (systemd put it
+ * into the scope): rootless, whether the caller may move processes in from
+ * its own cgroup no longer matters.
+ */
+void cgroup_process_placed(void);
+
+/*
  * Create the cgroup `path` (plan's cgroup.path, absolute inside each
  * hierarchy) in every hierarchy, apply the plan's cgroup.resource and
  * cgroup.device records, and move pid into it (pid <= 0: create and
@@ -69,6 +76,8 @@ struct cgroup_join {
 };
 int cgroup_join_open(const char *path, struct cgroup_join *j, struct stage_error *err);
 void cgroup_join_close(struct cgroup_join *j);
+/* Open them and send them on sync as FD records cgroup:tasks|dir|procs (protocol.md). */
+int cgroup_join_send(const char *path, int sync, struct stage_error *err);
 
 /*
  * Apply the cgroup.resource (and cgroup.device) records of resources to the

@@ -101,10 +101,11 @@ int stage_parse_pid(const char *text, const char *what, pid_t *pid, struct stage
 	return 0;
 }
 
-int stage_target_from_env(int *plan_fd, pid_t *pid, struct stage_error *err)
+int stage_target_from_env(int *plan_fd, int *sync, pid_t *pid, struct stage_error *err)
 {
 	*plan_fd = stage_fd("BATON_FD_PLAN", FD_KIND_SEALED_MEMFD, err);
-	if (*plan_fd < 0 || stage_fd("BATON_FD_SYNC", FD_KIND_SOCKET, err) < 0)
+	*sync = *plan_fd < 0 ? -1 : stage_fd("BATON_FD_SYNC", FD_KIND_SOCKET, err);
+	if (*sync < 0)
 		return -1;
 	return stage_parse_pid(getenv("BATON_PID"), "BATON_PID", pid, err);
 }

@@ -37,7 +37,7 @@ int stage_parse_pid(const char *text, const char *what, pid_t *pid, struct stage
  * The contract of the host stages that act on the container process
  * (userns-map, cgroup-setup): BATON_FD_PLAN, BATON_FD_SYNC and BATON_PID.
  */
-int stage_target_from_env(int *plan_fd, pid_t *pid, struct stage_error *err);
+int stage_target_from_env(int *plan_fd, int *sync, pid_t *pid, struct stage_error *err);
 
 /*
  * Root of the host: euid 0 in the initial user namespace (libstage/host-root.c).

@@ -15,6 +15,7 @@ struct global_opts {
 	const char *root; /* state root, default /run/baton */
 	bool debug;
 	bool no_cgroups; /* --cgroup-manager=disabled */
+	bool systemd;	 /* --cgroup-manager=systemd, --systemd-cgroup */
 	const char *log;
 	const char *log_format;
 	const char *log_level;
@@ -53,6 +54,9 @@ struct container {
 	char rootfs[4096];
 	char created[64];
 	char cgroup_path[4096];
+	/* the systemd driver's scope, stopped at delete; "" with cgroupfs */
+	char cgroup_unit[256];
+	bool cgroup_user_bus; /* the scope is the user's systemd's (rootless) */
 };
 
 const char *status_name(enum container_status s);
@@ -104,6 +108,11 @@ int pipeline_start(const struct global_opts *g, const struct create_opts *o, str
 /* Undo a container: kill its processes, remove its cgroup and state. */
 /* With g, the poststop hooks run too (delete, the end of run); without, a failed create. */
 void container_teardown(const struct global_opts *g, struct container *c, const char *cgroup_path);
+
+/* Stop the container's systemd scope (systemd_unit.c). */
+int systemd_stop_unit(const struct container *c, struct stage_error *err);
+/* Point out[] at our XDG_RUNTIME_DIR and DBUS_*_BUS_ADDRESS entries; how many. */
+size_t systemd_bus_env(char **out, size_t max);
 
 /* --preserve-fds N: a number, and fds 3..N+2 must be open. */
 int parse_preserve_fds(const char *s, unsigned *n, struct stage_error *err);

@@ -45,12 +45,11 @@ void container_teardown(const struct global_opts *g, struct container *c, const 
 		kill(c->pid, SIGKILL);
 		wait_gone(c->pid, c->pid_start);
 	}
-	if (cgroup_path && cgroup_path[0] && cgroup_remove(cgroup_path, &ignored) < 0) {
-		char text[STAGE_MSG_MAX + 64];
-
-		stage_error_text(&ignored, text, sizeof(text));
-		log_warning("%s", text);
-	}
+	if (cgroup_path && cgroup_path[0] && cgroup_remove(cgroup_path, &ignored) < 0)
+		log_stage_warning(&ignored);
+	if (cgroup_path && cgroup_path[0] && c->cgroup_unit[0] &&
+	    systemd_stop_unit(c, &ignored) < 0)
+		log_stage_warning(&ignored);
 	/* poststop: the container is gone, its state not yet (runtime-spec "delete") */
 	if (g && run_host_hooks(g, c, "poststop", "stopped", &ignored) < 0)
 		log_stage_warning(&ignored);

@@ -51,17 +51,21 @@ static void print_usage(FILE *out)
 	fprintf(out, "Usage: baton [OPTION...] COMMAND [OPTION...]\n\nCOMMANDS:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "\t%-10s - %s\n", commands[i].name, commands[i].help);
-	fprintf(out, "\nOPTIONS:\n"
-		     "      --root=DIR          state directory (default /run/baton)\n"
-		     "      --debug             narrate every setup step (--log-level=debug)\n"
-		     "      --log=DEST          errors and warnings to [file:]PATH, syslog:ID or\n"
-		     "                          journald:ID (default stderr)\n"
-		     "      --log-format=FMT    text (default) or json\n"
-		     "      --log-level=LEVEL   error, warning (default) or debug\n"
-		     "      --trace=FILE        write the pipeline's timing as Chrome trace JSON\n"
-		     "                          (also BATON_TRACE=FILE)\n"
-		     "  -h, --help              this help\n"
-		     "  -v, -V, --version       print the version and the compiled-in features\n");
+	fprintf(out,
+		"\nOPTIONS:\n"
+		"      --root=DIR          state directory (default /run/baton)\n"
+		"      --debug             narrate every setup step (--log-level=debug)\n"
+		"      --log=DEST          errors and warnings to [file:]PATH, syslog:ID or\n"
+		"                          journald:ID (default stderr)\n"
+		"      --log-format=FMT    text (default) or json\n"
+		"      --log-level=LEVEL   error, warning (default) or debug\n"
+		"      --trace=FILE        write the pipeline's timing as Chrome trace JSON\n"
+		"                          (also BATON_TRACE=FILE)\n"
+		"      --cgroup-manager=M  cgroupfs (default), systemd (a scope per container)\n"
+		"                          or disabled (no cgroup)\n"
+		"      --systemd-cgroup    the same as --cgroup-manager=systemd\n"
+		"  -h, --help              this help\n"
+		"  -v, -V, --version       print the version and the compiled-in features\n");
 }
 
 /*
@@ -72,7 +76,7 @@ static void print_version(const struct global_opts *g)
 {
 	printf("baton version %s\ncommit: %s\nrundir: %s\nspec: 1.2.0\n", BATON_VERSION,
 	       BATON_COMMIT, g->root);
-	printf("+SECCOMP +CAP -SYSTEMD -SELINUX -APPARMOR -EBPF -CRIU +IDMAP\n");
+	printf("+SECCOMP +CAP +SYSTEMD -SELINUX -APPARMOR -EBPF -CRIU +IDMAP\n");
 }
 
 int usage_error(const char *cmd, const char *fmt, ...)
@@ -139,6 +143,21 @@ static const char *option_value(const char *opt, int argc, char **argv, int *i)
 	return NULL;
 }
 
+/* --cgroup-manager: cgroupfs (the default), systemd (a scope per container), or disabled. */
+static int set_cgroup_manager(struct global_opts *g, const char *name)
+{
+	g->no_cgroups = strcmp(name, "disabled") == 0;
+	g->systemd = strcmp(name, "systemd") == 0;
+	if (!g->no_cgroups && !g->systemd && strcmp(name, "cgroupfs") != 0) {
+		log_error(
+		    0,
+		    "--cgroup-manager=%s: unknown cgroup manager (cgroupfs, systemd or disabled)",
+		    name);
+		return -1;
+	}
+	return 0;
+}
+
 /* The global options before the command; returns the command's index or -1. */
 static int parse_global_options(struct global_opts *g, int argc, char **argv)
 {
@@ -166,21 +185,10 @@ static int parse_global_options(struct global_opts *g, int argc, char **argv)
 			print_version(g);
 			exit(0);
 		} else if ((v = option_value("--cgroup-manager", argc, argv, &i))) {
-			if (strcmp(v, "disabled") == 0)
-				g->no_cgroups = true;
-			else if (strcmp(v, "cgroupfs") != 0) {
-				log_error(
-				    0,
-				    "--cgroup-manager=%s: the %s manager is not supported yet "
-				    "(cgroupfs and disabled are)",
-				    v, v);
+			if (set_cgroup_manager(g, v) < 0)
 				return -1;
-			}
 		} else if (strcmp(argv[i], "--systemd-cgroup") == 0) {
-			log_error(0,
-				  "--systemd-cgroup: the systemd cgroup manager is not supported "
-				  "yet (cgroupfs and disabled are)");
-			return -1;
+			set_cgroup_manager(g, "systemd");
 		} else {
 			log_error(0, "unknown option `%s`", argv[i]);
 			return -1;

@@ -27,6 +27,7 @@
 #include "pipeline.h"
 #include "pipeline_int.h"
 #include "hooks.h"
+#include "log.h"
 #include "record.h"
 #include "sealed_exe.h"
 #include "spawn.h"
@@ -117,7 +118,8 @@ static bool in_this_pipeline(const struct pipeline *p, size_t i)
  * Does the container get a cgroup of its own? Not with --cgroup-manager=disabled.
  * Rootless (root of a rootless engine's user namespace too): when the user
  * owns a delegated subtree for it, else only with limits, so that
- * cgroup-setup says why they cannot be applied (without limits, as crun).
+ * cgroup-setup says why they cannot be applied; without limits the container
+ * runs in the caller's cgroup, with a warning (--log-level=error hides it).
  */
 static bool manages_cgroups(const struct pipeline *p)
 {
@@ -125,14 +127,15 @@ static bool manages_cgroups(const struct pipeline *p)
 
 	if (p->g->no_cgroups)
 		return false;
-	if (host_root() || plan_get(&p->plan, "cgroup.resource"))
+	/* systemd delegates the scope it makes, to root and to a user alike */
+	if (p->g->systemd || host_root() || plan_get(&p->plan, "cgroup.resource"))
 		return true;
 	if (delegated < 0) {
 		struct stage_error why = {0};
 
 		delegated = cgroup_delegated(plan_str(&p->plan, "cgroup.path", ""), &why);
 		if (!delegated)
-			stage_debug("no cgroup: %s", why.msg);
+			log_warning("the container stays in the caller's cgroups: %s", why.msg);
 	}
 	return delegated;
 }
@@ -146,6 +149,10 @@ static bool condition_holds(const struct pipeline *p, size_t i)
 		return has_new_userns(&p->plan);
 	case WHEN_CGROUP:
 		return manages_cgroups(p);
+	case WHEN_CGROUPFS:
+		return !p->g->systemd && manages_cgroups(p);
+	case WHEN_SYSTEMD:
+		return p->g->systemd && manages_cgroups(p);
 	case WHEN_IDMAP:
 		return has_idmapped_mounts(&p->plan);
 	case WHEN_HOOKS: {
@@ -224,7 +231,7 @@ static int start_host_stage(struct pipeline *p, size_t i, struct stage_error *er
 	if (stage_spawn(&p->proc[i], binary, args, fds, n, p->host_env, err) < 0)
 		return -1;
 	p->state[i] = STEP_RUNNING;
-	if (strcmp(pipeline_decl[i].name, "cgroup-setup") == 0)
+	if (strncmp(pipeline_decl[i].name, "cgroup-", 7) == 0)
 		p->cgroup_made = true;
 	return 0;
 }
@@ -248,6 +255,9 @@ static int load_plan(struct pipeline *p, struct stage_error *err)
 		/* no cgroup of its own: delete, kill --all and exec then leave cgroups alone */
 		snprintf(p->c->cgroup_path, sizeof(p->c->cgroup_path), "%s",
 			 manages_cgroups(p) ? plan_str(&p->plan, "cgroup.path", "") : "");
+		snprintf(p->c->cgroup_unit, sizeof(p->c->cgroup_unit), "%s",
+			 manages_cgroups(p) ? plan_str(&p->plan, "cgroup.unit", "") : "");
+		p->c->cgroup_user_bus = strcmp(plan_str(&p->plan, "cgroup.bus", ""), "user") == 0;
 		snprintf(p->c->rootfs, sizeof(p->c->rootfs), "%s",
 			 plan_str(&p->plan, "root.path", ""));
 	}
@@ -686,6 +696,8 @@ static void abort_pipeline(struct pipeline *p)
 		struct stage_error ignored;
 
 		cgroup_remove(p->c->cgroup_path, &ignored);
+		if (p->c->cgroup_unit[0])
+			systemd_stop_unit(p->c, &ignored);
 	}
 }
 
@@ -745,6 +757,11 @@ int pipeline_start(const struct global_opts *g, const struct create_opts *o, str
 	/* seccomp-load keeps its cache of compiled filters under the root */
 	snprintf(p.env_root, sizeof(p.env_root), "BATON_ROOT=%s", g->root);
 	p.host_env[n++] = p.env_root;
+	/* parse-config plans the scope; cgroup-systemd asks the bus for it */
+	if (g->systemd) {
+		p.host_env[n++] = "BATON_CGROUP_MANAGER=systemd";
+		n += systemd_bus_env(p.host_env + n, 3);
+	}
 	if (g->debug)
 		p.host_env[n++] = "BATON_DEBUG=1";
 	p.host_env[n] = NULL;

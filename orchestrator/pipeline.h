@@ -7,7 +7,16 @@
 #include "fdenv.h"
 
 enum stage_side { SIDE_HOST, SIDE_SELF, SIDE_CHILD };
-enum stage_when { WHEN_ALWAYS, WHEN_SECCOMP, WHEN_USERNS, WHEN_CGROUP, WHEN_HOOKS, WHEN_IDMAP };
+enum stage_when {
+	WHEN_ALWAYS,
+	WHEN_SECCOMP,
+	WHEN_USERNS,
+	WHEN_CGROUP,
+	WHEN_CGROUPFS,
+	WHEN_SYSTEMD,
+	WHEN_HOOKS,
+	WHEN_IDMAP
+};
 
 struct fd_decl {
 	const char *name;

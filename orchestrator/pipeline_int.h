@@ -45,7 +45,7 @@ struct pipeline {
 	struct stage_proc proc[MAX_STAGES];
 	double t_start[MAX_STAGES], t_end[MAX_STAGES];
 	char env_id[300], env_bundle[4200], env_pid[32], env_path[4200], env_root[4200];
-	char *host_env[12];
+	char *host_env[16];
 };
 
 /* handover.c */

@@ -129,6 +129,8 @@ static int read_status(struct container *c, struct stage_error *err)
 	copy_field(c->rootfs, sizeof(c->rootfs), &st, "rootfs");
 	copy_field(c->created, sizeof(c->created), &st, "created");
 	copy_field(c->cgroup_path, sizeof(c->cgroup_path), &st, "cgroup-path");
+	copy_field(c->cgroup_unit, sizeof(c->cgroup_unit), &st, "cgroup-unit");
+	c->cgroup_user_bus = strcmp(plan_str(&st, "cgroup-bus", ""), "user") == 0;
 	return 0;
 }
 
@@ -194,6 +196,10 @@ int state_write(const struct container *c, struct stage_error *err)
 	plan_emit(&sb, "rootfs", c->rootfs, NULL);
 	plan_emit(&sb, "created", c->created, NULL);
 	plan_emit(&sb, "cgroup-path", c->cgroup_path, NULL);
+	if (c->cgroup_unit[0]) {
+		plan_emit(&sb, "cgroup-unit", c->cgroup_unit, NULL);
+		plan_emit(&sb, "cgroup-bus", c->cgroup_user_bus ? "user" : "system", NULL);
+	}
 
 	/* write then rename: a reader sees the old status or the new one */
 	fd = openat(c->dirfd, "status.tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);

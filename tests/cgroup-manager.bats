@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
-# --cgroup-manager: cgroupfs (the default) and disabled; systemd is refused
-# clearly until it exists.
+# --cgroup-manager: cgroupfs (the default), disabled, and systemd where no
+# systemd runs (this host); the systemd driver itself is tested in
+# cgroups-systemd.bats, in a VM booted with systemd (tests/v2/run --systemd).
 
 load helpers
 
@@ -36,15 +37,37 @@ setup() {
 	assert_success
 }
 
-@test "--systemd-cgroup and --cgroup-manager=systemd say they are not supported yet" {
+@test "--systemd-cgroup without a systemd to ask: a clear error and nothing left" {
+	[[ $(cat /proc/1/comm) != systemd ]] || skip "systemd runs here"
+	set_args exit 0
 	run_baton --systemd-cgroup run "$CID"
 	assert_failure
-	assert_output --partial 'systemd cgroup manager is not supported yet'
+	assert_output --partial 'cgroup-systemd: cannot reach systemd on the system bus'
+	[[ ! -e $STATE_ROOT/$CID ]] || fail "state left behind"
+	[[ -z $(leftover_cgroups) ]] || fail "cgroups: $(leftover_cgroups)"
 	run_baton --cgroup-manager=systemd run "$CID"
 	assert_failure
-	assert_output --partial 'not supported yet'
+	assert_output --partial 'cannot reach systemd'
+}
+
+@test "--cgroup-manager: an unknown manager is named" {
 	run_baton --cgroup-manager=bogus run "$CID"
 	assert_failure
+	assert_output --partial '--cgroup-manager=bogus: unknown cgroup manager'
+}
+
+@test "--systemd-cgroup: a cgroupsPath that is not slice:prefix:name is refused first" {
+	update_config '.linux.cgroupsPath = "/not/a/unit"'
+	run_baton --systemd-cgroup run "$CID"
+	assert_failure
+	assert_output --partial 'linux.cgroupsPath: the systemd cgroup manager wants slice:prefix:name'
+	update_config '.linux.cgroupsPath = "bad:p:n"'
+	run_baton --systemd-cgroup run "$CID"
+	assert_output --partial 'linux.cgroupsPath: `bad` is not a slice name'
+	update_config '.linux.cgroupsPath = "" | .annotations["org.systemd.property.CPUWeight"] = "1.5"'
+	run_baton --systemd-cgroup run "$CID"
+	assert_output --partial 'annotations.org.systemd.property.CPUWeight: cannot read `1.5`'
+	[[ ! -e $STATE_ROOT/$CID ]] || fail "state left behind"
 }
 
 @test "without a cgroup namespace /sys/fs/cgroup shows the container's own cgroups" {

@@ -42,8 +42,8 @@ break_mount_rootfs() {
 	local f=${lines[4]}
 	[[ $f == *+SECCOMP* ]] && features | jq -e '.linux.seccomp.enabled' >/dev/null ||
 		fail "+SECCOMP but features says otherwise"
-	[[ $f == *-SYSTEMD* ]] && features | jq -e '.linux.cgroup.systemd == false' >/dev/null ||
-		fail "-SYSTEMD disagrees with features"
+	[[ $f == *+SYSTEMD* ]] && features | jq -e '.linux.cgroup.systemd and .linux.cgroup.systemdUser' >/dev/null ||
+		fail "+SYSTEMD disagrees with features"
 	[[ $f == *-APPARMOR* ]] && features | jq -e '.linux.apparmor.enabled == false' >/dev/null ||
 		fail "-APPARMOR disagrees with features"
 	[[ $f == *-SELINUX* ]] && features | jq -e '.linux.selinux.enabled == false' >/dev/null ||

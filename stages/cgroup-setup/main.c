@@ -11,7 +11,6 @@
 #include "args.h"
 #include "cgroup.h"
 #include "plan.h"
-#include "record.h"
 #include "stage.h"
 
 static const char usage[] =
@@ -27,34 +26,14 @@ static const char usage[] =
     "to the user (else an error naming the first that is not), without device rules.\n"
     "BATON_DEBUG=1 narrates every file written.\n";
 
-static int send_fd(int sync, const char *name, int fd, struct stage_error *err)
-{
-	return record_send(sync, REC_FD, name, strlen(name), &fd, 1, err);
-}
-
-static int hand_over_join_files(const struct plan *plan, int sync, struct stage_error *err)
-{
-	struct cgroup_join j;
-	int ret = 0;
-
-	if (cgroup_join_open(plan_str(plan, "cgroup.path", ""), &j, err) < 0)
-		return -1;
-	for (size_t i = 0; i < j.nfiles && ret == 0; i++)
-		ret = send_fd(sync, "cgroup:tasks", j.files[i], err);
-	if (ret == 0 && j.v2_dir >= 0)
-		ret = send_fd(sync, "cgroup:dir", j.v2_dir, err) < 0 ||
-		      send_fd(sync, "cgroup:procs", j.v2_procs, err) < 0;
-	cgroup_join_close(&j);
-	return ret ? -1 : 0;
-}
-
 static void setup_cgroup(const struct plan *plan, const struct cgroup_setup_args *args)
 {
 	struct stage_error err = {0};
 
 	if (cgroup_setup(plan, args->pid, &err) < 0)
 		stage_exit_error(&err);
-	if (args->sync >= 0 && hand_over_join_files(plan, args->sync, &err) < 0) {
+	if (args->sync >= 0 &&
+	    cgroup_join_send(plan_str(plan, "cgroup.path", ""), args->sync, &err) < 0) {
 		struct stage_error ignored;
 
 		cgroup_remove(plan_str(plan, "cgroup.path", ""), &ignored);

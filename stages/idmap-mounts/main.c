@@ -34,12 +34,8 @@ struct args {
 static int parse_args(int argc, char **argv, struct args *a, struct stage_error *err)
 {
 	*a = (struct args){.plan_fd = -1, .sync = -1};
-	if (argc == 1 && getenv("BATON_FD_PLAN")) {
-		if (stage_target_from_env(&a->plan_fd, &a->pid, err) < 0)
-			return -1;
-		a->sync = stage_fd("BATON_FD_SYNC", FD_KIND_SOCKET, err);
-		return a->sync < 0 ? -1 : 0;
-	}
+	if (argc == 1 && getenv("BATON_FD_PLAN"))
+		return stage_target_from_env(&a->plan_fd, &a->sync, &a->pid, err);
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (strcmp(argv[i], "--plan") == 0)
 			a->plan_file = argv[i + 1];

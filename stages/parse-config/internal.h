@@ -32,6 +32,7 @@ struct pc {
 	const char *id;
 	unsigned ns_listed; /* every namespace in linux.namespaces */
 	unsigned ns_new;    /* those without a path: created for the container */
+	bool systemd;	    /* the systemd cgroup driver plans the cgroup (systemd.c) */
 };
 
 /* A name and its number, for capabilities, rlimits, mount flags... */

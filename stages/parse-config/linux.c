@@ -5,8 +5,11 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
+#include "cgroup.h"
+#include "cleanup.h"
 #include "internal.h"
 #include "rules.h"
+#include "stage.h"
 
 static const struct name_value namespaces[] = {
     {"user", NS_USER}, {"pid", NS_PID},	    {"network", NS_NETWORK}, {"ipc", NS_IPC},
@@ -246,13 +249,40 @@ static int parse_propagation(struct pc *pc, const struct jnode *linux_obj)
 	return 0;
 }
 
+/*
+ * Rootless on a pure v2 host, without a cgroupsPath: next to the caller's own
+ * cgroup, as baton-ID. A user's delegated subtree (systemd's user@UID.service,
+ * or an administrator's chown) is where a rootless caller usually is, while
+ * /baton is root's; whether it really is delegated, pipeline.c asks later.
+ */
+static bool rootless_default(const char *id, char *out, size_t size)
+{
+	char line[4096];
+	enum cgroup_layout layout;
+	struct stage_error ignored;
+	autofile FILE *f = NULL;
+
+	if (host_root() || cgroup_detect(&layout, &ignored) < 0 || layout != CGROUP_LAYOUT_V2 ||
+	    !(f = fopen("/proc/self/cgroup", "re")) || !fgets(line, sizeof(line), f) ||
+	    strncmp(line, "0::/", 4) != 0)
+		return false;
+	line[strcspn(line, "\n")] = '\0';
+	*strrchr(line + 3, '/') = '\0';
+	return snprintf(out, size, "%s/baton-%s", line + 3, id) < (int)size;
+}
+
 static int parse_cgroups_path(struct pc *pc, const struct jnode *linux_obj)
 {
 	const char *value = NULL;
-	char path[4096];
+	char path[4096], dflt[4096];
 
-	if (jm_string(linux_obj, "linux", "cgroupsPath", &value, pc->err) < 0 ||
-	    rule_cgroups_path(value, pc->id, path, sizeof(path), pc->err) < 0)
+	if (pc->systemd)
+		return 0; /* parse_cgroup_systemd plans it */
+	if (jm_string(linux_obj, "linux", "cgroupsPath", &value, pc->err) < 0)
+		return -1;
+	if ((!value || !*value) && rootless_default(pc->id, dflt, sizeof(dflt)))
+		value = dflt;
+	if (rule_cgroups_path(value, pc->id, path, sizeof(path), pc->err) < 0)
 		return -1;
 	plan_emit(pc->out, "cgroup.path", path, NULL);
 	return 0;

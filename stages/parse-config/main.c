@@ -27,8 +27,10 @@ static const char usage[] =
     "  --bundle DIR   bundle directory (default .)\n"
     "  --config FILE  config file (default BUNDLE/config.json)\n"
     "  --id ID        container id (default debug)\n"
-    "In the pipeline, BATON_FD_CONFIG, BATON_FD_PLAN, BATON_FD_SYNC, BATON_ID\n"
-    "and BATON_BUNDLE replace the options and the plan goes to BATON_FD_PLAN.\n"
+    "  --cgroup-manager systemd  plan a systemd scope (default cgroupfs)\n"
+    "In the pipeline, BATON_FD_CONFIG, BATON_FD_PLAN, BATON_FD_SYNC, BATON_ID,\n"
+    "BATON_BUNDLE and BATON_CGROUP_MANAGER replace the options and the plan\n"
+    "goes to BATON_FD_PLAN.\n"
     "\n"
     "--exec derives the plan of `baton exec`: the container's plan (--base, or\n"
     "BATON_FD_BASE) with its process from --process (or BATON_FD_CONFIG) or from\n"
@@ -66,6 +68,8 @@ static int read_settings(struct settings *s, int argc, char **argv, struct stage
 			s->config_path = argv[++i];
 		else if (strcmp(argv[i], "--id") == 0)
 			s->id = argv[++i];
+		else if (strcmp(argv[i], "--cgroup-manager") == 0)
+			setenv("BATON_CGROUP_MANAGER", argv[++i], 1); /* as baton passes it */
 		else
 			return stage_fail(err, 0, "unknown option `%s` (see --help)", argv[i]);
 	}

@@ -3,11 +3,13 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "annotations.h"
 #include "internal.h"
+#include "systemd.h"
 #include "rules.h"
 
 const struct name_value *name_find(const struct name_value *table, size_t n, const char *name)
@@ -181,7 +183,8 @@ static int parse_document(struct pc *pc, const struct jnode *config)
 	    parse_names(pc, config) < 0 || parse_mounts(pc, config) < 0 ||
 	    parse_linux(pc, linux_obj) < 0 || parse_resources(pc, linux_obj) < 0 ||
 	    parse_seccomp(pc, linux_obj) < 0 || parse_hooks(pc, config) < 0 ||
-	    parse_annotations(pc, config) < 0)
+	    parse_annotations(pc, config) < 0 ||
+	    (pc->systemd && parse_cgroup_systemd(pc, config) < 0))
 		return -1;
 	return 0;
 }
@@ -189,7 +192,12 @@ static int parse_document(struct pc *pc, const struct jnode *config)
 int parse_config(const char *json, size_t len, const char *bundle, const char *id,
 		 struct strbuf *plan_out, struct stage_error *err)
 {
-	struct pc pc = {.out = plan_out, .err = err, .bundle = bundle, .id = id};
+	const char *manager = getenv("BATON_CGROUP_MANAGER");
+	struct pc pc = {.out = plan_out,
+			.err = err,
+			.bundle = bundle,
+			.id = id,
+			.systemd = manager && strcmp(manager, "systemd") == 0};
 	struct jnode *config;
 	int ret;
 

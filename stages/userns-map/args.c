@@ -9,9 +9,11 @@
 
 int parse_args(int argc, char **argv, struct userns_map_args *args, struct stage_error *err)
 {
+	int sync; /* the error record's way back: stage_exit_error finds it itself */
+
 	*args = (struct userns_map_args){.plan_fd = -1};
 	if (argc == 1 && getenv("BATON_FD_PLAN"))
-		return stage_target_from_env(&args->plan_fd, &args->pid, err);
+		return stage_target_from_env(&args->plan_fd, &sync, &args->pid, err);
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (strcmp(argv[i], "--plan") == 0)
 			args->plan_file = argv[i + 1];
