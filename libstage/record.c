@@ -135,3 +135,8 @@ void record_send_error(int sock, const struct stage_error *e)
 
 	record_send(sock, REC_ERROR, e, sizeof(*e), NULL, 0, &ignored);
 }
+
+bool record_named(const struct record *rec, const char *name)
+{
+	return rec->len == strlen(name) && memcmp(rec->payload, name, rec->len) == 0;
+}

@@ -8,6 +8,7 @@
 #define BATON_RECORD_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "error.h"
@@ -46,6 +47,8 @@ int record_recv(int sock, struct record *rec, struct stage_error *err);
 
 /* Receive one record and insist on its tag (an error record is passed up). */
 int record_expect(int sock, uint32_t tag, struct record *rec, struct stage_error *err);
+/* Is the record's payload exactly name (an FD record's name)? */
+bool record_named(const struct record *rec, const char *name);
 
 /* Send a failed stage's error record; best effort, the exit code still tells. */
 void record_send_error(int sock, const struct stage_error *e);

@@ -189,7 +189,9 @@ static int wait_for_go(struct container_spawn *cs, struct stage_error *err)
 			return -1;
 		if (rec.tag == REC_GO)
 			return 0;
-		if (rec.tag == REC_FD) {
+		if (rec.tag == REC_FD && record_named(&rec, "cgroup:delegate") && rec.nfds == 1) {
+			cs->delegate_procs = rec.fds[0];
+		} else if (rec.tag == REC_FD) {
 			for (unsigned i = 0; i < rec.nfds && cs->cgroup.nfiles < CGROUP_JOIN_MAX;
 			     i++)
 				cs->cgroup.files[cs->cgroup.nfiles++] = rec.fds[i];
@@ -293,6 +295,11 @@ __attribute__((noreturn)) void container_continue(struct container_spawn *cs)
 		become_userns_root(cs, &err);
 	if ((cs->new_ns & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
 		child_fail(cs, (stage_fail(&err, errno, "unshare cgroup namespace"), &err));
+	/* the payload's own cgroup, below the namespace's root (crun's order) */
+	if (cs->delegate_procs >= 0 && write(cs->delegate_procs, "0", 1) != 1)
+		child_fail(cs, (stage_fail(&err, errno, "enter the delegated cgroup"), &err));
+	if (cs->delegate_procs >= 0)
+		close(cs->delegate_procs);
 
 	/* exactly the contract's fds and the user's preserved ones cross the exec */
 	for (unsigned i = 0; i < cs->nkeep; i++)

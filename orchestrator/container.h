@@ -27,7 +27,10 @@ struct container_spawn {
 	const char *first_name;
 	char **envp;		   /* the child chain's environment */
 	struct cgroup_join cgroup; /* what the clone does not take is joined by the child */
-	int keep[MAX_KEEP];	   /* fds of the child chain's contract */
+	/* run.oci.delegate-cgroup's cgroup.procs: entered once the cgroup namespace
+	 * exists (rooted at the container's cgroup), or -1 */
+	int delegate_procs;
+	int keep[MAX_KEEP]; /* fds of the child chain's contract */
 	unsigned nkeep;
 	unsigned preserve_fds;
 };

@@ -119,8 +119,11 @@ bool container_enter_requested(int argc, char **argv)
 int container_enter(int argc, char **argv)
 {
 	extern char **environ;
-	static struct container_spawn cs = {
-	    .sync = -1, .first_exe = -1, .self_exe = -1, .cgroup = {.v2_dir = -1, .v2_procs = -1}};
+	static struct container_spawn cs = {.sync = -1,
+					    .first_exe = -1,
+					    .self_exe = -1,
+					    .cgroup = {.v2_dir = -1, .v2_procs = -1},
+					    .delegate_procs = -1};
 
 	(void)argc;
 	if (parse_spec(argv[2], &cs) < 0) {

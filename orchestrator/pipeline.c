@@ -325,7 +325,7 @@ static int child_env(struct pipeline *p, int *exe_fds, struct container_spawn *c
 }
 
 /* The files cgroup-setup left for the container process to join its cgroup through. */
-static void take_cgroup_files(struct pipeline *p, struct cgroup_join *h)
+static void take_cgroup_files(struct pipeline *p, struct cgroup_join *h, int *delegate)
 {
 	unsigned kept = 0;
 
@@ -339,6 +339,8 @@ static void take_cgroup_files(struct pipeline *p, struct cgroup_join *h)
 			h->v2_dir = fd;
 		} else if (strcmp(name, "cgroup:procs") == 0 && h->v2_procs < 0) {
 			h->v2_procs = fd;
+		} else if (strcmp(name, "cgroup:delegate") == 0 && delegate && *delegate < 0) {
+			*delegate = fd;
 		} else {
 			p->forward_fd[kept] = fd;
 			memmove(p->forward_name[kept], name, sizeof(p->forward_name[0]));
@@ -350,8 +352,11 @@ static void take_cgroup_files(struct pipeline *p, struct cgroup_join *h)
 
 static int step_clone(struct pipeline *p, size_t self, struct stage_error *err)
 {
-	struct container_spawn cs = {
-	    .sync = -1, .first_exe = -1, .self_exe = -1, .cgroup = {.v2_dir = -1, .v2_procs = -1}};
+	struct container_spawn cs = {.sync = -1,
+				     .first_exe = -1,
+				     .self_exe = -1,
+				     .cgroup = {.v2_dir = -1, .v2_procs = -1},
+				     .delegate_procs = -1};
 	struct record rec;
 	int exe_fds[NSTAGES];
 	char envbuf[16][64];
@@ -394,7 +399,7 @@ static int step_clone(struct pipeline *p, size_t self, struct stage_error *err)
 	if (container_exposed(&cs) &&
 	    (cs.self_exe = open_sealed_exe("/proc/self/exe", "baton", err)) < 0)
 		goto out;
-	take_cgroup_files(p, &cs.cgroup);
+	take_cgroup_files(p, &cs.cgroup, NULL);
 	p->pid = container_clone(&cs, p->sync[0], &p->helper, err);
 	if (p->pid < 0)
 		goto out;
@@ -431,11 +436,12 @@ out:
 static int step_cgroup_join(struct pipeline *p, size_t self, struct stage_error *err)
 {
 	struct cgroup_join h = {.v2_dir = -1, .v2_procs = -1};
+	autoclose int delegate = -1;
 	struct record rec;
 	int ret = -1;
 
 	p->t_start[self] = now_ms();
-	take_cgroup_files(p, &h);
+	take_cgroup_files(p, &h, &delegate);
 	if (h.v2_procs >= 0)
 		h.files[h.nfiles++] = h.v2_procs;
 	h.v2_procs = -1;
@@ -450,6 +456,9 @@ static int step_cgroup_join(struct pipeline *p, size_t self, struct stage_error 
 				&h.files[i], n, err) < 0)
 			goto out;
 	}
+	if (delegate >= 0 && record_send(p->sync[0], REC_FD, "cgroup:delegate",
+					 strlen("cgroup:delegate"), &delegate, 1, err) < 0)
+		goto out;
 	if (record_send(p->sync[0], REC_JOINED, NULL, 0, NULL, 0, err) < 0 ||
 	    record_expect(p->sync[0], REC_JOINED, &rec, err) < 0)
 		goto out;

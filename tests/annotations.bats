@@ -131,7 +131,7 @@ ids_with_caller_groups() {
 
 @test "crun's annotations baton does not implement are refused, naming the key" {
 	local key
-	for key in run.oci.systemd.force_cgroup_v1 run.oci.delegate-cgroup run.oci.handler \
+	for key in run.oci.systemd.force_cgroup_v1 run.oci.handler \
 		run.oci.seccomp.plugins run.oci.seccomp_bpf_data; do
 		update_config 'del(.annotations)'
 		set_annotation "$key" /some/value
@@ -148,6 +148,10 @@ ids_with_caller_groups() {
 	set_annotation run.oci.systemd.subgroup ..
 	assert_annotation_error run.oci.systemd.subgroup '`..` is not a cgroup name'
 	set_annotation run.oci.systemd.subgroup container
+	# crun's delegated sub-cgroup is the systemd driver's (cgroups-systemd.bats)
+	set_annotation run.oci.delegate-cgroup payload
+	assert_annotation_error run.oci.delegate-cgroup 'needs the systemd cgroup manager (--systemd-cgroup)'
+	update_config 'del(.annotations["run.oci.delegate-cgroup"])'
 	set_annotation run.oci.hooks.stderr ''
 	assert_annotation_error run.oci.hooks.stderr 'empty file name'
 	set_annotation run.oci.hooks.stderr "$BATS_TEST_TMPDIR/hooks.err"

@@ -178,3 +178,27 @@ run_sleeper() {
 		fail "delete"
 	[[ ! -d /sys/fs/cgroup${want%/container} ]] || fail "the scope's cgroup is left"
 }
+
+@test "systemd: run.oci.delegate-cgroup: the payload's cgroup, below the namespace's root" {
+	update_config '.annotations["run.oci.delegate-cgroup"] = "payload" |
+		.linux.resources.pids = {"limit": 30} |
+		(.mounts[] | select(.destination == "/sys/fs/cgroup") | .options) -= ["ro"]'
+	set_cmd /bin/sh -c 'cat /proc/self/cgroup; mkdir /sys/fs/cgroup/payload/own && echo made; sleep 1000'
+	run_baton --systemd-cgroup run -d "$CID"
+	assert_success
+	wait_log made
+	assert_line '0::/payload'
+	local dir=/sys/fs/cgroup/system.slice/$SCOPE/container
+	[[ $(process_cgroup) == "/system.slice/$SCOPE/container/payload" ]] || fail "in $(process_cgroup)"
+	[[ -d $dir/payload/own ]] || fail "the payload could not make its own cgroup"
+	[[ $(cat "$dir/pids.max") == 30 ]] || fail "the limit is not on the container's cgroup"
+	run_baton delete --force "$CID"
+	assert_success
+	[[ ! -d $dir ]] || fail "cgroup left"
+
+	# it needs a sub-cgroup to go below
+	update_config '.annotations["run.oci.systemd.subgroup"] = ""'
+	run_baton --systemd-cgroup run "$CID"
+	assert_failure
+	assert_output --partial 'annotations.run.oci.delegate-cgroup: needs a sub-cgroup'
+}

@@ -21,6 +21,7 @@
 #include "cleanup.h"
 #include "fdenv.h"
 #include "plan.h"
+#include "record.h"
 #include "stage.h"
 
 static const char usage[] =
@@ -120,6 +121,54 @@ static int enter_subgroup(const char *path, pid_t pid, struct stage_error *err)
 	return 0;
 }
 
+/* The host ids of the container's root: who owns a delegated cgroup. */
+static void container_root(const struct plan *plan, const char *key, unsigned *id)
+{
+	*id = 0;
+	plan_for_each(plan, key, e)
+	{
+		if (strcmp(plan_field(e, 0), "0") == 0)
+			*id = (unsigned)strtoul(plan_field(e, 1), NULL, 10);
+	}
+}
+
+/*
+ * run.oci.delegate-cgroup: a cgroup below the container's for its payload to
+ * manage, owned by the container's root (the directory and the files
+ * delegation hands over). The process enters it itself, once its cgroup
+ * namespace exists, through the cgroup.procs sent as `cgroup:delegate`.
+ */
+static int make_delegate(const struct plan *plan, int sync, struct stage_error *err)
+{
+	static const char *const files[] = {".", "cgroup.procs", "cgroup.subtree_control",
+					    "cgroup.threads"};
+	const char *name = plan_str(plan, "cgroup.delegate", NULL);
+	char dir[PATH_MAX], file[PATH_MAX + 32];
+	autoclose int fd = -1;
+	unsigned uid, gid;
+
+	if (!name)
+		return 0;
+	snprintf(dir, sizeof(dir), "%s%s/%s", CGROUP_MOUNT, plan_str(plan, "cgroup.path", ""),
+		 name);
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return stage_fail(err, errno, "create cgroup `%s`", dir);
+	container_root(plan, "uid-map", &uid);
+	container_root(plan, "gid-map", &gid);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(file, sizeof(file), "%s/%s", dir, files[i]);
+		if (chown(file, uid, gid) < 0)
+			return stage_fail(err, errno, "delegate `%s` to %u:%u", file, uid, gid);
+	}
+	stage_debug("delegated %s to %u:%u", dir, uid, gid);
+	snprintf(file, sizeof(file), "%s/cgroup.procs", dir);
+	if (sync < 0)
+		return 0; /* run by hand: nobody to enter it */
+	if ((fd = open(file, O_WRONLY | O_CLOEXEC)) < 0)
+		return stage_fail(err, errno, "open `%s`", file);
+	return record_send(sync, REC_FD, "cgroup:delegate", strlen("cgroup:delegate"), &fd, 1, err);
+}
+
 static int configure(const struct plan *plan, pid_t pid, int sync, struct stage_error *err)
 {
 	const char *scope = plan_str(plan, "cgroup.scope", ""),
@@ -136,7 +185,7 @@ static int configure(const struct plan *plan, pid_t pid, int sync, struct stage_
 	if (strcmp(path, scope) != 0 && cgroup_detect(&layout, err) == 0 &&
 	    layout == CGROUP_LAYOUT_V2 && enter_subgroup(path, pid, err) < 0)
 		return -1;
-	if (cgroup_setup(plan, 0, err) < 0)
+	if (cgroup_setup(plan, 0, err) < 0 || make_delegate(plan, sync, err) < 0)
 		return -1;
 	return sync >= 0 ? cgroup_join_send(path, sync, err) : 0;
 }

@@ -127,6 +127,18 @@ static int systemd_subgroup(struct pc *pc, const struct jnode *config, const cha
 	return 0;
 }
 
+/* A sub-cgroup of the systemd driver's: systemd.c places it; cgroupfs has none. */
+static int delegate_cgroup(struct pc *pc, const struct jnode *config, const char *path,
+			   const char *value)
+{
+	if (!pc->systemd)
+		return stage_fail(pc->err, 0,
+				  "%s: needs the systemd cgroup manager (--systemd-cgroup)", path);
+	if (!*value)
+		return stage_fail(pc->err, 0, "%s: empty cgroup name", path);
+	return systemd_subgroup(pc, config, path, value);
+}
+
 /* The option that carries linux.mountLabel; without a label (refused yet) it does nothing. */
 static int mount_context_type(struct pc *pc, const struct jnode *config, const char *path,
 			      const char *value)
@@ -186,7 +198,7 @@ static const struct {
     {"run.oci.systemd.subgroup", systemd_subgroup},
     {"run.oci.mount_context_type", mount_context_type},
     {"run.oci.systemd.force_cgroup_v1", not_supported},
-    {"run.oci.delegate-cgroup", not_supported},
+    {"run.oci.delegate-cgroup", delegate_cgroup},
     {"run.oci.handler", not_supported},
     {"run.oci.seccomp.receiver", seccomp_receiver},
     {"run.oci.seccomp.plugins", not_supported},

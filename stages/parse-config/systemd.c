@@ -246,17 +246,43 @@ static unsigned long caller_uid(void)
 	return 0;
 }
 
-static const char *subgroup(const struct jnode *annotations)
+static bool pure_v2(void)
 {
-	const struct jnode *v = annotations ? jget(annotations, "run.oci.systemd.subgroup") : NULL;
 	enum cgroup_layout layout;
 	struct stage_error ignored;
 
-	if (v)
-		return v->str;
+	return cgroup_detect(&layout, &ignored) == 0 && layout == CGROUP_LAYOUT_V2;
+}
+
+static const char *subgroup(const struct jnode *annotations)
+{
+	const struct jnode *v = annotations ? jget(annotations, "run.oci.systemd.subgroup") : NULL;
+
 	/* as crun: on v2 the processes live in a leaf below the scope */
-	return cgroup_detect(&layout, &ignored) == 0 && layout == CGROUP_LAYOUT_V2 ? "container"
-										   : "";
+	return v ? v->str : pure_v2() ? "container" : "";
+}
+
+/*
+ * run.oci.delegate-cgroup: one more cgroup below the subgroup, the
+ * payload's to manage (limits stay on the subgroup); v2 only, where
+ * delegating a cgroup is safe.
+ */
+static int delegate(struct pc *pc, const struct jnode *annotations, const char *sub)
+{
+	const struct jnode *v = annotations ? jget(annotations, "run.oci.delegate-cgroup") : NULL;
+
+	if (!v)
+		return 0;
+	if (!*sub)
+		return stage_fail(pc->err, 0,
+				  "annotations.run.oci.delegate-cgroup: needs a sub-cgroup "
+				  "(run.oci.systemd.subgroup is empty)");
+	if (!pure_v2())
+		return stage_fail(pc->err, 0,
+				  "annotations.run.oci.delegate-cgroup: cgroup v2 only (delegation "
+				  "is not safe on cgroup v1)");
+	plan_emit(pc->out, "cgroup.delegate", v->str, NULL);
+	return 0;
 }
 
 int parse_cgroup_systemd(struct pc *pc, const struct jnode *config)
@@ -288,6 +314,8 @@ int parse_cgroup_systemd(struct pc *pc, const struct jnode *config)
 	plan_emit(pc->out, "cgroup.bus", rootless ? "user" : "system", NULL);
 	plan_emit(pc->out, "cgroup.scope", scope, NULL);
 	plan_emit(pc->out, "cgroup.path", path, NULL);
+	if (delegate(pc, annotations, sub) < 0)
+		return -1;
 	jnode_foreach(v, annotations)
 	{
 		if (strncmp(v->key, PROPERTY_PREFIX, strlen(PROPERTY_PREFIX)) == 0 &&

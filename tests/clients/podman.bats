@@ -27,7 +27,7 @@ setup_file() {
 	digest=$(rootfs_digest)
 	[[ $(podman image inspect -f '{{index .Config.Labels "baton.rootfs"}}' "$IMAGE" 2>/dev/null) != "$digest" ]] ||
 		return 0
-	old=$(podman image inspect -f '{{.ID}}' "$IMAGE" 2>/dev/null)
+	old=$(podman image inspect -f '{{.ID}}' "$IMAGE" 2>/dev/null) || old= # none yet
 	tar -C "$BATON_ROOTFS" -c . |
 		podman import --change "LABEL=baton.rootfs=$digest" - "$IMAGE" >/dev/null
 	# the stale image, untagged now
