@@ -61,29 +61,14 @@ static int deepest_ancestor(const struct hierarchy *h, const char *path, char *d
 	return 0;
 }
 
-/* The caller's own cgroup in the unified hierarchy ("0::PATH" of /proc/self/cgroup). */
+/* The caller's own cgroup in the unified hierarchy; the root as "", to join to a mount point. */
 static int own_unified_cgroup(char *out, size_t size, struct stage_error *err)
 {
-	char line[PATH_MAX + 8];
-	autofile FILE *f = fopen("/proc/self/cgroup", "re");
-
-	if (!f)
-		return stage_fail(err, errno, "read `/proc/self/cgroup`");
-	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "0::", 3) != 0)
-			continue;
-		const char *path = line + 3;
-		size_t len = strcspn(path, "\n");
-
-		if (len == 1 && path[0] == '/')
-			len = 0; /* the root: "" joins as the hierarchy's mount point */
-		if (len >= size)
-			return stage_fail(err, ENAMETOOLONG, "own cgroup `%.*s`", (int)len, path);
-		memcpy(out, path, len);
-		out[len] = '\0';
-		return 0;
-	}
-	return stage_fail(err, ENOENT, "`/proc/self/cgroup` has no unified cgroup");
+	if (cgroup_process_path(0, "", out, size, err) < 0)
+		return -1;
+	if (strcmp(out, "/") == 0)
+		out[0] = '\0';
+	return 0;
 }
 
 /* Cut a to the longest leading run of whole path components it shares with b. */

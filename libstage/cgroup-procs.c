@@ -84,6 +84,39 @@ static int collect_pids(char *dir, size_t size, pid_t **pids, size_t *n, size_t 
 	return ret;
 }
 
+int cgroup_process_path(pid_t pid, const char *controllers, char *out, size_t size,
+			struct stage_error *err)
+{
+	char file[64], line[PATH_MAX + 64];
+	size_t want = strlen(controllers);
+	autofile FILE *f = NULL;
+
+	if (pid > 0)
+		snprintf(file, sizeof(file), "/proc/%d/cgroup", (int)pid);
+	else
+		snprintf(file, sizeof(file), "/proc/self/cgroup");
+	if (!(f = fopen(file, "re")))
+		return stage_fail(err, errno, "read `%s`", file);
+	/* ID:CONTROLLERS:PATH */
+	while (fgets(line, sizeof(line), f)) {
+		const char *c = strchr(line, ':');
+
+		if (!c || strncmp(c + 1, controllers, want) != 0 || c[1 + want] != ':')
+			continue;
+		const char *path = c + 2 + want;
+		size_t len = strcspn(path, "\n");
+
+		if (len >= size)
+			return stage_fail(err, ENAMETOOLONG, "cgroup `%.*s` of `%s`", (int)len,
+					  path, file);
+		memcpy(out, path, len);
+		out[len] = '\0';
+		return 0;
+	}
+	return stage_fail(err, ENOENT, "`%s` has no %s%s hierarchy", file,
+			  *controllers ? controllers : "unified", *controllers ? "" : " cgroup");
+}
+
 int cgroup_pids(const char *path, pid_t **pids, size_t *npids, struct stage_error *err)
 {
 	char dir[PATH_MAX];

@@ -88,6 +88,14 @@ int cgroup_update(const char *path, const struct plan *resources, struct stage_e
 /* Remove the cgroup (and any sub-cgroups) in every hierarchy; missing is fine. */
 int cgroup_remove(const char *path, struct stage_error *err);
 
+/*
+ * The cgroup process pid (0: ourselves) is in, in the hierarchy whose
+ * /proc/PID/cgroup line names these controllers ("" the unified one,
+ * "name=systemd" v1's systemd one), as that line has it ("/" the root).
+ */
+int cgroup_process_path(pid_t pid, const char *controllers, char *out, size_t size,
+			struct stage_error *err);
+
 /* The pids in the cgroup and its sub-cgroups; caller frees *pids. */
 int cgroup_pids(const char *path, pid_t **pids, size_t *npids, struct stage_error *err);
 

@@ -1,8 +1,11 @@
 /*
- * exec: the new process joins every cgroup of the container's process, read
- * from /proc/PID/cgroup, in whatever layout the host has. Joining what the
- * process is really in (not what the plan once said) also follows a container
- * that was moved by `update` or an engine.
+ * The container process joins its cgroups. At create, through the files the
+ * cgroup stage opened (the clone takes what it can, the `cgroup-join` step
+ * hands over the rest; schemas/protocol.md, "Joining the cgroups"). At exec,
+ * the new process joins every cgroup of the container's process, read from
+ * /proc/PID/cgroup, in whatever layout the host has: joining what the process
+ * is really in (not what the plan once said) also follows a container that
+ * was moved by `update` or an engine.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -14,6 +17,9 @@
 
 #include "baton.h"
 #include "cleanup.h"
+#include "pipeline_int.h"
+#include "record.h"
+#include "stage.h"
 
 #ifndef CGROUP2_SUPER_MAGIC
 #define CGROUP2_SUPER_MAGIC 0x63677270
@@ -89,4 +95,70 @@ int cgroup_join_like(pid_t target, pid_t pid, const char *sub, struct stage_erro
 			return -1;
 	}
 	return 0;
+}
+
+/* The files cgroup-setup left for the container process to join its cgroup through. */
+void take_cgroup_files(struct pipeline *p, struct cgroup_join *h, int *delegate)
+{
+	unsigned kept = 0;
+
+	for (unsigned i = 0; i < p->nforward; i++) {
+		const char *name = p->forward_name[i];
+		int fd = p->forward_fd[i];
+
+		if (strcmp(name, "cgroup:tasks") == 0 && h->nfiles < CGROUP_JOIN_MAX - 1) {
+			h->files[h->nfiles++] = fd;
+		} else if (strcmp(name, "cgroup:dir") == 0 && h->v2_dir < 0) {
+			h->v2_dir = fd;
+		} else if (strcmp(name, "cgroup:procs") == 0 && h->v2_procs < 0) {
+			h->v2_procs = fd;
+		} else if (strcmp(name, "cgroup:delegate") == 0 && delegate && *delegate < 0) {
+			*delegate = fd;
+		} else {
+			p->forward_fd[kept] = fd;
+			memmove(p->forward_name[kept], name, sizeof(p->forward_name[0]));
+			kept++;
+		}
+	}
+	p->nforward = kept;
+}
+
+/*
+ * Where the clone did not wait for cgroup-setup (a pure v1 host), the files
+ * come to the container process now: FD records, then JOINED; it writes "0"
+ * into each and answers JOINED (schemas/protocol.md).
+ */
+int step_cgroup_join(struct pipeline *p, struct stage_error *err)
+{
+	struct cgroup_join h = {.v2_dir = -1, .v2_procs = -1};
+	autoclose int delegate = -1;
+	struct record rec;
+	int ret = -1;
+
+	take_cgroup_files(p, &h, &delegate);
+	if (h.v2_procs >= 0)
+		h.files[h.nfiles++] = h.v2_procs;
+	h.v2_procs = -1;
+	if (h.nfiles == 0) {
+		ret = 0; /* all taken by the clone, or no cgroup */
+		goto out;
+	}
+	for (unsigned i = 0; i < h.nfiles; i += RECORD_MAX_FDS) {
+		unsigned n = h.nfiles - i < RECORD_MAX_FDS ? h.nfiles - i : RECORD_MAX_FDS;
+
+		if (record_send(p->sync[0], REC_FD, "cgroup:join", strlen("cgroup:join"),
+				&h.files[i], n, err) < 0)
+			goto out;
+	}
+	if (delegate >= 0 && record_send(p->sync[0], REC_FD, "cgroup:delegate",
+					 strlen("cgroup:delegate"), &delegate, 1, err) < 0)
+		goto out;
+	if (record_send(p->sync[0], REC_JOINED, NULL, 0, NULL, 0, err) < 0 ||
+	    record_expect(p->sync[0], REC_JOINED, &rec, err) < 0)
+		goto out;
+	stage_debug("container process %d joined its cgroup", (int)p->pid);
+	ret = 0;
+out:
+	cgroup_join_close(&h);
+	return ret;
 }

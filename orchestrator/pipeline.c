@@ -253,10 +253,12 @@ static int load_plan(struct pipeline *p, struct stage_error *err)
 		return -1;
 	if (p->mode != MODE_EXEC) {
 		/* no cgroup of its own: delete, kill --all and exec then leave cgroups alone */
+		bool own = manages_cgroups(p);
+
 		snprintf(p->c->cgroup_path, sizeof(p->c->cgroup_path), "%s",
-			 manages_cgroups(p) ? plan_str(&p->plan, "cgroup.path", "") : "");
+			 own ? plan_str(&p->plan, "cgroup.path", "") : "");
 		snprintf(p->c->cgroup_unit, sizeof(p->c->cgroup_unit), "%s",
-			 manages_cgroups(p) ? plan_str(&p->plan, "cgroup.unit", "") : "");
+			 own ? plan_str(&p->plan, "cgroup.unit", "") : "");
 		p->c->cgroup_user_bus = strcmp(plan_str(&p->plan, "cgroup.bus", ""), "user") == 0;
 		snprintf(p->c->rootfs, sizeof(p->c->rootfs), "%s",
 			 plan_str(&p->plan, "root.path", ""));
@@ -324,33 +326,7 @@ static int child_env(struct pipeline *p, int *exe_fds, struct container_spawn *c
 	return 0;
 }
 
-/* The files cgroup-setup left for the container process to join its cgroup through. */
-static void take_cgroup_files(struct pipeline *p, struct cgroup_join *h, int *delegate)
-{
-	unsigned kept = 0;
-
-	for (unsigned i = 0; i < p->nforward; i++) {
-		const char *name = p->forward_name[i];
-		int fd = p->forward_fd[i];
-
-		if (strcmp(name, "cgroup:tasks") == 0 && h->nfiles < CGROUP_JOIN_MAX - 1) {
-			h->files[h->nfiles++] = fd;
-		} else if (strcmp(name, "cgroup:dir") == 0 && h->v2_dir < 0) {
-			h->v2_dir = fd;
-		} else if (strcmp(name, "cgroup:procs") == 0 && h->v2_procs < 0) {
-			h->v2_procs = fd;
-		} else if (strcmp(name, "cgroup:delegate") == 0 && delegate && *delegate < 0) {
-			*delegate = fd;
-		} else {
-			p->forward_fd[kept] = fd;
-			memmove(p->forward_name[kept], name, sizeof(p->forward_name[0]));
-			kept++;
-		}
-	}
-	p->nforward = kept;
-}
-
-static int step_clone(struct pipeline *p, size_t self, struct stage_error *err)
+static int step_clone(struct pipeline *p, struct stage_error *err)
 {
 	struct container_spawn cs = {.sync = -1,
 				     .first_exe = -1,
@@ -363,7 +339,6 @@ static int step_clone(struct pipeline *p, size_t self, struct stage_error *err)
 	char *envp[32];
 	int ret = -1;
 
-	p->t_start[self] = now_ms();
 	for (size_t i = 0; i < NSTAGES; i++)
 		exe_fds[i] = -1;
 	/* binaries are opened before any namespace changes (ARCHITECTURE §3.1) */
@@ -424,49 +399,6 @@ out:
 	cgroup_join_close(&cs.cgroup);
 	if (cs.self_exe >= 0)
 		close(cs.self_exe);
-	p->t_end[self] = now_ms();
-	return ret;
-}
-
-/*
- * Where the clone did not wait for cgroup-setup (a pure v1 host), the files
- * come to the container process now: FD records, then JOINED; it writes "0"
- * into each and answers JOINED (schemas/protocol.md).
- */
-static int step_cgroup_join(struct pipeline *p, size_t self, struct stage_error *err)
-{
-	struct cgroup_join h = {.v2_dir = -1, .v2_procs = -1};
-	autoclose int delegate = -1;
-	struct record rec;
-	int ret = -1;
-
-	p->t_start[self] = now_ms();
-	take_cgroup_files(p, &h, &delegate);
-	if (h.v2_procs >= 0)
-		h.files[h.nfiles++] = h.v2_procs;
-	h.v2_procs = -1;
-	if (h.nfiles == 0) {
-		ret = 0; /* all taken by the clone, or no cgroup */
-		goto out;
-	}
-	for (unsigned i = 0; i < h.nfiles; i += RECORD_MAX_FDS) {
-		unsigned n = h.nfiles - i < RECORD_MAX_FDS ? h.nfiles - i : RECORD_MAX_FDS;
-
-		if (record_send(p->sync[0], REC_FD, "cgroup:join", strlen("cgroup:join"),
-				&h.files[i], n, err) < 0)
-			goto out;
-	}
-	if (delegate >= 0 && record_send(p->sync[0], REC_FD, "cgroup:delegate",
-					 strlen("cgroup:delegate"), &delegate, 1, err) < 0)
-		goto out;
-	if (record_send(p->sync[0], REC_JOINED, NULL, 0, NULL, 0, err) < 0 ||
-	    record_expect(p->sync[0], REC_JOINED, &rec, err) < 0)
-		goto out;
-	stage_debug("container process %d joined its cgroup", (int)p->pid);
-	ret = 0;
-out:
-	cgroup_join_close(&h);
-	p->t_end[self] = now_ms();
 	return ret;
 }
 
@@ -544,12 +476,18 @@ static bool start_ready_host_stages(struct pipeline *p, struct stage_error *err,
 /* The steps the orchestrator does itself (side `self` in pipeline.tsv). */
 static int run_self_step(struct pipeline *p, size_t i, struct stage_error *err)
 {
+	int ret;
+
+	p->t_start[i] = now_ms();
 	if (strcmp(pipeline_decl[i].name, "clone") == 0)
-		return step_clone(p, i, err);
-	if (strcmp(pipeline_decl[i].name, "cgroup-join") == 0)
-		return step_cgroup_join(p, i, err);
-	return stage_fail(err, EINVAL, "pipeline declaration: no self step `%s`",
-			  pipeline_decl[i].name);
+		ret = step_clone(p, err);
+	else if (strcmp(pipeline_decl[i].name, "cgroup-join") == 0)
+		ret = step_cgroup_join(p, err);
+	else
+		ret = stage_fail(err, EINVAL, "pipeline declaration: no self step `%s`",
+				 pipeline_decl[i].name);
+	p->t_end[i] = now_ms();
+	return ret;
 }
 
 static int run_declaration(struct pipeline *p, struct stage_error *err)

@@ -1,12 +1,14 @@
 /*
- * The pipeline interpreter's state, shared by pipeline.c (the interpreter)
- * and handover.c (what the container gets besides the plan: terminal,
- * caller's fds and sockets, the hooks' state, a pidfd for the engine).
+ * The pipeline interpreter's state, shared by pipeline.c (the interpreter),
+ * handover.c (what the container gets besides the plan: terminal, caller's
+ * fds and sockets, the hooks' state, a pidfd for the engine), cgroup_join.c
+ * (the `cgroup-join` step) and seccomp_notify.c.
  */
 #ifndef BATON_PIPELINE_INT_H
 #define BATON_PIPELINE_INT_H
 
 #include "baton.h"
+#include "cgroup.h"
 #include "spawn.h"
 
 /* More than schemas/pipeline.tsv declares (pipeline.c checks at build time). */
@@ -63,6 +65,11 @@ int keep_stage_fds(struct pipeline *p, int stage_sync, const char *stage, struct
 /* ...and sent on to the container process right after GO, in order. */
 int forward_stage_fds(struct pipeline *p, struct stage_error *err);
 void close_forwarded_fds(struct pipeline *p);
+
+/* cgroup_join.c: the join files cgroup-setup/-systemd left (clone takes them with
+ * delegate NULL); the `cgroup-join` step sends the rest to the process. */
+void take_cgroup_files(struct pipeline *p, struct cgroup_join *h, int *delegate);
+int step_cgroup_join(struct pipeline *p, struct stage_error *err);
 
 /* seccomp_notify.c: connect to the listener's receiver (before clone), its message (after). */
 int seccomp_receiver_open(struct pipeline *p, struct stage_error *err);

@@ -73,31 +73,15 @@ static int parse_args(int argc, char **argv, struct args *a, struct stage_error 
 	return 0;
 }
 
-/* Where systemd put pid: v2's line, or v1's name=systemd hierarchy. */
+/* Where systemd put pid: the unified hierarchy's line, or v1's name=systemd one. */
 static int placed_at(pid_t pid, char *out, size_t size, struct stage_error *err)
 {
 	enum cgroup_layout layout;
-	char file[64], line[PATH_MAX + 64];
-	const char *want;
-	autofile FILE *f = NULL;
 
 	if (cgroup_detect(&layout, err) < 0)
 		return -1;
-	want = layout == CGROUP_LAYOUT_V1 ? ":name=systemd:" : "::";
-	snprintf(file, sizeof(file), "/proc/%d/cgroup", (int)pid);
-	if (!(f = fopen(file, "re")))
-		return stage_fail(err, errno, "read `%s`", file);
-	while (fgets(line, sizeof(line), f)) {
-		char *at = strstr(line, want);
-
-		if (!at)
-			continue;
-		at += strlen(want);
-		at[strcspn(at, "\n")] = '\0';
-		snprintf(out, size, "%s", at);
-		return 0;
-	}
-	return stage_fail(err, 0, "`%s`: no systemd hierarchy", file);
+	return cgroup_process_path(pid, layout == CGROUP_LAYOUT_V1 ? "name=systemd" : "", out, size,
+				   err);
 }
 
 /*

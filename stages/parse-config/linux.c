@@ -6,7 +6,6 @@
 #include <sys/stat.h>
 
 #include "cgroup.h"
-#include "cleanup.h"
 #include "internal.h"
 #include "rules.h"
 #include "stage.h"
@@ -257,18 +256,15 @@ static int parse_propagation(struct pc *pc, const struct jnode *linux_obj)
  */
 static bool rootless_default(const char *id, char *out, size_t size)
 {
-	char line[4096];
+	char own[4096];
 	enum cgroup_layout layout;
 	struct stage_error ignored;
-	autofile FILE *f = NULL;
 
 	if (host_root() || cgroup_detect(&layout, &ignored) < 0 || layout != CGROUP_LAYOUT_V2 ||
-	    !(f = fopen("/proc/self/cgroup", "re")) || !fgets(line, sizeof(line), f) ||
-	    strncmp(line, "0::/", 4) != 0)
+	    cgroup_process_path(0, "", own, sizeof(own), &ignored) < 0 || own[0] != '/')
 		return false;
-	line[strcspn(line, "\n")] = '\0';
-	*strrchr(line + 3, '/') = '\0';
-	return snprintf(out, size, "%s/baton-%s", line + 3, id) < (int)size;
+	*strrchr(own, '/') = '\0'; /* the parent: "/" becomes "" */
+	return snprintf(out, size, "%s/baton-%s", own, id) < (int)size;
 }
 
 static int parse_cgroups_path(struct pc *pc, const struct jnode *linux_obj)
