@@ -13,49 +13,67 @@
 
 enum num_kind { NUM_I64, NUM_U64, NUM_BOOL, NUM_STRING };
 
+/*
+ * Go's encoders write a zero value for every field the user did not set
+ * (Docker sends "cpu": {"shares": 0}, "blockIO": {"weight": 0}, and `update
+ * -r` a whole resources object of zeros and empty strings). runc and crun
+ * read those as "not set"; fields marked UNSET_ZERO do the same, where 0 is
+ * never a limit anyone could mean (0 bytes of memory, a weight of 0).
+ */
+enum { UNSET_ZERO = 1 };
+
 /* One scalar field of a resources object and its plan name. */
 struct resource_field {
 	const char *key, *name;
 	enum num_kind kind;
 	int64_t min;
 	uint64_t max;
+	int flags;
 };
 
 static const struct resource_field memory_fields[] = {
-    {"limit", "memory.limit", NUM_I64, -1, INT64_MAX},
-    {"reservation", "memory.reservation", NUM_I64, -1, INT64_MAX},
-    {"swap", "memory.swap", NUM_I64, -1, INT64_MAX},
-    {"kernel", "memory.kernel", NUM_I64, -1, INT64_MAX},
-    {"kernelTCP", "memory.kernel-tcp", NUM_I64, -1, INT64_MAX},
-    {"swappiness", "memory.swappiness", NUM_U64, 0, 100},
-    {"disableOOMKiller", "memory.disable-oom-killer", NUM_BOOL, 0, 1},
-    {"useHierarchy", "memory.use-hierarchy", NUM_BOOL, 0, 1},
+    {"limit", "memory.limit", NUM_I64, -1, INT64_MAX, UNSET_ZERO},
+    {"reservation", "memory.reservation", NUM_I64, -1, INT64_MAX, UNSET_ZERO},
+    {"swap", "memory.swap", NUM_I64, -1, INT64_MAX, UNSET_ZERO},
+    {"kernel", "memory.kernel", NUM_I64, -1, INT64_MAX, UNSET_ZERO},
+    {"kernelTCP", "memory.kernel-tcp", NUM_I64, -1, INT64_MAX, UNSET_ZERO},
+    {"swappiness", "memory.swappiness", NUM_U64, 0, 100, 0},
+    {"disableOOMKiller", "memory.disable-oom-killer", NUM_BOOL, 0, 1, 0},
+    {"useHierarchy", "memory.use-hierarchy", NUM_BOOL, 0, 1, 0},
 };
 
 static const struct resource_field cpu_fields[] = {
-    {"shares", "cpu.shares", NUM_U64, 0, UINT64_MAX},
-    {"quota", "cpu.quota", NUM_I64, -1, INT64_MAX},
-    {"burst", "cpu.burst", NUM_U64, 0, UINT64_MAX},
-    {"period", "cpu.period", NUM_U64, 0, UINT64_MAX},
-    {"realtimeRuntime", "cpu.realtime-runtime", NUM_I64, -1, INT64_MAX},
-    {"realtimePeriod", "cpu.realtime-period", NUM_U64, 0, UINT64_MAX},
-    {"cpus", "cpu.cpus", NUM_STRING, 0, 0},
-    {"mems", "cpu.mems", NUM_STRING, 0, 0},
-    {"idle", "cpu.idle", NUM_I64, 0, 1},
+    {"shares", "cpu.shares", NUM_U64, 0, UINT64_MAX, UNSET_ZERO},
+    {"quota", "cpu.quota", NUM_I64, -1, INT64_MAX, UNSET_ZERO},
+    {"burst", "cpu.burst", NUM_U64, 0, UINT64_MAX, 0},
+    {"period", "cpu.period", NUM_U64, 0, UINT64_MAX, UNSET_ZERO},
+    {"realtimeRuntime", "cpu.realtime-runtime", NUM_I64, -1, INT64_MAX, UNSET_ZERO},
+    {"realtimePeriod", "cpu.realtime-period", NUM_U64, 0, UINT64_MAX, UNSET_ZERO},
+    {"cpus", "cpu.cpus", NUM_STRING, 0, 0, UNSET_ZERO},
+    {"mems", "cpu.mems", NUM_STRING, 0, 0, UNSET_ZERO},
+    {"idle", "cpu.idle", NUM_I64, 0, 1, 0},
 };
 
 static const struct resource_field pids_fields[] = {
-    {"limit", "pids.limit", NUM_I64, -1, INT64_MAX},
+    {"limit", "pids.limit", NUM_I64, -1, INT64_MAX, UNSET_ZERO},
 };
 
 static const struct resource_field blockio_fields[] = {
-    {"weight", "blockio.weight", NUM_U64, 10, 1000},
-    {"leafWeight", "blockio.leaf-weight", NUM_U64, 10, 1000},
+    {"weight", "blockio.weight", NUM_U64, 10, 1000, UNSET_ZERO},
+    {"leafWeight", "blockio.leaf-weight", NUM_U64, 10, 1000, UNSET_ZERO},
 };
 
 static const struct resource_field network_fields[] = {
-    {"classID", "network.class-id", NUM_U64, 0, UINT32_MAX},
+    {"classID", "network.class-id", NUM_U64, 0, UINT32_MAX, UNSET_ZERO},
 };
+
+/* 0 or "": what a Go encoder writes for a field of this kind left alone. */
+static bool is_zero_value(const struct jnode *v, enum num_kind kind)
+{
+	if (kind == NUM_STRING)
+		return jnode_is(v, JNODE_STRING) && v->str[0] == '\0';
+	return jnode_is(v, JNODE_NUMBER) && v->num == 0;
+}
 
 static int emit_field(struct pc *pc, const struct jnode *obj, const char *path,
 		      const struct resource_field *f)
@@ -67,7 +85,7 @@ static int emit_field(struct pc *pc, const struct jnode *obj, const char *path,
 	uint64_t u;
 	bool b;
 
-	if (!v)
+	if (!v || ((f->flags & UNSET_ZERO) && is_zero_value(v, f->kind)))
 		return 0;
 	jpath_key(p, path, f->key);
 	switch (f->kind) {
@@ -279,6 +297,8 @@ static int parse_weight_devices(struct pc *pc, const struct jnode *bio)
 
 			if (jm_u64(d, p, keys[k], 1000, &w, &has, pc->err) < 0)
 				return -1;
+			if (has && w == 0) /* a Go zero value: not set (runc) */
+				continue;
 			if (has && w < 10)
 				return stage_fail(pc->err, 0, "%s: %llu out of range 10..1000",
 						  jpath_key(kp, p, keys[k]), (unsigned long long)w);
