@@ -154,6 +154,21 @@ static void text_line(struct strbuf *sb, enum log_level level, const char *msg)
 	strbuf_puts(sb, msg);
 }
 
+/*
+ * A text log file holds the bare message, as crun writes it: an engine that
+ * reads the file (podman without JSON logs) prefixes the runtime's name
+ * itself, and "Error: /usr/bin/baton: baton: ..." says it twice.
+ */
+static void file_line(struct strbuf *sb, enum log_level level, const char *msg)
+{
+	if (level == LOG_LEVEL_DEBUG)
+		text_line(sb, level, msg); /* narration keeps who says it */
+	else if (level == LOG_LEVEL_WARNING)
+		strbuf_printf(sb, "warning: %s", msg);
+	else
+		strbuf_puts(sb, msg);
+}
+
 /* One write per line: commands running at the same time do not interleave. */
 static void write_line(int fd, struct strbuf *sb)
 {
@@ -215,6 +230,8 @@ static void emit(enum log_level level, const char *msg)
 		json_line(&line, level, msg);
 	else if (log_state.target == TARGET_SYSLOG || log_state.target == TARGET_JOURNALD)
 		strbuf_puts(&line, msg); /* the daemon records level and origin itself */
+	else if (log_state.target == TARGET_FILE)
+		file_line(&line, level, msg);
 	else
 		text_line(&line, level, msg);
 	switch (log_state.target) {

@@ -325,6 +325,37 @@ prun() {
 	refute_output --regexp '[0-9a-f]{64}'
 }
 
+@test "podman with baton by path (text logs): the error says baton's name once" {
+	# not in runtime_supports_json: podman reads baton's text log file and
+	# prefixes the runtime's path itself
+	run -127 timeout 120 podman --runtime "$BATON_INSTALLED" run --rm --network none \
+		"${ULIMITS[@]}" --name "$NAME" "$IMAGE" /no/such/program
+	assert_output --partial "Error: $BATON_INSTALLED: final-exec: executable file \`/no/such/program\` not found"
+	refute_output --partial 'baton: baton:'
+	refute_output --partial "$BATON_INSTALLED: baton:"
+}
+
+@test "podman restart ten times: the container runs each time, nothing piles up" {
+	local id i
+	run prun -d --name "$NAME" "$IMAGE" /bin/sh -c 'echo started >>/tmp/starts; sleep 1000'
+	assert_success
+	id=$output
+	for i in $(seq 10); do
+		run pod restart -t 0 "$NAME"
+		assert_success
+	done
+	run pod exec "$NAME" /bin/sh -c 'wc -l </tmp/starts'
+	assert_output 11
+	run "$BATON_INSTALLED" list -q
+	[[ $(grep -c "$id" <<<"$output") == 1 ]] || fail "baton list: $output"
+	[[ $(find_cgroups "$id" | wc -l) -le $(find /sys/fs/cgroup -maxdepth 1 -mindepth 1 -type d | wc -l) ]] ||
+		fail "cgroups pile up: $(find_cgroups "$id")"
+	run pod rm -f -t 0 "$NAME"
+	assert_success
+	[[ ! -e /run/baton/$id ]] || fail "state dir /run/baton/$id left"
+	[[ -z $(find_cgroups "$id") ]] || fail "cgroups left: $(find_cgroups "$id")"
+}
+
 # ---- helpers ----------------------------------------------------------------
 
 # wait_podman_log TEXT: podman logs of $NAME show TEXT (bounded poll).
