@@ -356,6 +356,44 @@ prun() {
 	[[ -z $(find_cgroups "$id") ]] || fail "cgroups left: $(find_cgroups "$id")"
 }
 
+@test "podman play kube: a pod of two containers that talk over the pod's loopback" {
+	local pod=$NAME-pod conf=$BATS_TEST_TMPDIR/containers.conf
+	# play kube takes no --ulimit: the limits this host can set, as defaults
+	{
+		cat "$BATON_DROPIN"
+		printf '[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]\n'
+	} >"$conf"
+	cat >"$BATS_TEST_TMPDIR/pod.yaml" <<-EOF
+		apiVersion: v1
+		kind: Pod
+		metadata:
+		  name: $pod
+		spec:
+		  restartPolicy: Never
+		  containers:
+		  - name: server
+		    image: $IMAGE
+		    command: ["/bin/sh", "-c", "echo pong | nc -l -p 9000; sleep 1000"]
+		  - name: client
+		    image: $IMAGE
+		    command: ["/bin/sh", "-c", "for i in \$(seq 50); do nc 127.0.0.1 9000 </dev/null && break; sleep 0.1; done; sleep 1000"]
+	EOF
+	defer "CONTAINERS_CONF=$conf podman pod rm -f -t 0 $pod"
+	CONTAINERS_CONF=$conf run pod play kube --network none "$BATS_TEST_TMPDIR/pod.yaml"
+	assert_success
+	local got=
+	for _ in $(seq 100); do
+		got=$(CONTAINERS_CONF=$conf podman logs "$pod-client" 2>&1)
+		[[ $got == *pong* ]] && break
+		sleep 0.1
+	done
+	[[ $got == *pong* ]] || fail "the client did not reach the server over 127.0.0.1: $got"
+	run podman pod inspect -f '{{.State}}' "$pod"
+	assert_output Running
+	CONTAINERS_CONF=$conf run podman pod rm -f -t 0 "$pod"
+	assert_success
+}
+
 # ---- helpers ----------------------------------------------------------------
 
 # wait_podman_log TEXT: podman logs of $NAME show TEXT (bounded poll).
