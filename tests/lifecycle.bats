@@ -115,6 +115,46 @@ listed_commands() {
 	done
 }
 
+@test "container IDs of [a-zA-Z0-9_+-][a-zA-Z0-9_+.-]* are accepted" {
+	local id=$CID-a.b+c_d-E..9
+	run_baton run "$id"
+	assert_success
+	run_baton run -d "$CID"
+	assert_success
+	run_baton state "$CID"
+	assert_success
+}
+
+@test "an invalid container ID is refused by every command that takes one, naming the character" {
+	set_args sleep
+	run_baton run -d "$CID"
+	assert_success
+	local cmd extra
+	for cmd in create run start state kill delete pause resume ps update exec; do
+		extra=()
+		[[ $cmd == exec ]] && extra=(/bin/true)
+		run_baton "$cmd" ".$CID" "${extra[@]}"
+		assert_failure 1
+		assert_output "baton: invalid container ID \`.$CID\`: character \`.\` at position 1 (an ID is [a-zA-Z0-9_+-][a-zA-Z0-9_+.-]*): Invalid argument"
+	done
+	run_baton create "$CID:x"
+	assert_failure 1
+	assert_output --partial "character \`:\` at position $((${#CID} + 1))"
+	# a control character is shown escaped: the error stays one line
+	run_baton create "$(printf 'a\nb')"
+	assert_failure 1
+	assert_output 'baton: invalid container ID `a\x0ab`: character `\x0a` at position 2 (an ID is [a-zA-Z0-9_+-][a-zA-Z0-9_+.-]*): Invalid argument'
+	run_baton create "$CID/x"
+	assert_failure 1
+	assert_output --partial "character \`/\`"
+	run_baton create "$(printf "$CID%0200d" 0)"
+	assert_failure 1
+	assert_output --partial 'longer than 200 characters'
+	# nothing was made, and the running container is untouched
+	[[ $(ls -A "$STATE_ROOT") == "$CID" ]] || fail "state entries: $(ls -A "$STATE_ROOT")"
+	[[ $(container_status) == running ]] || fail "status $(container_status)"
+}
+
 @test "an unknown command fails with baton: prefix and exit 1" {
 	run baton_cmd frobnicate "$CID"
 	assert_failure 1
