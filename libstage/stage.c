@@ -18,7 +18,8 @@ void stage_init(const char *name, int argc, char **argv, const char *usage)
 {
 	stage_self = name;
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	for (int i = 1; i < argc; i++) {
+	/* after `--` come a program's own arguments (exec's `ls -h`) */
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			fputs(usage, stdout);
 			exit(0);

@@ -60,6 +60,9 @@ struct container {
 };
 
 const char *status_name(enum container_status s);
+/* The longest container ID: it names a directory (NAME_MAX) and a cgroup. */
+#define CONTAINER_ID_MAX 200
+/* [a-zA-Z0-9_+-][a-zA-Z0-9_+.-]*, at most CONTAINER_ID_MAX long. */
 int validate_id(const char *id, struct stage_error *err);
 /* mkdir ROOT/ID exclusively and lock it; fails if it exists. */
 int state_create(struct container *c, const char *root, const char *id, struct stage_error *err);

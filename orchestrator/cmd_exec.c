@@ -18,6 +18,7 @@
 
 #include "baton.h"
 #include "cleanup.h"
+#include "help.h"
 
 enum {
 	OPT_PROCESS = 256,
@@ -50,23 +51,6 @@ static const struct option exec_options[] = {
     {"help", no_argument, NULL, 'h'},
     {0},
 };
-
-static const char exec_usage[] =
-    "Usage: baton exec [OPTION...] CONTAINER [COMMAND [ARG...]]\n\n"
-    "      --process=FILE        the process, as an OCI process JSON object\n"
-    "  -t, --tty                 allocate a terminal\n"
-    "      --console-socket=PATH send the terminal's master to this socket\n"
-    "      --cwd=DIR             working directory\n"
-    "  -e, --env=NAME=VALUE      set an environment variable\n"
-    "  -u, --user=UID[:GID]      run as this user\n"
-    "      --cap=CAP             add a capability\n"
-    "      --no-new-privs        set no_new_privs\n"
-    "  -d, --detach              do not wait for the process\n"
-    "      --pid-file=FILE       write the process's pid to FILE\n"
-    "      --preserve-fds=N      pass N fds after stdio to the process\n"
-    "      --cgroup=SUB          join this sub-cgroup of the container\n"
-    "      --process-label=L     SELinux label of the process\n"
-    "      --apparmor=P          AppArmor profile of the process\n";
 
 /* Collect options as parse-config --exec arguments; the command after `--`. */
 struct exec_args {
@@ -138,8 +122,7 @@ static int parse_exec_args(int argc, char **argv, struct create_opts *o, struct 
 			add(a, "--apparmor", optarg);
 			break;
 		case 'h':
-			fputs(exec_usage, stdout);
-			exit(0);
+			command_help_exit("exec");
 		default:
 			return usage_error("exec", "invalid option");
 		}

@@ -16,6 +16,7 @@
 #include "baton.h"
 #include "cgroup.h"
 #include "cleanup.h"
+#include "help.h"
 #include "log.h"
 
 enum {
@@ -41,20 +42,6 @@ static const struct option create_options[] = {
     {"help", no_argument, NULL, 'h'},
     {0},
 };
-
-static const char create_usage[] =
-    "Usage: baton %s [OPTION...] CONTAINER\n\n"
-    "  -b, --bundle=DIR          container bundle (default: the current directory)\n"
-    "      --config=FILE         use FILE instead of BUNDLE/config.json\n"
-    "      --pid-file=FILE       write the container process's pid to FILE\n"
-    "      --preserve-fds=N      pass N fds after stdio (3..N+2) to the container\n"
-    "      --no-pivot            use chroot instead of pivot_root\n"
-    "      --no-new-keyring      keep the caller's session keyring\n"
-    "%s";
-
-static const char run_extra_usage[] =
-    "  -d, --detach              do not wait for the container to exit\n"
-    "      --keep                keep the container's state after it exits\n";
 
 int parse_preserve_fds(const char *s, unsigned *n, struct stage_error *err)
 {
@@ -116,8 +103,7 @@ static int parse_create_args(const char *cmd, int argc, char **argv, struct crea
 				o->keep = true;
 			break;
 		case 'h':
-			printf(create_usage, cmd, is_run ? run_extra_usage : "");
-			exit(0);
+			command_help_exit(cmd);
 		default:
 			return usage_error(cmd, "invalid option");
 		}

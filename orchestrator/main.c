@@ -17,6 +17,7 @@
 #include "baton.h"
 #include "container.h"
 #include "fdenv.h"
+#include "help.h"
 #include "log.h"
 #include "pipeline.h"
 #include "trace.h"
@@ -24,33 +25,24 @@
 static const struct command {
 	const char *name;
 	int (*run)(const struct global_opts *g, int argc, char **argv);
-	const char *help;
 } commands[] = {
-    {"create", cmd_create, "create a container"},
-    {"start", cmd_start, "start a created container"},
-    {"run", cmd_run, "create and start a container"},
-    {"state", cmd_state, "print the state of a container"},
-    {"kill", cmd_kill, "send a signal to the container process"},
-    {"delete", cmd_delete, "remove a container"},
-    {"list", cmd_list, "list known containers"},
-    {"spec", cmd_spec, "write a default config.json"},
-    {"exec", cmd_exec, "run a process in a running container"},
-    {"ps", cmd_ps, "list the processes of a container"},
-    {"pause", cmd_pause, "freeze every process of a container"},
-    {"resume", cmd_resume, "thaw a paused container"},
-    {"update", cmd_update, "change the resource limits of a container"},
-    {"features", cmd_features, "print what this runtime supports, as JSON"},
-    {"checkpoint", cmd_checkpoint, "checkpoint a container (not supported yet)"},
-    {"restore", cmd_restore, "restore a container (not supported yet)"},
-    {"mounts", cmd_mounts, "add or remove mounts of a running container"},
-    {"stage", cmd_stage, "run one pipeline stage on its own"},
+    {"create", cmd_create},   {"start", cmd_start},	  {"run", cmd_run},
+    {"state", cmd_state},     {"kill", cmd_kill},	  {"delete", cmd_delete},
+    {"list", cmd_list},	      {"spec", cmd_spec},	  {"exec", cmd_exec},
+    {"ps", cmd_ps},	      {"pause", cmd_pause},	  {"resume", cmd_resume},
+    {"update", cmd_update},   {"features", cmd_features}, {"checkpoint", cmd_checkpoint},
+    {"restore", cmd_restore}, {"mounts", cmd_mounts},	  {"stage", cmd_stage},
 };
 
 static void print_usage(FILE *out)
 {
+	size_t n;
+	const struct command_help *h = command_helps(&n);
+
 	fprintf(out, "Usage: baton [OPTION...] COMMAND [OPTION...]\n\nCOMMANDS:\n");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "\t%-10s - %s\n", commands[i].name, commands[i].help);
+	/* the help table lists the commands; each names its options with --help */
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "\t%-10s - %s\n", h[i].name, h[i].summary);
 	fprintf(out,
 		"\nOPTIONS:\n"
 		"      --root=DIR          state directory (default /run/baton)\n"
@@ -64,7 +56,7 @@ static void print_usage(FILE *out)
 		"      --cgroup-manager=M  cgroupfs (default), systemd (a scope per container)\n"
 		"                          or disabled (no cgroup)\n"
 		"      --systemd-cgroup    the same as --cgroup-manager=systemd\n"
-		"  -h, --help              this help\n"
+		"  -?, -h, --help          this help; COMMAND --help: the command's\n"
 		"  -v, -V, --version       print the version and the compiled-in features\n");
 }
 
@@ -177,7 +169,8 @@ static int parse_global_options(struct global_opts *g, int argc, char **argv)
 			g->trace = v;
 		else if (strcmp(argv[i], "--debug") == 0)
 			g->debug = true;
-		else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+		else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0 ||
+			 strcmp(argv[i], "-?") == 0) {
 			print_usage(stdout);
 			exit(0);
 		} else if (strcmp(argv[i], "--version") == 0 || strcmp(argv[i], "-v") == 0 ||
@@ -287,6 +280,17 @@ int main(int argc, char **argv)
 	trace_begin(argv[i]);
 	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++) {
 		if (strcmp(commands[c].name, argv[i]) == 0) {
+			bool short_form;
+
+			const struct command_help *h = command_help(argv[i]);
+
+			/* an unsupported command answers --help with its error */
+			if (!h->unsupported && help_requested(argc - i, argv + i, &short_form)) {
+				if (!short_form)
+					command_help_exit(argv[i]);
+				print_command_usage(stdout, h);
+				return 0;
+			}
 			log_debug("baton %s %s: command `%s`, state under %s", BATON_VERSION,
 				  BATON_COMMIT, commands[c].name, g.root);
 			return commands[c].run(&g, argc - i, argv + i);

@@ -27,15 +27,45 @@ const char *status_name(enum container_status s)
 	return names[s];
 }
 
+/* id for a message: non-printable bytes as \xNN, so the error stays one line. */
+static const char *printable_id(const char *id, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	for (const unsigned char *p = (const unsigned char *)id; *p && n + 5 < size; p++)
+		n += (size_t)snprintf(buf + n, size - n, *p > 0x20 && *p < 0x7f ? "%c" : "\\x%02x",
+				      *p);
+	buf[n] = '\0';
+	return buf;
+}
+
+/*
+ * [a-zA-Z0-9_+-][a-zA-Z0-9_+.-]*, as runc and crun accept: the id names a
+ * directory under the root and a cgroup, so no `/`, no `.`/`..` and no hidden
+ * entry (list and delete --regex skip those).
+ */
 int validate_id(const char *id, struct stage_error *err)
 {
+	static const char allowed[] =
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_+-.";
+	char shown[CONTAINER_ID_MAX * 4 + 1], bad[8];
 	size_t len = strlen(id);
 
-	if (len == 0 || len > 200 || strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
-		return stage_fail(err, EINVAL, "invalid container id `%s`", id);
-	for (const char *p = id; *p; p++)
-		if (*p == '/' || (unsigned char)*p < 0x20)
-			return stage_fail(err, EINVAL, "invalid container id `%s`", id);
+	if (len == 0)
+		return stage_fail(err, EINVAL, "invalid container ID: empty");
+	if (len > CONTAINER_ID_MAX)
+		return stage_fail(err, EINVAL,
+				  "invalid container ID `%.32s...`: longer than %d characters",
+				  printable_id(id, shown, 33), CONTAINER_ID_MAX);
+	for (size_t i = 0; i < len; i++) {
+		if (strchr(allowed, id[i]) && (i > 0 || id[i] != '.'))
+			continue;
+		return stage_fail(err, EINVAL,
+				  "invalid container ID `%s`: character `%s` at position %zu (an "
+				  "ID is [a-zA-Z0-9_+-][a-zA-Z0-9_+.-]*)",
+				  printable_id(id, shown, sizeof(shown)),
+				  printable_id((char[]){id[i], '\0'}, bad, sizeof(bad)), i + 1);
+	}
 	return 0;
 }
 

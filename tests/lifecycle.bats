@@ -3,6 +3,7 @@
 # kill, delete, run, list, and the errors of each.
 
 load helpers
+bats_require_minimum_version 1.5.0
 
 setup() {
 	requires root
@@ -34,6 +35,124 @@ assert_state_json() {
 	for cmd in create start run state kill delete list spec; do
 		assert_output --partial "$cmd"
 	done
+}
+
+# The commands `baton --help` lists.
+listed_commands() {
+	"$BATON" --help | awk '/^COMMANDS:/ {on = 1; next} on && NF == 0 {exit} on {print $1}'
+}
+
+@test "every command answers --help, -h, -? and --usage on stdout, in crun's shape" {
+	local cmds
+	cmds=$(listed_commands | tr '\n' ' ')
+	[[ $cmds == "create start run state kill delete list spec exec ps pause resume update features checkpoint restore mounts stage " ]] ||
+		fail "baton --help lists: $cmds"
+	local cmd flag
+	for cmd in $cmds; do
+		[[ $cmd == checkpoint || $cmd == restore ]] && continue
+		for flag in --help -h -?; do
+			run --separate-stderr "$BATON" --root "$STATE_ROOT" "$cmd" "$flag"
+			[[ $status -eq 0 ]] || fail "$cmd $flag: exit $status: $output $stderr"
+			[[ -z $stderr ]] || fail "$cmd $flag wrote to stderr: $stderr"
+			[[ ${lines[0]} == "Usage: baton [OPTION...] $cmd"* ]] ||
+				fail "$cmd $flag: first line '${lines[0]}'"
+			assert_output --partial '--help'
+		done
+		run --separate-stderr "$BATON" "$cmd" --usage
+		[[ $status -eq 0 && ${#lines[@]} -eq 1 && ${lines[0]} == "Usage: baton [OPTION...] $cmd"* ]] ||
+			fail "$cmd --usage: exit $status: $output"
+	done
+}
+
+@test "--help lists the options each command takes" {
+	run "$BATON" delete --help
+	assert_output --partial '-f, --force'
+	assert_output --partial '-r, --regex'
+	run "$BATON" kill --help
+	assert_line --index 0 'Usage: baton [OPTION...] kill CONTAINER [SIGNAL]'
+	assert_output --partial '-a, --all'
+	run "$BATON" run --help
+	for opt in --bundle --config --console-socket --pid-file --preserve-fds --no-pivot --no-new-keyring --detach --keep; do
+		assert_output --partial "$opt"
+	done
+	run "$BATON" create --help
+	refute_output --partial '--detach'
+	run "$BATON" update --help
+	for opt in --resources --blkio-weight --cpu-period --cpu-quota --cpu-share --cpu-rt-period --cpu-rt-runtime \
+		--cpuset-cpus --cpuset-mems --kernel-memory --kernel-memory-tcp --memory --memory-reservation --memory-swap --pids-limit; do
+		assert_output --partial "$opt="
+	done
+	# after other options too, where getopt sees it
+	run "$BATON" exec --cwd /tmp --help
+	assert_success
+	assert_line --index 0 'Usage: baton [OPTION...] exec CONTAINER [COMMAND [ARG...]]'
+}
+
+@test "--help acts on nothing: no container is started, killed or deleted" {
+	set_args sleep
+	run_baton create "$CID"
+	assert_success
+	local cmd
+	for cmd in start kill delete pause; do
+		run_baton "$cmd" --help
+		assert_success
+		[[ $(container_status) == created ]] || fail "$cmd --help: status $(container_status)"
+	done
+	# after the container, arguments are the command's own
+	run_baton start "$CID"
+	assert_success
+	run_baton exec "$CID" /bin/echo --help -h
+	assert_success
+	assert_output -- '--help -h'
+}
+
+@test "checkpoint and restore --help fail: podman reads that as no checkpoint support" {
+	local cmd
+	for cmd in checkpoint restore; do
+		run "$BATON" "$cmd" --help
+		assert_failure 1
+		assert_output "baton: \`$cmd\` is not supported yet: Not supported"
+	done
+}
+
+@test "container IDs of [a-zA-Z0-9_+-][a-zA-Z0-9_+.-]* are accepted" {
+	local id=$CID-a.b+c_d-E..9
+	run_baton run "$id"
+	assert_success
+	run_baton run -d "$CID"
+	assert_success
+	run_baton state "$CID"
+	assert_success
+}
+
+@test "an invalid container ID is refused by every command that takes one, naming the character" {
+	set_args sleep
+	run_baton run -d "$CID"
+	assert_success
+	local cmd extra
+	for cmd in create run start state kill delete pause resume ps update exec; do
+		extra=()
+		[[ $cmd == exec ]] && extra=(/bin/true)
+		run_baton "$cmd" ".$CID" "${extra[@]}"
+		assert_failure 1
+		assert_output "baton: invalid container ID \`.$CID\`: character \`.\` at position 1 (an ID is [a-zA-Z0-9_+-][a-zA-Z0-9_+.-]*): Invalid argument"
+	done
+	run_baton create "$CID:x"
+	assert_failure 1
+	assert_output --partial "character \`:\` at position $((${#CID} + 1))"
+	# a control character is shown escaped: the error stays one line
+	run_baton create "$(printf 'a\nb')"
+	assert_failure 1
+	assert_output 'baton: invalid container ID `a\x0ab`: character `\x0a` at position 2 (an ID is [a-zA-Z0-9_+-][a-zA-Z0-9_+.-]*): Invalid argument'
+	run_baton create "$CID/x"
+	assert_failure 1
+	assert_output --partial "character \`/\`"
+	run_baton create "$(printf "$CID%0200d" 0)"
+	assert_failure 1
+	assert_output --partial 'longer than 200 characters'
+	# nothing was made, and the running container is untouched
+	[[ $(ls -A "$STATE_ROOT") == "$CID" ]] || fail "state entries: $(ls -A "$STATE_ROOT")"
+	[[ $(container_status) == running ]] || fail "status $(container_status)"
 }
 
 @test "an unknown command fails with baton: prefix and exit 1" {

@@ -80,6 +80,44 @@ open_bundle_path() {
 	assert_output "net net:[$inode]"
 }
 
+@test "a new network namespace has its loopback interface up" {
+	set_args loopback
+	run_baton run "$CID"
+	assert_success
+	assert_line --index 0 'lo up'
+	assert_line --index 1 '127.0.0.1 ok'
+}
+
+@test "a new network namespace of a user namespace has its loopback interface up" {
+	requires userns
+	open_bundle_path
+	update_config '.linux.namespaces += [{"type": "user"}] |
+		.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+		.linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+	set_args loopback
+	run_baton run "$CID"
+	assert_success
+	assert_line --index 0 'lo up'
+	assert_line --index 1 '127.0.0.1 ok'
+}
+
+@test "a joined network namespace keeps its loopback interface as it is" {
+	requires ip
+	local name=baton-$CID
+	ip netns add "$name"
+	defer ip netns delete "$name"
+	update_config --arg p "/run/netns/$name" \
+		'.linux.namespaces |= map(if .type == "network" then .path = $p else . end)'
+	set_args loopback
+	run_baton run "$CID"
+	assert_success
+	# whoever made the namespace configures it: ip netns add leaves lo down
+	assert_line --index 0 'lo down'
+	assert_line --index 1 '127.0.0.1 ENETUNREACH'
+	[[ $(ip netns exec "$name" cat /sys/class/net/lo/operstate) == down ]] ||
+		fail "lo of the joined namespace changed"
+}
+
 @test "join a uts namespace of a running process by path" {
 	unshare --uts /bin/sh -c "hostname joined-$CID; exec sleep 600" 3>&- &
 	local sleeper=$!

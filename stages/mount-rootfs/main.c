@@ -15,7 +15,8 @@ static const char usage[] =
     "\n"
     "Build the container's filesystem from a baton plan: make / a slave mount,\n"
     "do the plan's mounts inside root.path, make /dev, pivot_root into it, mask\n"
-    "and protect paths, write sysctls and the hostname, then exec final-exec.\n"
+    "and protect paths, write sysctls and the hostname, bring up `lo` of a new\n"
+    "network namespace, then exec final-exec.\n"
     "\n"
     "From the orchestrator: BATON_FD_PLAN (sealed memfd), BATON_FD_SYNC (socket; the\n"
     "idmapped mounts idmap-mounts made come on it as FD records), BATON_FD_NEXT\n"
@@ -72,6 +73,7 @@ int main(int argc, char **argv)
 	/* sysctls before the read-only paths: /proc/sys is usually one of them */
 	must(apply_sysctls(&plan, &err), &err);
 	must(set_names(&plan, &err), &err);
+	must(bring_up_loopback(&root, &err), &err);
 	must(mask_paths(&plan, &err), &err);
 	must(make_paths_readonly(&plan, &err), &err);
 	must(set_rootfs_propagation(&plan, &err), &err);

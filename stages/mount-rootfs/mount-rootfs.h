@@ -1,8 +1,8 @@
 /*
  * mount-rootfs: builds the container's filesystem view inside its new mount
  * namespace (mounts, /dev, pivot_root, masked and read-only paths, sysctls,
- * hostname) and then execs final-exec. Each file of this folder does one job;
- * this header is what they share.
+ * hostname, the loopback interface) and then execs final-exec. Each file of this folder does one
+ * job; this header is what they share.
  */
 #ifndef BATON_MOUNT_ROOTFS_H
 #define BATON_MOUNT_ROOTFS_H
@@ -100,6 +100,9 @@ int set_rootfs_propagation(const struct plan *plan, struct stage_error *err);
 int sysctl_path(const char *key, char *buf, size_t size);
 int apply_sysctls(const struct plan *plan, struct stage_error *err);
 int set_names(const struct plan *plan, struct stage_error *err);
+
+/* network.c: a new network namespace gets its loopback interface up */
+int bring_up_loopback(const struct rootfs *root, struct stage_error *err);
 
 /* Where the caller's NOTIFY_SOCKET appears in the container (final-exec knows it too). */
 #define NOTIFY_SOCKET_PATH "/run/notify/notify.sock"

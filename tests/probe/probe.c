@@ -6,7 +6,7 @@
  *         seccomp | mount PATH | hostname | domainname | cgroup | oom |
  *         sysctl KEY | ns [NAME] | write PATH | mkdir PATH | exit N | sleep |
  *         syscall NR [ARG...] | attr FILE | exe-open PID | bind PORT |
- *         exe-attack SECONDS
+ *         exe-attack SECONDS | loopback
  *
  * It exits 0 unless asked otherwise (`exit N`, a signal during `sleep`), and 2
  * on bad usage or when the fact cannot be read (the reason on stderr).
@@ -20,7 +20,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
 #include <netinet/in.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -47,7 +49,7 @@ static int usage(void)
 	fputs("usage: probe ids|caps|fds|rlimit NAME|cwd|umask|env NAME|nnp|seccomp|"
 	      "mount PATH|hostname|domainname|cgroup|oom|sysctl KEY|ns [NAME]|"
 	      "write PATH|mkdir PATH|exit N|sleep|syscall NR [ARG...]|attr FILE|"
-	      "exe-open PID|bind PORT|exe-attack SECONDS\n",
+	      "exe-open PID|bind PORT|exe-attack SECONDS|loopback\n",
 	      stderr);
 	return PROBE_FAIL;
 }
@@ -87,6 +89,9 @@ static const char *errno_name(int e)
 		E(ELOOP);
 		E(EDQUOT);
 		E(EOVERFLOW);
+		E(EADDRNOTAVAIL);
+		E(ENETUNREACH);
+		E(ECONNREFUSED);
 	}
 #undef E
 	return "EUNKNOWN";
@@ -468,6 +473,7 @@ __attribute__((noreturn)) static void probe_sleep(void)
 }
 
 static int probe_security(int argc, char **argv);
+static int probe_loopback(void);
 
 static int probe(int argc, char **argv)
 {
@@ -499,6 +505,8 @@ static int probe(int argc, char **argv)
 		return probe_ns(arg);
 	if (strcmp(cmd, "sleep") == 0)
 		probe_sleep();
+	if (strcmp(cmd, "loopback") == 0)
+		return probe_loopback();
 	if (!arg)
 		return usage();
 	if (strcmp(cmd, "rlimit") == 0)
@@ -600,6 +608,34 @@ static int probe_bind(const char *port)
 		return 0;
 	}
 	puts("ok");
+	return 0;
+}
+
+/*
+ * `loopback`: "lo up" or "lo down", then "127.0.0.1 ok" when a TCP connection
+ * to a listener on 127.0.0.1 is accepted, else "127.0.0.1 ERRNO".
+ */
+static int probe_loopback(void)
+{
+	struct ifreq ifr = {.ifr_name = "lo"};
+	struct sockaddr_in addr = {.sin_family = AF_INET,
+				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof(addr);
+	autoclose int lsock = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	autoclose int csock = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	autoclose int conn = -1;
+
+	if (lsock < 0 || csock < 0 || ioctl(lsock, SIOCGIFFLAGS, &ifr) < 0)
+		return fail("lo");
+	printf("lo %s\n", ifr.ifr_flags & IFF_UP ? "up" : "down");
+	if (bind(lsock, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(lsock, 1) < 0 ||
+	    getsockname(lsock, (struct sockaddr *)&addr, &len) < 0 ||
+	    connect(csock, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
+	    (conn = accept(lsock, NULL, NULL)) < 0) {
+		printf("127.0.0.1 %s\n", errno_name(errno));
+		return 0;
+	}
+	puts("127.0.0.1 ok");
 	return 0;
 }
 
