@@ -127,6 +127,13 @@ void forward_signals_to(pid_t pid);
 /* Wait for our child pid, forwarding signals to it; its exit code (128+N). */
 int wait_exit_code(pid_t pid);
 
+/* ---- host_mounts.c: a container without a mount namespace of its own ----- */
+/* Without a mount namespace in the plan: note in the state directory which
+ * mounts lie at or under c->rootfs now. */
+int host_mounts_note(const struct container *c, const struct plan *plan, struct stage_error *err);
+/* Detach every mount at or under the noted rootfs that was not there then. */
+void host_mounts_release(const struct container *c);
+
 /* ---- cgroup_join.c: put pid into every cgroup of target (exec) ----------- */
 int cgroup_join_like(pid_t target, pid_t pid, const char *sub, struct stage_error *err);
 

@@ -170,6 +170,7 @@ fail_kill:
 	container_teardown(NULL, c, c->cgroup_path);
 	return -1;
 fail:
+	host_mounts_release(c);
 	state_destroy(c);
 	return -1;
 }

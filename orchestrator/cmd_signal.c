@@ -45,6 +45,7 @@ void container_teardown(const struct global_opts *g, struct container *c, const 
 		kill(c->pid, SIGKILL);
 		wait_gone(c->pid, c->pid_start);
 	}
+	host_mounts_release(c);
 	if (cgroup_path && cgroup_path[0] && cgroup_remove(cgroup_path, &ignored) < 0)
 		log_stage_warning(&ignored);
 	if (cgroup_path && cgroup_path[0] && c->cgroup_unit[0] &&

@@ -46,6 +46,16 @@ static int ns_flag(const char *name)
 	return 0;
 }
 
+static bool plan_has_namespace(const struct plan *plan, const char *type)
+{
+	plan_for_each(plan, "namespace", e)
+	{
+		if (strcmp(plan_field(e, 0), type) == 0)
+			return true;
+	}
+	return false;
+}
+
 static int add_join(struct container_spawn *cs, const char *type, const char *path,
 		    struct stage_error *err)
 {
@@ -123,6 +133,14 @@ int container_spawn_from_plan(struct container_spawn *cs, const struct plan *pla
 			else if (add_join(cs, order[i], plan_field(e, 1), err) < 0)
 				return -1;
 		}
+	}
+	/* exec into a container that shares our mounts: its root is a chroot */
+	if (join_pid > 0 && !plan_has_namespace(plan, "mount")) {
+		char root[64];
+
+		snprintf(root, sizeof(root), "/proc/%d/root", (int)join_pid);
+		if (add_join(cs, "root", root, err) < 0)
+			return -1;
 	}
 	/* exec always takes the slow path: it joins, and may need a fork for the pid ns */
 	cs->slow = join_pid > 0 || cs->njoin > 0 || time_offsets(cs, plan);
@@ -222,6 +240,13 @@ static void enter_namespaces(struct container_spawn *cs, struct stage_error *err
 	int32_t pid;
 
 	for (unsigned i = 0; i < cs->njoin; i++) {
+		if (cs->join_type[i] == JOIN_ROOT) {
+			if (fchdir(cs->join_fd[i]) < 0 || chroot(".") < 0)
+				child_fail(
+				    cs, (stage_fail(err, errno, "chroot into the container's root"),
+					 err));
+			continue;
+		}
 		if (setns(cs->join_fd[i], cs->join_type[i]) < 0)
 			child_fail(cs, (stage_fail(err, errno, "setns"), err));
 		fork_again |= cs->join_type[i] == CLONE_NEWPID || cs->join_type[i] == CLONE_NEWTIME;

@@ -8,8 +8,11 @@
 #include "baton.h"
 #include "cgroup.h"
 
-#define MAX_JOIN 8
-#define MAX_KEEP 16
+/* the eight namespace types, and the root of a container without a mount namespace */
+#define MAX_JOIN 9
+/* join_type of that root: exec chroots into it, as the container did */
+#define JOIN_ROOT 0
+#define MAX_KEEP  16
 
 /* Everything the container process needs, prepared before clone3. */
 struct container_spawn {

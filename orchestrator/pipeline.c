@@ -262,6 +262,8 @@ static int load_plan(struct pipeline *p, struct stage_error *err)
 		p->c->cgroup_user_bus = strcmp(plan_str(&p->plan, "cgroup.bus", ""), "user") == 0;
 		snprintf(p->c->rootfs, sizeof(p->c->rootfs), "%s",
 			 plan_str(&p->plan, "root.path", ""));
+		if (host_mounts_note(p->c, &p->plan, err) < 0)
+			return -1;
 	}
 	if (plan_flag(&p->plan, "process.terminal") && open_console(p, err) < 0)
 		return -1;

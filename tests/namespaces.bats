@@ -58,6 +58,67 @@ open_bundle_path() {
 	[[ $(container_ns pid) != "$(host_ns pid)" ]] || fail "pid namespace is the host's"
 }
 
+# Mounts of our namespace at or under the bundle's rootfs.
+rootfs_mounts() {
+	awk -v r="$BUNDLE/rootfs" '$5 == r || index($5, r "/") == 1 {print $5}' /proc/self/mountinfo
+}
+
+@test "without a mount namespace the container shares ours, chrooted into its rootfs" {
+	update_config '.linux.namespaces |= map(select(.type != "mount"))'
+	set_args sleep
+	run_baton run -d "$CID"
+	assert_success
+	wait_log sleeping
+	# its mounts are in our namespace, under its rootfs (runtime-spec: inherited)
+	rootfs_mounts | grep -qx "$BUNDLE/rootfs/proc" || fail "no /proc mount under the rootfs: $(rootfs_mounts)"
+	run_baton exec "$CID" /probe ns mnt
+	assert_success
+	assert_output "mnt $(host_ns mnt)"
+	# and its root is the rootfs: the probe and busybox are there, the bundle is not
+	run_baton exec "$CID" /bin/sh -c 'ls /probe && ls /config.json'
+	assert_failure
+	assert_line --index 0 '/probe'
+	run_baton delete -f "$CID"
+	assert_success
+	[[ -z $(rootfs_mounts) ]] || fail "mounts left under the rootfs: $(rootfs_mounts)"
+}
+
+@test "without a mount namespace the rootfs's own mount is left alone on delete" {
+	# an engine's rootfs is a mount of its own (overlay); it is not ours to remove
+	mount -t tmpfs baton-test "$BUNDLE/rootfs"
+	defer umount -l "$BUNDLE/rootfs"
+	cp -a "$BATON_ROOTFS/." "$BUNDLE/rootfs/"
+	update_config '.linux.namespaces |= map(select(.type != "mount"))'
+	set_args ns mnt
+	run_baton run "$CID"
+	assert_success
+	assert_output "mnt $(host_ns mnt)"
+	[[ $(rootfs_mounts) == "$BUNDLE/rootfs" ]] || fail "mounts under the rootfs: $(rootfs_mounts)"
+}
+
+@test "without a mount namespace a failed create leaves no mount behind" {
+	update_config '.linux.namespaces |= map(select(.type != "mount")) |
+		.mounts += [{"destination": "/data", "type": "bind", "source": "/nonexistent-'"$CID"'", "options": ["bind"]}]'
+	run_baton create "$CID"
+	assert_failure 1
+	assert_output --partial "/nonexistent-$CID"
+	[[ -z $(rootfs_mounts) ]] || fail "mounts left under the rootfs: $(rootfs_mounts)"
+	[[ -z $(ls -A "$STATE_ROOT") ]] || fail "state left: $(ls -A "$STATE_ROOT")"
+}
+
+@test "without a mount namespace a read-only root or a root propagation is refused" {
+	update_config '.linux.namespaces |= map(select(.type != "mount")) | .root.readonly = true'
+	run_baton run "$CID"
+	assert_failure 1
+	assert_output "baton: parse-config: root.readonly: needs a mount namespace in linux.namespaces (without one the container shares the runtime's mounts)"
+	update_config '.root.readonly = false | .linux.rootfsPropagation = "shared"'
+	run_baton run "$CID"
+	assert_failure 1
+	assert_output --partial 'linux.rootfsPropagation: needs a mount namespace'
+	[[ -z $(rootfs_mounts) ]] || fail "mounts left under the rootfs: $(rootfs_mounts)"
+	[[ -z $(ls -A "$STATE_ROOT") ]] || fail "state left: $(ls -A "$STATE_ROOT")"
+}
+
 @test "the process is pid 1 of a new pid namespace" {
 	set_cmd /bin/sh -c 'echo $$'
 	run_baton run "$CID"

@@ -18,6 +18,7 @@ struct rootfs {
 	const char *path; /* the container's root as the host sees it */
 	int fd;		  /* O_PATH fd of that root, once it is a mount point */
 	bool userns;	  /* running in a user namespace: mknod fails, flags are locked */
+	bool mountns;	  /* a mount namespace of the container's; without, the runtime's */
 	bool netns;	  /* a new network namespace: sysfs can be mounted */
 	bool cgroupns;	  /* a cgroup namespace: a cgroup mount shows our cgroup as its root */
 	bool dev_tmpfs;	  /* a tmpfs went on /dev: it needs the default devices */

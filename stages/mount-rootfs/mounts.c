@@ -35,6 +35,8 @@ int rootfs_from_plan(struct rootfs *root, const struct plan *plan, struct stage_
 			root->userns = true;
 		if (strcmp(plan_field(e, 0), "cgroup") == 0)
 			root->cgroupns = true;
+		if (strcmp(plan_field(e, 0), "mount") == 0)
+			root->mountns = true;
 		/* sysfs wants a network namespace of our own user namespace */
 		if (strcmp(plan_field(e, 0), "network") == 0 && !*plan_field(e, 1))
 			root->netns = true;
@@ -44,14 +46,24 @@ int rootfs_from_plan(struct rootfs *root, const struct plan *plan, struct stage_
 
 int make_root_private(struct rootfs *root, struct stage_error *err)
 {
-	/* slave, not private: host mounts still reach us, ours never reach the host */
-	stage_debug("make / a recursive slave mount");
-	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
-		return stage_fail(err, errno, "make `/` a slave mount");
-	/* pivot_root needs the new root to be a mount point */
-	stage_debug("bind %s on itself", root->path);
-	if (mount(root->path, root->path, NULL, MS_BIND | MS_REC, NULL) < 0)
-		return stage_fail(err, errno, "bind mount rootfs `%s`", root->path);
+	/*
+	 * In the runtime's mount namespace (none in linux.namespaces) its mounts
+	 * stay as they are: the root becomes a chroot, and the orchestrator
+	 * removes what we mount under it when the container goes.
+	 */
+	if (!root->mountns) {
+		stage_debug("no mount namespace: mounts go into the runtime's, under %s",
+			    root->path);
+	} else {
+		/* slave, not private: host mounts still reach us, ours never reach the host */
+		stage_debug("make / a recursive slave mount");
+		if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+			return stage_fail(err, errno, "make `/` a slave mount");
+		/* pivot_root needs the new root to be a mount point */
+		stage_debug("bind %s on itself", root->path);
+		if (mount(root->path, root->path, NULL, MS_BIND | MS_REC, NULL) < 0)
+			return stage_fail(err, errno, "bind mount rootfs `%s`", root->path);
+	}
 	root->fd = open(root->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root->fd < 0)
 		return stage_fail(err, errno, "open rootfs `%s`", root->path);

@@ -40,8 +40,14 @@ int enter_rootfs(const struct rootfs *root, bool no_pivot, struct stage_error *e
 {
 	if (fchdir(root->fd) < 0)
 		return stage_fail(err, errno, "chdir to rootfs `%s`", root->path);
-	if ((no_pivot ? move_root(root, err) : pivot_root(root, err)) < 0)
+	/* pivot_root or a move would change the root of the runtime's namespace */
+	if (!root->mountns) {
+		stage_debug("chroot to %s (no mount namespace)", root->path);
+		if (chroot(".") < 0)
+			return stage_fail(err, errno, "chroot `%s`", root->path);
+	} else if ((no_pivot ? move_root(root, err) : pivot_root(root, err)) < 0) {
 		return -1;
+	}
 	if (chdir("/") < 0)
 		return stage_fail(err, errno, "chdir to `/`");
 	return 0;

@@ -33,6 +33,7 @@ struct pc {
 	unsigned ns_listed; /* every namespace in linux.namespaces */
 	unsigned ns_new;    /* those without a path: created for the container */
 	bool systemd;	    /* the systemd cgroup driver plans the cgroup (systemd.c) */
+	bool root_readonly; /* root.readonly, checked against the namespaces */
 };
 
 /* A name and its number, for capabilities, rlimits, mount flags... */

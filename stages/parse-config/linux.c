@@ -54,7 +54,7 @@ int parse_namespaces(struct pc *pc, const struct jnode *linux_obj)
 		if (parse_namespace(pc, ns, jpath_idx(p, "linux.namespaces", i++)) < 0)
 			return -1;
 	}
-	return rule_mount_ns_required(pc->ns_listed, pc->err);
+	return pc->root_readonly ? rule_mount_ns_for("root.readonly", pc->ns_listed, pc->err) : 0;
 }
 
 static int parse_id_map(struct pc *pc, const struct jnode *linux_obj, const char *key,
@@ -244,6 +244,12 @@ static int parse_propagation(struct pc *pc, const struct jnode *linux_obj)
 	if (name && *name && propagation_flags(name, &flags) < 0)
 		return stage_fail(pc->err, 0, "linux.rootfsPropagation: unknown propagation \"%s\"",
 				  name);
+	if (!(pc->ns_listed & NS_MOUNT)) {
+		/* the runtime's `/` keeps its propagation */
+		return name && *name
+			   ? rule_mount_ns_for("linux.rootfsPropagation", pc->ns_listed, pc->err)
+			   : 0;
+	}
 	plan_emit(pc->out, "rootfs-propagation", fmt_hex(hex, flags), NULL);
 	return 0;
 }

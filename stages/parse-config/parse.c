@@ -125,6 +125,7 @@ static int parse_root(struct pc *pc, const struct jnode *config)
 		return stage_fail(pc->err, ENOTDIR, "root.path: `%s`", abs);
 	plan_emit(pc->out, "root.path", abs, NULL);
 	plan_emit(pc->out, "root.readonly", readonly ? "1" : "0", NULL);
+	pc->root_readonly = readonly;
 	return 0;
 }
 

@@ -138,11 +138,20 @@ int rule_needs_new_ns(const char *path, unsigned ns_new, unsigned bit, const cha
 	return 0;
 }
 
-/* baton never sets up a rootfs in the host's mount namespace. */
-int rule_mount_ns_required(unsigned ns_listed, struct stage_error *err)
+/*
+ * Without a mount namespace the container shares the runtime's mounts
+ * (runtime-spec: an unlisted namespace is inherited); its root is a chroot
+ * into root.path, so what applies to its `/` would apply to the mount that
+ * holds root.path on the host.
+ */
+int rule_mount_ns_for(const char *path, unsigned ns_listed, struct stage_error *err)
 {
 	if (!(ns_listed & NS_MOUNT))
-		return stage_fail(err, 0, "linux.namespaces: a mount namespace is required");
+		return stage_fail(
+		    err, 0,
+		    "%s: needs a mount namespace in linux.namespaces (without one the "
+		    "container shares the runtime's mounts)",
+		    path);
 	return 0;
 }
 

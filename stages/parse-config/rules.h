@@ -24,7 +24,7 @@ int rule_cgroups_path(const char *value, const char *id, char *out, size_t size,
 		      struct stage_error *err);
 int rule_needs_new_ns(const char *path, unsigned ns_new, unsigned bit, const char *ns_name,
 		      struct stage_error *err);
-int rule_mount_ns_required(unsigned ns_listed, struct stage_error *err);
+int rule_mount_ns_for(const char *path, unsigned ns_listed, struct stage_error *err);
 int rule_userns_mappings(unsigned ns_new, int nuid, int ngid, struct stage_error *err);
 
 #endif

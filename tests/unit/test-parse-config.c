@@ -319,8 +319,9 @@ TEST(mounts)
 	ACCEPT("'mounts':[{'destination':'rel/x','type':'tmpfs','source':'tmpfs'}]", NULL);
 	HAS("mount|/rel/x|tmpfs|tmpfs|0x0|0x0|0x0||");
 	REJECT("'mounts':[{'type':'tmpfs'}]", NULL, "mounts[0].destination: required");
-	REJECT("'mounts':[{'destination':'/a','type':'bind','source':'/','options':['rbind','rro']}]",
-	       NULL, "mounts[0].options[1]: mount option `rro` is not supported yet");
+	REJECT(
+	    "'mounts':[{'destination':'/a','type':'bind','source':'/','options':['rbind','rro']}]",
+	    NULL, "mounts[0].options[1]: mount option `rro` is not supported yet");
 	REJECT("'mounts':[{'destination':'/a','options':[1]}]", NULL,
 	       "mounts[0].options[0]: must be a string");
 	REJECT("'mounts':{}", NULL, "mounts: must be an array");
@@ -339,9 +340,9 @@ TEST(mounts_bind)
 	       "mounts[0].source: required for a bind mount");
 }
 
-#define MAPS(u, g) "'uidMappings':[" u "],'gidMappings':[" g "]"
+#define MAPS(u, g)     "'uidMappings':[" u "],'gidMappings':[" g "]"
 #define RANGE(c, h, n) "{'containerID':" #c ",'hostID':" #h ",'size':" #n "}"
-#define BIND(...) "'mounts':[{'destination':'/d','type':'bind','source':'/s'," __VA_ARGS__ "}]"
+#define BIND(...)      "'mounts':[{'destination':'/d','type':'bind','source':'/s'," __VA_ARGS__ "}]"
 
 TEST(mounts_idmap)
 {
@@ -358,8 +359,9 @@ TEST(mounts_idmap)
 	HAS("mount.uid-map|0|10|2000|5");
 	HAS("mount.gid-map|0|0|3000|1");
 	/* no mappings: the container's user namespace */
-	ACCEPT(BIND("'options':['bind','idmap']"), NS(",{'type':'user'}") ",'uidMappings':["
-	       RANGE(0, 1, 1) "],'gidMappings':[" RANGE(0, 1, 1) "]");
+	ACCEPT(BIND("'options':['bind','idmap']"),
+	       NS(",{'type':'user'}") ",'uidMappings':[" RANGE(0, 1, 1) "],'gidMappings':[" RANGE(
+		   0, 1, 1) "]");
 	HAS("mount|/d|bind|/s|0x1000|0x0|0x0||idmap");
 	HASNT("mount.uid-map|0|0|1|1");
 	REJECT(BIND("'options':['bind','idmap']"), NULL,
@@ -369,8 +371,9 @@ TEST(mounts_idmap)
 	       "mounts[0].gidMappings: required with uidMappings");
 	REJECT(BIND("'uidMappings':[],'gidMappings':[" RANGE(0, 1, 1) "]"), NULL,
 	       "mounts[0].uidMappings: required with gidMappings");
-	REJECT("'mounts':[{'destination':'/t','type':'tmpfs','source':'tmpfs'," MAPS(RANGE(0, 1, 1),
-	       RANGE(0, 1, 1)) "}]", NULL, "mounts[0].uidMappings: only a bind mount can be idmapped");
+	REJECT("'mounts':[{'destination':'/t','type':'tmpfs','source':'tmpfs'," MAPS(
+		   RANGE(0, 1, 1), RANGE(0, 1, 1)) "}]",
+	       NULL, "mounts[0].uidMappings: only a bind mount can be idmapped");
 	REJECT("'mounts':[{'destination':'/t','type':'tmpfs','options':['ridmap']}]", NULL,
 	       "mounts[0].options[0]: only a bind mount can be idmapped");
 	REJECT(BIND(MAPS(RANGE(0, 1, 0), RANGE(0, 1, 1))), NULL,
@@ -388,8 +391,9 @@ TEST(mounts_idmap)
 	       "uids=FROM-TO-COUNT[#...];gids=FROM-TO-COUNT[#...]");
 	REJECT(BIND("'options':['idmap=uids=@0-1-1;gids=0-1-1']"), NULL,
 	       "mounts[0].options[0]: relative mappings (`@`) are not supported yet");
-	REJECT(BIND("'options':['idmap=uids=0-1-1;gids=0-1-1']," MAPS(RANGE(0, 1, 1), RANGE(0, 1, 1))),
-	       NULL, "mounts[0].options[0]: mappings given in mounts[0].uidMappings too");
+	REJECT(
+	    BIND("'options':['idmap=uids=0-1-1;gids=0-1-1']," MAPS(RANGE(0, 1, 1), RANGE(0, 1, 1))),
+	    NULL, "mounts[0].options[0]: mappings given in mounts[0].uidMappings too");
 }
 
 TEST(namespaces)
@@ -406,10 +410,17 @@ TEST(namespaces)
 	REJECT("", NS(",{'type':'pid','path':'proc/1/ns/pid'}"),
 	       "linux.namespaces[1].path: must be an absolute path");
 	REJECT("", NS(",{'path':'/x'}"), "linux.namespaces[1].type: required");
-	REJECT("", "'namespaces':[{'type':'pid'}]",
-	       "linux.namespaces: a mount namespace is required");
-	CHECK(run_raw("{'ociVersion':'1.0.0','root':{'path':'/'}}") < 0);
-	CHECK_STR(err.msg, "linux.namespaces: a mount namespace is required");
+	/* an unlisted mount namespace is the runtime's: the root is a chroot */
+	ACCEPT("", "'namespaces':[{'type':'pid'}]");
+	HASNT("namespace|mount|");
+	CHECK(!strstr(plan.data, "\nrootfs-propagation\t"));
+	CHECK(run_raw("{'ociVersion':'1.0.0','root':{'path':'/'}}") == 0);
+	CHECK(run_raw("{'ociVersion':'1.0.0','root':{'path':'/','readonly':true}}") < 0);
+	CHECK_STR(err.msg, "root.readonly: needs a mount namespace in linux.namespaces (without "
+			   "one the container shares the runtime's mounts)");
+	REJECT("", "'namespaces':[{'type':'pid'}],'rootfsPropagation':'shared'",
+	       "linux.rootfsPropagation: needs a mount namespace in linux.namespaces (without "
+	       "one the container shares the runtime's mounts)");
 }
 
 TEST(id_mappings)
@@ -462,8 +473,9 @@ TEST(devices)
 	ACCEPT("", NS() ",'devices':[{'path':'/dev/n','type':'c','major':1,'minor':3,"
 			"'fileMode':8612}]");
 	HAS("device|/dev/n|c|1|3|0644|0|0");
-	REJECT("", NS() ",'devices':[{'path':'/dev/x','type':'c','major':1,'minor':3,"
-		   "'fileMode':25008}]",
+	REJECT("",
+	       NS() ",'devices':[{'path':'/dev/x','type':'c','major':1,'minor':3,"
+		    "'fileMode':25008}]",
 	       "linux.devices[0].fileMode: file type 060000 does not match type c");
 }
 
@@ -680,14 +692,15 @@ TEST(fields_are_escaped)
 
 TEST(resources_blockio_devices_and_rdma)
 {
-	ACCEPT("", NS() ",'resources':{'blockIO':{'weightDevice':[{'major':8,'minor':0,"
-			"'weight':300,'leafWeight':200},{'major':8,'minor':16,'weight':10}],"
-			"'throttleReadBpsDevice':[{'major':8,'minor':0,'rate':1048576}],"
-			"'throttleWriteBpsDevice':[{'major':8,'minor':0,'rate':2}],"
-			"'throttleReadIOPSDevice':[{'major':8,'minor':0,'rate':3}],"
-			"'throttleWriteIOPSDevice':[{'major':8,'minor':0,'rate':4}]},"
-			"'rdma':{'mlx5_1':{'hcaHandles':3,'hcaObjects':10000},'mlx4':{'hcaObjects':5}},"
-			"'cpu':{'burst':1000,'realtimeRuntime':950,'realtimePeriod':1000,'idle':1}}");
+	ACCEPT("",
+	       NS() ",'resources':{'blockIO':{'weightDevice':[{'major':8,'minor':0,"
+		    "'weight':300,'leafWeight':200},{'major':8,'minor':16,'weight':10}],"
+		    "'throttleReadBpsDevice':[{'major':8,'minor':0,'rate':1048576}],"
+		    "'throttleWriteBpsDevice':[{'major':8,'minor':0,'rate':2}],"
+		    "'throttleReadIOPSDevice':[{'major':8,'minor':0,'rate':3}],"
+		    "'throttleWriteIOPSDevice':[{'major':8,'minor':0,'rate':4}]},"
+		    "'rdma':{'mlx5_1':{'hcaHandles':3,'hcaObjects':10000},'mlx4':{'hcaObjects':5}},"
+		    "'cpu':{'burst':1000,'realtimeRuntime':950,'realtimePeriod':1000,'idle':1}}");
 	HAS("cgroup.resource|blockio.weight-device.8:0|300");
 	HAS("cgroup.resource|blockio.leaf-weight-device.8:0|200");
 	HAS("cgroup.resource|blockio.weight-device.8:16|10");
@@ -701,9 +714,11 @@ TEST(resources_blockio_devices_and_rdma)
 	HAS("cgroup.resource|cpu.burst|1000");
 	HAS("cgroup.resource|cpu.realtime-runtime|950");
 	HAS("cgroup.resource|cpu.idle|1");
-	REJECT("", NS() ",'resources':{'blockIO':{'weightDevice':[{'major':8,'minor':0,'weight':5}]}}",
+	REJECT("",
+	       NS() ",'resources':{'blockIO':{'weightDevice':[{'major':8,'minor':0,'weight':5}]}}",
 	       "linux.resources.blockIO.weightDevice[0].weight: 5 out of range 10..1000");
-	REJECT("", NS() ",'resources':{'blockIO':{'throttleWriteIOPSDevice':[{'major':8,'minor':0}]}}",
+	REJECT("",
+	       NS() ",'resources':{'blockIO':{'throttleWriteIOPSDevice':[{'major':8,'minor':0}]}}",
 	       "linux.resources.blockIO.throttleWriteIOPSDevice[0]: rate is required");
 	REJECT("", NS() ",'resources':{'rdma':{'a/b':{'hcaHandles':1}}}",
 	       "linux.resources.rdma.a/b: invalid device name");
