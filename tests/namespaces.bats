@@ -195,6 +195,39 @@ rootfs_mounts() {
 	assert_output "joined-$CID"
 }
 
+@test "hostname and domainname are set in a uts namespace joined by path" {
+	local host_name host_domain
+	host_name=$(hostname)
+	host_domain=$(cat /proc/sys/kernel/domainname)
+	unshare --uts sleep 600 3>&- &
+	local holder=$!
+	defer kill -9 "$holder"
+	local tries=100
+	while [[ $(readlink "/proc/$holder/ns/uts") == "$(host_ns uts)" ]] && ((tries-- > 0)); do
+		sleep 0.05
+	done
+	update_config --arg p "/proc/$holder/ns/uts" --arg h "h-$CID" --arg d "d-$CID" \
+		'.hostname = $h | .domainname = $d |
+		 .linux.namespaces |= map(if .type == "uts" then .path = $p else . end)'
+	set_cmd /bin/sh -c '/probe hostname; /probe domainname'
+	run_baton run "$CID"
+	assert_success
+	assert_line --index 0 "h-$CID"
+	assert_line --index 1 "d-$CID"
+	# the holder's namespace has them; the host's names are unchanged
+	[[ $(nsenter -u -t "$holder" hostname) == "h-$CID" ]] || fail "holder: $(nsenter -u -t "$holder" hostname)"
+	[[ $(hostname) == "$host_name" ]] || fail "host hostname changed to $(hostname)"
+	[[ $(cat /proc/sys/kernel/domainname) == "$host_domain" ]] || fail "host domainname changed"
+}
+
+@test "hostname without a uts namespace is refused: it would be the host's" {
+	update_config '.hostname = "h" | .linux.namespaces |= map(select(.type != "uts"))'
+	run_baton run "$CID"
+	assert_failure 1
+	assert_output "baton: parse-config: hostname: requires a uts namespace (new or joined by path)"
+	[[ -z $(ls -A "$STATE_ROOT") ]] || fail "state left: $(ls -A "$STATE_ROOT")"
+}
+
 @test "a namespace path that does not exist fails clearly" {
 	update_config '.linux.namespaces |= map(if .type == "ipc" then .path = "/nonexistent/ns/ipc" else . end)'
 	run_baton run "$CID"

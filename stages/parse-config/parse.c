@@ -129,7 +129,10 @@ static int parse_root(struct pc *pc, const struct jnode *config)
 	return 0;
 }
 
-/* The hostname is set inside the container's own UTS namespace, never the host's. */
+/*
+ * The names are set in the container's UTS namespace, new or joined by path,
+ * never in the runtime's (runc refuses that too).
+ */
 static int parse_names(struct pc *pc, const struct jnode *config)
 {
 	static const char *const keys[] = {"hostname", "domainname"};
@@ -141,7 +144,7 @@ static int parse_names(struct pc *pc, const struct jnode *config)
 			return -1;
 		if (!name || !*name)
 			continue;
-		if (rule_needs_new_ns(keys[i], pc->ns_new, NS_UTS, "uts", pc->err) < 0)
+		if (rule_needs_ns(keys[i], pc->ns_listed, NS_UTS, "uts", pc->err) < 0)
 			return -1;
 		plan_emit(pc->out, keys[i], name, NULL);
 	}

@@ -130,6 +130,15 @@ int rule_cgroups_path(const char *value, const char *id, char *out, size_t size,
 	return 0;
 }
 
+int rule_needs_ns(const char *path, unsigned ns_listed, unsigned bit, const char *ns_name,
+		  struct stage_error *err)
+{
+	if (!(ns_listed & bit))
+		return stage_fail(err, 0, "%s: requires a %s namespace (new or joined by path)",
+				  path, ns_name);
+	return 0;
+}
+
 int rule_needs_new_ns(const char *path, unsigned ns_new, unsigned bit, const char *ns_name,
 		      struct stage_error *err)
 {

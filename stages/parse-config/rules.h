@@ -22,6 +22,9 @@ int rule_syscall_name(const char *path, const char *name, struct stage_error *er
 /* Resolve linux.cgroupsPath (NULL when absent) into out (size bytes). */
 int rule_cgroups_path(const char *value, const char *id, char *out, size_t size,
 		      struct stage_error *err);
+/* The namespace is in linux.namespaces, new or joined. */
+int rule_needs_ns(const char *path, unsigned ns_listed, unsigned bit, const char *ns_name,
+		  struct stage_error *err);
 int rule_needs_new_ns(const char *path, unsigned ns_new, unsigned bit, const char *ns_name,
 		      struct stage_error *err);
 int rule_mount_ns_for(const char *path, unsigned ns_listed, struct stage_error *err);

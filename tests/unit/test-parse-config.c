@@ -302,10 +302,14 @@ TEST(hostname)
 	ACCEPT("'hostname':'h','domainname':'d'", NS(",{'type':'uts'}"));
 	HAS("hostname|h");
 	HAS("domainname|d");
-	REJECT("'hostname':'h'", NULL, "hostname: requires a new uts namespace");
-	REJECT("'hostname':'h'", NS(",{'type':'uts','path':'/proc/1/ns/uts'}"),
-	       "hostname: requires a new uts namespace");
-	REJECT("'domainname':'d'", NULL, "domainname: requires a new uts namespace");
+	REJECT("'hostname':'h'", NULL,
+	       "hostname: requires a uts namespace (new or joined by path)");
+	/* joined: the names are set in that namespace */
+	ACCEPT("'hostname':'h','domainname':'d'", NS(",{'type':'uts','path':'/proc/1/ns/uts'}"));
+	HAS("hostname|h");
+	HAS("domainname|d");
+	REJECT("'domainname':'d'", NULL,
+	       "domainname: requires a uts namespace (new or joined by path)");
 	REJECT("'hostname':7", NULL, "hostname: must be a string");
 }
 
