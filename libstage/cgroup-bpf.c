@@ -20,11 +20,24 @@
 #include "cleanup.h"
 #include "stage.h"
 
-/* The devices of runc's and crun's default list, after the config's rules. */
+/*
+ * The devices of runc's and crun's default list, after the config's rules:
+ * mknod of any node (`c *:* m`, `b *:* m`), so that mount-rootfs can make
+ * the linux.devices nodes in the joined cgroup; opening one still needs a
+ * rule of the config, as there.
+ */
 const struct cgroup_device_rule cgroup_default_devices[CGROUP_DEFAULT_DEVICES] = {
-    {true, 'c', 1, 3, 7}, {true, 'c', 1, 5, 7}, {true, 'c', 1, 7, 7},
-    {true, 'c', 1, 8, 7}, {true, 'c', 1, 9, 7}, {true, 'c', 5, 0, 7},
-    {true, 'c', 5, 1, 7}, {true, 'c', 5, 2, 7}, {true, 'c', 136, -1, 7},
+    {true, 'c', -1, -1, BPF_DEVCG_ACC_MKNOD},
+    {true, 'b', -1, -1, BPF_DEVCG_ACC_MKNOD},
+    {true, 'c', 1, 3, 7},
+    {true, 'c', 1, 5, 7},
+    {true, 'c', 1, 7, 7},
+    {true, 'c', 1, 8, 7},
+    {true, 'c', 1, 9, 7},
+    {true, 'c', 5, 0, 7},
+    {true, 'c', 5, 1, 7},
+    {true, 'c', 5, 2, 7},
+    {true, 'c', 136, -1, 7},
 };
 
 static struct bpf_insn insn(uint8_t code, uint8_t dst, uint8_t src, int16_t off, int32_t imm)

@@ -1,6 +1,7 @@
 #include "cgroup.h"
 
 #include <dirent.h>
+#include <linux/bpf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -439,12 +440,16 @@ static int write_device_rules(struct device_files *f, const struct plan *plan,
 	}
 	for (size_t i = 0; i < CGROUP_DEFAULT_DEVICES; i++) {
 		const struct cgroup_device_rule *d = &cgroup_default_devices[i];
+		char maj[24] = "*", min[24] = "*";
 
-		if (d->minor < 0)
-			snprintf(rule, sizeof(rule), "%c %d:* rwm", d->type, (int)d->major);
-		else
-			snprintf(rule, sizeof(rule), "%c %d:%d rwm", d->type, (int)d->major,
-				 (int)d->minor);
+		if (d->major >= 0)
+			snprintf(maj, sizeof(maj), "%d", (int)d->major);
+		if (d->minor >= 0)
+			snprintf(min, sizeof(min), "%d", (int)d->minor);
+		snprintf(rule, sizeof(rule), "%c %s:%s %s%s%s", d->type, maj, min,
+			 d->access & BPF_DEVCG_ACC_READ ? "r" : "",
+			 d->access & BPF_DEVCG_ACC_WRITE ? "w" : "",
+			 d->access & BPF_DEVCG_ACC_MKNOD ? "m" : "");
 		if (write_device_rule(f, true, rule, err) < 0)
 			return -1;
 	}

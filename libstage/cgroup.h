@@ -170,8 +170,9 @@ struct cgroup_device_rule {
 	int access;
 };
 
-/* null, zero, full, random, urandom, tty, console, ptmx, pts: every container's */
-#define CGROUP_DEFAULT_DEVICES 9
+/* mknod of any node; null, zero, full, random, urandom, tty, console, ptmx,
+ * pts: every container's */
+#define CGROUP_DEFAULT_DEVICES 11
 extern const struct cgroup_device_rule cgroup_default_devices[CGROUP_DEFAULT_DEVICES];
 
 int cgroup_device_rule_parse(const struct plan_entry *e, struct cgroup_device_rule *r,

@@ -147,6 +147,76 @@ add_mount() {
 	assert_output '/dev/baton-null|character special file|1:3|600|1000:1000'
 }
 
+@test "a linux.devices node outside the default list is made with mknod, in the device cgroup" {
+	# 10:200 (tun) is in no default list; a new path, so nothing on the host to bind.
+	# Opened, tun answers a write with EBADFD: only EPERM is the cgroup's.
+	update_config '.linux.devices = [{"path": "/dev/mydev", "type": "c", "major": 10, "minor": 200, "fileMode": 438}] |
+		.linux.resources.devices = [{"allow": false, "access": "rwm"},
+			{"allow": true, "type": "c", "major": 10, "minor": 200, "access": "rw"}]'
+	set_cmd /bin/sh -c 'stat -c "%n|%F|%t:%T|%a" /dev/mydev; grep -c " /dev/mydev " /proc/self/mountinfo;
+		/probe write /dev/mydev; exec /probe sleep'
+	run_baton run -d "$CID"
+	assert_success
+	wait_log sleeping
+	assert_line --index 0 '/dev/mydev|character special file|a:c8|666'
+	# a node of its own, not a bind mount of a host node
+	assert_line --index 1 '0'
+	refute_line --index 2 'EPERM'
+	if [[ -f $CGROUP_V1/devices/baton/$CID/devices.list ]]; then
+		local list
+		list=$(cat "$CGROUP_V1/devices/baton/$CID/devices.list")
+		grep -qx 'c \*:\* m' <<<"$list" || fail "no mknod rule: $list"
+		grep -qx 'b \*:\* m' <<<"$list" || fail "no mknod rule: $list"
+		grep -qx 'c 10:200 rw' <<<"$list" || fail "no rule for 10:200: $list"
+	fi
+}
+
+@test "a linux.devices node the config does not allow exists but cannot be opened (runc, crun)" {
+	update_config '.linux.devices = [{"path": "/dev/mydev/", "type": "c", "major": 10, "minor": 200}] |
+		.linux.resources.devices = [{"allow": false, "access": "rwm"}]'
+	set_cmd /bin/sh -c 'stat -c "%n|%t:%T" /dev/mydev; /probe write /dev/mydev'
+	run_baton run "$CID"
+	assert_success
+	# the trailing slash of the path is dropped
+	assert_line --index 0 '/dev/mydev|a:c8'
+	assert_line --index 1 'EPERM'
+}
+
+@test "in a user namespace a linux.devices node is the host's, bound nosuid,noexec" {
+	requires userns
+	local d=$BUNDLE
+	while [[ $d != / ]]; do chmod o+x "$d"; d=$(dirname "$d"); done
+	update_config '.linux.namespaces += [{"type": "user"}] |
+		.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+		.linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+		.linux.devices = [{"path": "/dev/kmsg", "type": "c", "major": 1, "minor": 11}]'
+	set_cmd /bin/sh -c 'stat -c "%t:%T" /dev/kmsg; grep " /dev/kmsg " /proc/self/mountinfo | cut -d" " -f6'
+	run_baton run "$CID"
+	assert_success
+	assert_line --index 0 '1:b'
+	[[ ${lines[1]} == *nosuid* && ${lines[1]} == *noexec* ]] || fail "mount options of /dev/kmsg: ${lines[1]}"
+	# a node the host does not have, or has as another device, is a clear error
+	update_config '.linux.devices = [{"path": "/dev/mydev", "type": "c", "major": 1, "minor": 11}]'
+	run_baton run "$CID"
+	assert_failure 1
+	assert_output "baton: mount-rootfs: linux.devices: \`/dev/mydev\`: mknod is not permitted here (a user namespace) and the host has no such node to bind: No such file or directory"
+	update_config '.linux.devices = [{"path": "/dev/kmsg", "type": "c", "major": 1, "minor": 3}]'
+	run_baton run "$CID"
+	assert_failure 1
+	assert_output --partial "the host's \`/dev/kmsg\` is not device 1:3"
+	[[ -z $(ls -A "$STATE_ROOT") ]] || fail "state left: $(ls -A "$STATE_ROOT")"
+}
+
+@test "a rootfs whose /dev is a symlink is refused" {
+	rm -rf "$BUNDLE/rootfs/dev"
+	ln -s /tmp "$BUNDLE/rootfs/dev"
+	run_baton run "$CID"
+	assert_failure 1
+	assert_output 'baton: mount-rootfs: root.path: `/dev` is a symlink (to `/tmp`), not a directory'
+	[[ -z $(ls -A "$BUNDLE/rootfs/tmp") ]] || fail "something was made through the link: $(ls -A "$BUNDLE/rootfs/tmp")"
+	[[ -z $(ls -A "$STATE_ROOT") ]] || fail "state left: $(ls -A "$STATE_ROOT")"
+}
+
 @test "a device fileMode with the file type bits (podman --privileged) makes the node" {
 	# 8624 = 020660: S_IFCHR | 0660, the host node's st_mode as podman copies it
 	update_config '.linux.devices = [{"path": "/dev/baton-null", "type": "c", "major": 1, "minor": 3, "fileMode": 8624}]'

@@ -1,10 +1,12 @@
 /*
  * /dev content: the default nodes and links a tmpfs /dev needs, then the
- * plan's `device` records. In a user namespace mknod of a device fails with
- * EPERM; the node is then an empty file with the host's node bound over it.
+ * plan's `device` records. The device cgroup lets mknod make any node (as
+ * runc's and crun's defaults do); in a user namespace mknod of a device fails
+ * with EPERM, and the node is then the host's, bound over an empty file.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -39,20 +41,43 @@ static const struct {
     {"stderr", "/proc/self/fd/2"}, {"ptmx", "pts/ptmx"},	 {"core", "/proc/kcore"},
 };
 
-/* An empty file in place of the node, with the host's node of the same path
- * bound over it. */
+/*
+ * In a user namespace mknod is refused: an empty file in place of the node,
+ * with the host's node of the same path bound over it (crun and runc do the
+ * same), checked to be the device the plan names. nosuid,noexec: nothing
+ * reached through it may gain privileges or run.
+ */
 static int bind_host_device(int parent, const char *base, const struct device *dev,
 			    struct stage_error *err)
 {
+	char target[FD_PATH_MAX];
 	autoclose int fd = -1;
+	struct stat st;
 
 	stage_debug("mknod %s not permitted: binding the host's node", dev->path);
+	if (stat(dev->path, &st) < 0)
+		return stage_fail(err, errno,
+				  "linux.devices: `%s`: mknod is not permitted here (a user "
+				  "namespace) and the host has no such node to bind",
+				  dev->path);
+	if ((st.st_mode & S_IFMT) != dev->type || st.st_rdev != makedev(dev->major, dev->minor))
+		return stage_fail(err, 0,
+				  "linux.devices: `%s`: mknod is not permitted here (a user "
+				  "namespace) and the host's `%s` is not device %u:%u",
+				  dev->path, dev->path, dev->major, dev->minor);
 	if (mknodat(parent, base, S_IFREG | 0644, 0) < 0 && errno != EEXIST)
 		return stage_fail(err, errno, "create `%s`", dev->path);
 	fd = openat(parent, base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return stage_fail(err, errno, "open `%s`", dev->path);
-	return mount_on(dev->path, fd, dev->path, NULL, MS_BIND, NULL, err);
+	if (mount_on(dev->path, fd, dev->path, NULL, MS_BIND, NULL, err) < 0)
+		return -1;
+	close(take_fd(&fd));
+	/* the bind is on top now: reopen to reach it, not the file beneath */
+	fd = openat(parent, base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return stage_fail(err, errno, "open `%s`", dev->path);
+	return remount_bind(fd_path(fd, target), dev->path, MS_NOSUID | MS_NOEXEC, 0, true, err);
 }
 
 static int make_device(const struct rootfs *root, const struct device *dev, struct stage_error *err)
@@ -108,6 +133,22 @@ static int make_default_links(const struct rootfs *root, struct stage_error *err
 			return stage_fail(err, errno, "symlink `/dev/%s`", default_links[i].name);
 	}
 	return 0;
+}
+
+int refuse_dev_symlink(const struct rootfs *root, struct stage_error *err)
+{
+	char target[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+
+	if (fstatat(root->fd, "dev", &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISLNK(st.st_mode))
+		return 0;
+	n = readlinkat(root->fd, "dev", target, sizeof(target) - 1);
+	target[n > 0 ? n : 0] = '\0';
+	/* the /dev mount, its nodes and links would land wherever it points
+	 * (crun's CVE-2026-88264/88265 class): an image must ship a directory */
+	return stage_fail(err, 0, "root.path: `/dev` is a symlink (to `%s`), not a directory",
+			  target);
 }
 
 int make_default_devices(const struct rootfs *root, const struct plan *plan,

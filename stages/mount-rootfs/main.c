@@ -61,6 +61,7 @@ int main(int argc, char **argv)
 
 	must(rootfs_from_plan(&root, &plan, &err), &err);
 	must(make_root_private(&root, &err), &err);
+	must(refuse_dev_symlink(&root, &err), &err);
 	must(receive_idmapped_mounts(&root, &plan, &err), &err);
 	must(mount_all(&root, &plan, &err), &err);
 	must(make_default_devices(&root, &plan, &err), &err);

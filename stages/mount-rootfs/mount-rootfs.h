@@ -85,6 +85,8 @@ int mount_cgroupfs(const struct rootfs *root, int destfd, const char *dest, unsi
 int copy_tree(int fromfd, int tofd, const char *what, struct stage_error *err);
 
 /* devices.c: /dev content */
+/* A rootfs whose /dev is a symlink is refused: what goes there would follow it. */
+int refuse_dev_symlink(const struct rootfs *root, struct stage_error *err);
 int make_default_devices(const struct rootfs *root, const struct plan *plan,
 			 struct stage_error *err);
 int make_plan_devices(const struct rootfs *root, const struct plan *plan, struct stage_error *err);

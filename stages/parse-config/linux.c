@@ -146,6 +146,20 @@ static unsigned device_type_bits(const char *type)
 	}
 }
 
+/* "/dev/fuse/" is "/dev/fuse" (crun strips the slashes too); "/" alone is no device. */
+static const char *device_path(char *buf, size_t size, const char *path)
+{
+	size_t len = strlen(path);
+
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	if (len >= size)
+		return NULL;
+	memcpy(buf, path, len);
+	buf[len] = '\0';
+	return buf;
+}
+
 static int parse_device(struct pc *pc, const struct jnode *d, const char *path)
 {
 	const struct name_value *type;
@@ -154,6 +168,7 @@ static int parse_device(struct pc *pc, const struct jnode *d, const char *path)
 	uint64_t mode = 0666, uid = 0, gid = 0;
 	bool has_major, has_minor;
 	char p[JPATH_MAX], ma[NUM_MAX], mi[NUM_MAX], mo[NUM_MAX], u[NUM_MAX], g[NUM_MAX];
+	char clean[4096];
 
 	if (jv_object(d, path, pc->err) < 0 || jm_string(d, path, "path", &dpath, pc->err) < 0 ||
 	    jm_string(d, path, "type", &t, pc->err) < 0 ||
@@ -167,6 +182,12 @@ static int parse_device(struct pc *pc, const struct jnode *d, const char *path)
 		return stage_fail(pc->err, 0, "%s: required", jpath_key(p, path, "path"));
 	if (rule_absolute_path(jpath_key(p, path, "path"), dpath, pc->err) < 0)
 		return -1;
+	if (!(dpath = device_path(clean, sizeof(clean), dpath)))
+		return stage_fail(pc->err, ENAMETOOLONG, "%s: too long",
+				  jpath_key(p, path, "path"));
+	if (strcmp(dpath, "/") == 0)
+		return stage_fail(pc->err, 0, "%s: `/` is no device path",
+				  jpath_key(p, path, "path"));
 	type = t ? NAME_FIND(device_types, t) : NULL;
 	if (!type)
 		return stage_fail(pc->err, 0, "%s: must be one of c, b, u, p",

@@ -304,7 +304,10 @@ TEST(cgroup_device_program_decides_like_v1)
 	CHECK(run_device_program(prog, n, 'c', 10, 200, "rw") == 0);
 	CHECK(run_device_program(prog, n, 'c', 10, 201, "r") == 0);
 	CHECK(run_device_program(prog, n, 'b', 8, 0, "rw") == 1);
-	CHECK(run_device_program(prog, n, 'b', 8, 0, "m") == 0);
+	/* mknod of any node is a default (runc's and crun's `c *:* m`, `b *:* m`) */
+	CHECK(run_device_program(prog, n, 'b', 8, 0, "m") == 1);
+	CHECK(run_device_program(prog, n, 'c', 10, 201, "m") == 1);
+	CHECK(run_device_program(prog, n, 'c', 10, 201, "rm") == 0);
 	CHECK(run_device_program(prog, n, 'b', 8, 3, "r") == 1); /* the deny is write only */
 	CHECK(run_device_program(prog, n, 'b', 8, 3, "w") == 0); /* the later deny wins */
 	CHECK(run_device_program(prog, n, 'c', 4294967295u, 1, "m") == 1);

@@ -465,6 +465,11 @@ TEST(devices)
 			"'fileMode':438,'uid':1,'gid':2},{'path':'/dev/p','type':'p'}]");
 	HAS("device|/dev/fuse|c|10|229|0666|1|2");
 	HAS("device|/dev/p|p|0|0|0666|0|0");
+	/* a trailing slash is dropped, as crun does */
+	ACCEPT("", NS() ",'devices':[{'path':'/dev/sda//','type':'b','major':8,'minor':0}]");
+	HAS("device|/dev/sda|b|8|0|0666|0|0");
+	REJECT("", NS() ",'devices':[{'path':'///','type':'c','major':1,'minor':1}]",
+	       "linux.devices[0].path: `/` is no device path");
 	REJECT("", NS() ",'devices':[{'path':'dev/x','type':'c','major':1,'minor':1}]",
 	       "linux.devices[0].path: must be an absolute path");
 	REJECT("", NS() ",'devices':[{'path':'/dev/x','type':'x'}]",
