@@ -93,6 +93,12 @@ void oci_state_json(struct strbuf *sb, const struct container *c, const char *st
 /* Run the hooks of a host-side phase (poststart, poststop) through the hooks stage. */
 int run_host_hooks(const struct global_opts *g, const struct container *c, const char *phase,
 		   const char *status, struct stage_error *err);
+/*
+ * start_result.c: `start` opens exec.result before the start byte and waits
+ * for EOF (the program was executed) or final-exec's error record (-1, err).
+ */
+int start_result_open(const struct container *c);
+int start_result_wait(int fd, const char *id, struct stage_error *err);
 /* A stage's error as a warning (poststart and poststop hooks only warn). */
 void log_stage_warning(const struct stage_error *err);
 

@@ -272,6 +272,7 @@ int cmd_start(const struct global_opts *g, int argc, char **argv)
 	struct container c;
 	autoplan struct plan plan = {0};
 	autoclose int fifo = -1;
+	autoclose int result = -1;
 
 	if (argc != 2)
 		return usage_error("start", "requires exactly one CONTAINER argument");
@@ -295,6 +296,8 @@ int cmd_start(const struct global_opts *g, int argc, char **argv)
 			   c.id);
 		goto fail;
 	}
+	/* before the byte, so that final-exec's record finds a reader */
+	result = start_result_open(&c);
 	fifo = openat(c.dirfd, "exec.fifo", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fifo < 0) {
 		stage_fail(&err, errno, "container `%s` is not waiting to start", c.id);
@@ -305,6 +308,13 @@ int cmd_start(const struct global_opts *g, int argc, char **argv)
 		goto fail;
 	}
 	unlinkat(c.dirfd, "exec.fifo", 0);
+	if (result >= 0) {
+		int rc = start_result_wait(result, c.id, &err);
+
+		unlinkat(c.dirfd, "exec.result", 0);
+		if (rc < 0)
+			goto fail;
+	}
 	if (run_host_hooks(g, &c, "poststart", "running", &err) < 0)
 		log_stage_warning(&err);
 	state_close(&c);

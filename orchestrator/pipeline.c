@@ -181,6 +181,8 @@ static int fd_for(const struct pipeline *p, size_t stage, const char *name, int 
 		return p->bpf_fd;
 	if (strcmp(name, "FIFO") == 0)
 		return p->fifo_fd;
+	if (strcmp(name, "RESULT") == 0)
+		return p->result_fd;
 	if (strcmp(name, "SYNC") == 0)
 		return p->sync[1];
 	if (strcmp(name, "SECCOMP_RECEIVER") == 0)
@@ -583,15 +585,22 @@ static int open_inputs(struct pipeline *p, struct stage_error *err)
 		p->fifo_fd = openat(p->c->dirfd, "exec.fifo", O_RDWR | O_CLOEXEC);
 		if (p->fifo_fd < 0)
 			return stage_fail(err, errno, "cannot open exec fifo");
+		/* read-write: a writer while final-exec lives, and data outlives no reader */
+		if (mkfifoat(p->c->dirfd, "exec.result", 0600) < 0)
+			return stage_fail(err, errno, "cannot create the start result fifo");
+		p->result_fd = openat(p->c->dirfd, "exec.result", O_RDWR | O_CLOEXEC);
+		if (p->result_fd < 0)
+			return stage_fail(err, errno, "cannot open the start result fifo");
 	}
 	return 0;
 }
 
 static void close_inputs(struct pipeline *p)
 {
-	int *fds[] = {&p->state_fd, &p->console_fd, &p->console_recv,	  &p->config_fd,
-		      &p->base_fd,  &p->plan_fd,    &p->bpf_fd,		  &p->fifo_fd,
-		      &p->sync[0],  &p->sync[1],    &p->seccomp_receiver, &p->seccomp_state_fd};
+	int *fds[] = {&p->state_fd,	   &p->console_fd, &p->console_recv, &p->config_fd,
+		      &p->base_fd,	   &p->plan_fd,	   &p->bpf_fd,	     &p->fifo_fd,
+		      &p->result_fd,	   &p->sync[0],	   &p->sync[1],	     &p->seccomp_receiver,
+		      &p->seccomp_state_fd};
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (*fds[i] >= 0) {
@@ -685,6 +694,7 @@ int pipeline_start(const struct global_opts *g, const struct create_opts *o, str
 	    .plan_fd = -1,
 	    .bpf_fd = -1,
 	    .fifo_fd = -1,
+	    .result_fd = -1,
 	    .sync = {-1, -1},
 	};
 	size_t n = 0;

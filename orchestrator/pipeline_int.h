@@ -25,7 +25,7 @@ struct pipeline {
 	enum run_mode mode;
 	struct plan plan;
 	bool plan_loaded;
-	int config_fd, base_fd, plan_fd, bpf_fd, fifo_fd;
+	int config_fd, base_fd, plan_fd, bpf_fd, fifo_fd, result_fd;
 	int state_fd;	       /* the state JSON for hooks (written once the pid is known) */
 	int console_fd;	       /* the container's end: final-exec sends the pty master on it */
 	int console_recv;      /* our end, when we attach the caller's terminal ourselves */

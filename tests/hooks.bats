@@ -154,10 +154,12 @@ add_hook() {
 	assert_success
 	local create_log=$LAST_LOG
 	run_baton start "$CID"
+	# start hears of it (exec.result), not only the container's stderr
+	assert_failure
+	assert_output --partial 'startContainer hook `/bin/sh` failed with exit status 6'
 	wait_status stopped
 	run cat "$create_log"
 	refute_output --partial 'program-ran'
-	assert_output --partial 'startContainer hook `/bin/sh` failed with exit status 6'
 }
 
 @test "the prestart hook finds the container process already in its cgroup" {

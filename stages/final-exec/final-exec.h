@@ -15,10 +15,11 @@ struct final_exec {
 	struct process_spec spec;
 	struct bpf_filter filter;	   /* empty when seccomp is off */
 	struct listener_receiver receiver; /* where a notifying filter's listener goes */
-	bool filter_installed;
-	bool no_process;    /* create without `process`: wait, never exec */
-	int sync;	    /* the orchestrator; -1 when run standalone */
-	int fifo;	    /* the exec fifo (create); -1 for run or standalone */
+	bool no_process;		   /* create without `process`: wait, never exec */
+	int sync;			   /* the orchestrator; -1 when run standalone */
+	int fifo;			   /* the exec fifo (create); -1 for run or standalone */
+	int result;	    /* where a failure after the start byte goes (create), or -1 */
+	bool started;	    /* `start` wrote its byte: report failures on result */
 	int console;	    /* where the terminal's master goes (process.terminal), or -1 */
 	bool exec;	    /* started by `baton exec`: no /dev/console of our own */
 	unsigned preserved; /* fds 3..3+preserved-1 belong to the user */

@@ -76,6 +76,10 @@ static int load_from_fds(struct final_exec *fx, struct stage_error *err)
 		return -1;
 	if (fx->fifo == FD_ABSENT)
 		fx->fifo = -1;
+	if ((fx->result = stage_fd_opt("BATON_FD_RESULT", FD_KIND_FIFO, err)) == -1)
+		return -1;
+	if (fx->result == FD_ABSENT)
+		fx->result = -1;
 	if ((fx->console = stage_fd_opt("BATON_FD_CONSOLE", FD_KIND_SOCKET, err)) == -1)
 		return -1;
 	if (fx->console == FD_ABSENT)
@@ -106,6 +110,7 @@ int final_exec_load(struct final_exec *fx, int argc, char **argv, struct stage_e
 	memset(fx, 0, sizeof(*fx));
 	fx->sync = -1;
 	fx->fifo = -1;
+	fx->result = -1;
 	fx->console = -1;
 	fx->receiver.sock = -1;
 	fx->exec = getenv("BATON_EXEC") != NULL;

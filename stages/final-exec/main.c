@@ -2,10 +2,14 @@
  * final-exec: the last stage, inside the container after pivot_root. It turns
  * the container process into the user's process: keyring, limits, the
  * capability bounding set, ids, capabilities, cwd, the executable; reports
- * READY, waits for `start`, then closes what is not the user's, installs the
- * seccomp filter and execs. After the filter only execve is called.
+ * READY, waits for `start`, runs the startContainer hooks, marks what is not
+ * the user's close-on-exec, installs the seccomp filter and execs. The filter
+ * is the last step: a strict profile denies what final-exec itself needs
+ * (close_range, getcwd, capset, sendmsg), so after it only execve is called
+ * (and, for a listener, the handover of install_filter, listener.c).
  */
 #include <errno.h>
+#include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
@@ -30,7 +34,8 @@ static const char usage[] =
     "described by the plan (keyring, oom score, personality, rlimits, bounding set,\n"
     "groups, uid/gid, capabilities, umask, cwd, environment), report READY on\n"
     "BATON_FD_SYNC, wait for `baton start` on BATON_FD_FIFO, install the seccomp\n"
-    "filter from BATON_FD_BPF and execve process.arg.\n"
+    "filter from BATON_FD_BPF and execve process.arg. A failure after the start\n"
+    "goes to BATON_FD_RESULT, where `baton start` waits for it.\n"
     "\n"
     "Run by hand with --plan (and --bpf for a raw BPF program from seccomp-load),\n"
     "it does all of that to the current process, without READY or the fifo:\n"
@@ -40,8 +45,9 @@ static const char usage[] =
     "read from BATON_FD_SECCOMP_STATE, to the socket BATON_FD_SECCOMP_RECEIVER.\n"
     "\n"
     "Environment: BATON_FD_PLAN, BATON_FD_SYNC, BATON_FD_BPF (optional),\n"
-    "BATON_FD_FIFO (optional), BATON_FD_SECCOMP_RECEIVER and BATON_FD_SECCOMP_STATE\n"
-    "(optional), BATON_PRESERVE_FDS=N, BATON_NO_NEW_KEYRING=1, BATON_DEBUG=1.\n"
+    "BATON_FD_FIFO and BATON_FD_RESULT (optional), BATON_FD_SECCOMP_RECEIVER and\n"
+    "BATON_FD_SECCOMP_STATE (optional), BATON_PRESERVE_FDS=N, BATON_NO_NEW_KEYRING=1, "
+    "BATON_DEBUG=1.\n"
     "Exit status: 1 when a step fails, 127 when execve fails (126: EACCES).\n";
 
 static int join_keyring(struct final_exec *fx, struct stage_error *err)
@@ -89,33 +95,35 @@ static int install_filter(struct final_exec *fx, struct stage_error *err)
 	int rc = fx->receiver.sock >= 0 ? listener_install(&fx->filter, flags, &fx->receiver, err)
 					: bpf_filter_install(&fx->filter, flags, err);
 
-	if (rc < 0)
-		return -1;
-	fx->filter_installed = true;
-	return 0;
+	return rc < 0 ? -1 : 0;
 }
 
 /*
- * Without no_new_privs the kernel wants CAP_SYS_ADMIN to install a filter,
- * so do it before the capabilities drop to the user's set.
+ * Without no_new_privs the kernel wants CAP_SYS_ADMIN to install a filter, and
+ * the filter comes last: CAP_SYS_ADMIN stays in the effective and permitted
+ * sets until execve. execve drops it by itself: the new permitted set is made
+ * of the inheritable, ambient and bounding sets and the file's capabilities,
+ * never of the old permitted one (it only limits it under no_new_privs or an
+ * unprivileged tracer), and no capset has to follow the filter.
  */
-static int install_filter_while_privileged(struct final_exec *fx, struct stage_error *err)
+static uint64_t caps_for_the_filter(const struct final_exec *fx)
 {
 	if (!bpf_filter_present(&fx->filter) || fx->spec.no_new_privileges)
 		return 0;
-	stage_debug("installing the seccomp filter before dropping capabilities");
-	return install_filter(fx, err);
+	return 1ULL << CAP_SYS_ADMIN;
 }
 
 static int become_user(struct final_exec *fx, struct stage_error *err)
 {
 	const struct cap_sets *caps = &fx->spec.caps;
+	uint64_t extra = caps_for_the_filter(fx);
 
 	/* run.oci.keep_original_groups: the caller's supplementary groups stay */
 	if ((!fx->spec.keep_groups &&
 	     set_additional_groups(fx->spec.groups, fx->spec.ngroups, err) < 0) ||
 	    switch_ids(fx->spec.uid, fx->spec.gid, err) < 0 ||
-	    set_capabilities(caps->effective, caps->permitted, caps->inheritable, err) < 0 ||
+	    set_capabilities(caps->effective | extra, caps->permitted | extra, caps->inheritable,
+			     err) < 0 ||
 	    set_ambient_capabilities(caps->ambient, err) < 0)
 		return -1;
 	return 0;
@@ -166,6 +174,7 @@ static int wait_for_start(struct final_exec *fx, struct stage_error *err)
 		return stage_fail(err, n < 0 ? errno : EPIPE, "read the exec fifo");
 	close(fx->fifo);
 	fx->fifo = -1;
+	fx->started = true;
 	return 0;
 }
 
@@ -179,24 +188,60 @@ static int run_start_hooks(struct final_exec *fx, struct stage_error *err)
 	return hooks_run(&fx->plan, "startContainer", state, err);
 }
 
-/* From here on the process belongs to the user: only its fds, then the filter. */
-static int prepare_exec(struct final_exec *fx, struct stage_error *err)
+/*
+ * The user gets 0-2 and the preserved fds. Ours are marked, not closed: the
+ * sync socket, the result fifo and the listener's receiver are needed up to
+ * execve, which closes them.
+ */
+static int hide_own_fds(struct final_exec *fx, struct stage_error *err)
 {
 	int none[1] = {-1};
 
-	if (cloexec_fds_except(none, 0, fx->preserved, err) < 0)
-		return -1;
+	return cloexec_fds_except(none, 0, fx->preserved, err);
+}
+
+static int set_no_new_privileges(struct final_exec *fx, struct stage_error *err)
+{
 	if (fx->spec.no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return stage_fail(err, errno, "prctl PR_SET_NO_NEW_PRIVS");
-	if (bpf_filter_present(&fx->filter) && !fx->filter_installed)
-		return install_filter(fx, err);
 	return 0;
+}
+
+static int install_seccomp_filter(struct final_exec *fx, struct stage_error *err)
+{
+	if (!bpf_filter_present(&fx->filter))
+		return 0;
+	stage_debug("installing the seccomp filter: only execve follows");
+	return install_filter(fx, err);
+}
+
+/*
+ * After the start byte nobody reads the sync socket: `start` waits on the
+ * result fifo for this record, or for EOF when execve closes it.
+ */
+static void report_to_start(const struct final_exec *fx, const struct stage_error *err)
+{
+	ssize_t n;
+
+	if (!fx->started || fx->result < 0)
+		return;
+	do
+		n = write(fx->result, err, sizeof(*err));
+	while (n < 0 && errno == EINTR);
+}
+
+__attribute__((noreturn)) static void exit_step_failed(struct final_exec *fx,
+						       const struct stage_error *err)
+{
+	report_to_start(fx, err);
+	stage_exit_error(err);
 }
 
 /* Only reached when execve failed: the sync socket is still open. */
 __attribute__((noreturn)) static void exit_exec_failed(struct final_exec *fx,
 						       const struct stage_error *err)
 {
+	report_to_start(fx, err);
 	if (fx->sync >= 0) {
 		record_send_error(fx->sync, err);
 	} else {
@@ -210,21 +255,14 @@ __attribute__((noreturn)) static void exit_exec_failed(struct final_exec *fx,
 
 /* The steps between loading the plan and the user's execve, in order. */
 static int (*const steps[])(struct final_exec *, struct stage_error *) = {
-    join_keyring,
-    attach_terminal,
-    apply_process_knobs,
-    set_rlimits,
-    limit_bounding_set,
-    apply_lsm_labels,
-    install_filter_while_privileged,
-    become_user,
-    enter_working_directory,
-    complete_environment,
-    resolve_executable,
-    report_ready,
-    wait_for_start,
-    run_start_hooks,
-    prepare_exec,
+    join_keyring,	   attach_terminal,
+    apply_process_knobs,   set_rlimits,
+    limit_bounding_set,	   apply_lsm_labels,
+    become_user,	   enter_working_directory,
+    complete_environment,  resolve_executable,
+    report_ready,	   wait_for_start,
+    run_start_hooks,	   hide_own_fds,
+    set_no_new_privileges, install_seccomp_filter, /* the last: only execve follows */
 };
 
 int main(int argc, char **argv)
@@ -244,7 +282,7 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
 		if (steps[i](&fx, &err) < 0)
-			stage_exit_error(&err);
+			exit_step_failed(&fx, &err);
 
 	execve(fx.executable, fx.spec.argv, fx.spec.envp);
 	stage_fail(&err, errno, "exec `%s`", fx.executable);
