@@ -32,17 +32,43 @@ bool hooks_present(const struct plan *plan, const char *phase)
 }
 
 /* argv and env of hook INDEX of PHASE: the hook.arg / hook.env records. */
-static void collect(const struct plan *plan, const char *key, struct hook *h, char **out)
+static int collect(const struct plan *plan, const char *key, struct hook *h, char **out,
+		   struct stage_error *err)
 {
 	size_t n = 0;
 
 	plan_for_each(plan, key, e)
 	{
-		if (n < HOOK_ARGS_MAX && strcmp(plan_field(e, 0), h->phase) == 0 &&
-		    strcmp(plan_field(e, 1), h->index) == 0)
-			out[n++] = (char *)plan_field(e, 2);
+		if (strcmp(plan_field(e, 0), h->phase) != 0 ||
+		    strcmp(plan_field(e, 1), h->index) != 0)
+			continue;
+		if (n == HOOK_ARGS_MAX)
+			return stage_fail(err, E2BIG, "hooks.%s[%s]: more than %d %s", h->phase,
+					  h->index, HOOK_ARGS_MAX,
+					  strcmp(key, "hook.env") == 0 ? "env entries" : "args");
+		out[n++] = (char *)plan_field(e, 2);
 	}
 	out[n] = NULL;
+	return 0;
+}
+
+/* A hook without `env` gets the runtime's environment (crun), minus our contract's. */
+static int inherit_env(struct hook *h, char *const *env, struct stage_error *err)
+{
+	size_t n = 0;
+
+	for (; env && *env; env++) {
+		if (strncmp(*env, "BATON_", 6) == 0)
+			continue;
+		if (n == HOOK_ARGS_MAX)
+			return stage_fail(err, E2BIG,
+					  "hooks.%s[%s]: the runtime's environment has more than "
+					  "%d variables for a hook without `env`",
+					  h->phase, h->index, HOOK_ARGS_MAX);
+		h->envp[n++] = *env;
+	}
+	h->envp[n] = NULL;
+	return 0;
 }
 
 static int read_state(int fd, char **text, size_t *len, struct stage_error *err)
@@ -137,10 +163,19 @@ static int run_one(const struct plan *plan, struct hook *h, const char *state, s
 	return 0;
 }
 
-int hooks_run(const struct plan *plan, const char *phase, int state_fd, struct stage_error *err)
+/* runtime-spec: a failing poststop hook is a warning, and the others still run. */
+static bool phase_goes_on_after_failure(const char *phase)
+{
+	return strcmp(phase, "poststop") == 0;
+}
+
+int hooks_run(const struct plan *plan, const char *phase, int state_fd, char *const *default_env,
+	      struct stage_error *err)
 {
 	autofree char *state = NULL;
 	size_t len = 0;
+	unsigned failed = 0;
+	struct stage_error first = {0};
 
 	if (!hooks_present(plan, phase))
 		return 0;
@@ -155,14 +190,31 @@ int hooks_run(const struct plan *plan, const char *phase, int state_fd, struct s
 		h.index = plan_field(e, 1);
 		h.path = plan_field(e, 2);
 		h.timeout = strtol(plan_field(e, 3), NULL, 10);
-		collect(plan, "hook.arg", &h, h.argv);
+		if (collect(plan, "hook.arg", &h, h.argv, err) < 0 ||
+		    collect(plan, "hook.env", &h, h.envp, err) < 0 ||
+		    (!h.envp[0] && inherit_env(&h, default_env, err) < 0))
+			return -1;
 		if (!h.argv[0]) {
 			h.argv[0] = (char *)h.path;
 			h.argv[1] = NULL;
 		}
-		collect(plan, "hook.env", &h, h.envp);
-		if (run_one(plan, &h, state ? state : "", len, err) < 0)
+		if (run_one(plan, &h, state ? state : "", len, err) == 0)
+			continue;
+		if (!phase_goes_on_after_failure(phase))
 			return -1;
+		if (failed++ == 0)
+			first = *err;
+		else
+			stage_warn("%s", err->msg);
 	}
-	return 0;
+	if (!failed)
+		return 0;
+	*err = first;
+	if (failed > 1) {
+		size_t used = strlen(err->msg);
+
+		snprintf(err->msg + used, sizeof(err->msg) - used, " (and %u more %s hooks failed)",
+			 failed - 1, phase);
+	}
+	return -1;
 }

@@ -16,10 +16,13 @@ bool hooks_present(const struct plan *plan, const char *phase);
 
 /*
  * Run the hooks of phase. state_fd holds the state JSON (read from offset 0).
- * A hook that fails, or outlives its timeout (then killed), fails the call.
- * Hook output goes to the files named by the run.oci.hooks.stdout/stderr
- * annotations, else to ours.
+ * A hook that fails, or outlives its timeout (then killed), fails the call;
+ * in poststop the other hooks still run first (each later failure a warning,
+ * the first one the error). A hook without `env` gets default_env without
+ * its BATON_* variables. Hook output goes to the files named by the
+ * run.oci.hooks.stdout/stderr annotations, else to ours.
  */
-int hooks_run(const struct plan *plan, const char *phase, int state_fd, struct stage_error *err);
+int hooks_run(const struct plan *plan, const char *phase, int state_fd, char *const *default_env,
+	      struct stage_error *err);
 
 #endif

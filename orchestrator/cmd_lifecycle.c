@@ -235,6 +235,15 @@ static void report_oom_kills(const struct container *c)
 			    c->id, (unsigned long long)kills);
 }
 
+/* runtime-spec 1.3: a failing poststart hook is an error; stop and delete the container. */
+static int poststart_failed(const struct global_opts *g, struct container *c,
+			    const struct stage_error *err)
+{
+	report_error(g, err);
+	container_teardown(g, c, c->cgroup_path);
+	return 1;
+}
+
 int cmd_run(const struct global_opts *g, int argc, char **argv)
 {
 	struct pipeline_result res;
@@ -248,7 +257,7 @@ int cmd_run(const struct global_opts *g, int argc, char **argv)
 	if (create_container(g, &o, MODE_RUN, &c, &res, &err) < 0)
 		return report_error(g, &err);
 	if (run_host_hooks(g, &c, "poststart", "running", &err) < 0)
-		log_stage_warning(&err);
+		return poststart_failed(g, &c, &err);
 	if (o.detach) {
 		state_close(&c);
 		return 0;
@@ -316,7 +325,7 @@ int cmd_start(const struct global_opts *g, int argc, char **argv)
 			goto fail;
 	}
 	if (run_host_hooks(g, &c, "poststart", "running", &err) < 0)
-		log_stage_warning(&err);
+		return poststart_failed(g, &c, &err);
 	state_close(&c);
 	return 0;
 fail:

@@ -111,7 +111,8 @@ int write_hook_state(struct pipeline *p, struct stage_error *err)
 	struct container c = *p->c;
 
 	c.pid = p->pid;
-	oci_state_json(&sb, &c, "creating", &p->plan, "");
+	/* prestart, createRuntime, createContainer, startContainer: crun says created */
+	oci_state_json(&sb, &c, "created", &p->plan, "");
 	if (write(p->state_fd, sb.data, sb.len) != (ssize_t)sb.len)
 		return stage_fail(err, errno, "write the hooks' state");
 	return memfd_seal(p->state_fd, err);

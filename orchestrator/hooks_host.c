@@ -2,7 +2,8 @@
  * The hook phases that run after create, on the host: poststart (after
  * start) and poststop (after delete). They go through the same `hooks` stage
  * as prestart and createRuntime, with the container's saved plan and a
- * state JSON of the moment. Their failures are warnings (runtime-spec).
+ * state JSON of the moment. A failing poststart hook fails start and run
+ * (runtime-spec 1.3); a failing poststop hook is a warning.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -40,7 +41,7 @@ int run_host_hooks(const struct global_opts *g, const struct container *c, const
 	if (state_fd < 0)
 		return -1;
 	struct fd_assign fds[] = {{"PLAN", plan_fd}, {"STATE", state_fd}};
-	if (stage_spawn(&proc, "hooks", args, fds, 2, env, err) < 0)
+	if (stage_spawn_hooks(&proc, args, fds, 2, env, err) < 0)
 		return -1;
 	while (waitpid(proc.pid, &wstatus, 0) < 0)
 		if (errno != EINTR)

@@ -230,7 +230,10 @@ static int start_host_stage(struct pipeline *p, size_t i, struct stage_error *er
 		*arg[0]++ = '\0';
 		args = arg;
 	}
-	if (stage_spawn(&p->proc[i], binary, args, fds, n, p->host_env, err) < 0)
+	/* hooks without `env` get the caller's environment (crun) */
+	if ((strcmp(binary, "hooks") == 0
+		 ? stage_spawn_hooks(&p->proc[i], args, fds, n, p->host_env, err)
+		 : stage_spawn(&p->proc[i], binary, args, fds, n, p->host_env, err)) < 0)
 		return -1;
 	p->state[i] = STEP_RUNNING;
 	if (strncmp(pipeline_decl[i].name, "cgroup-", 7) == 0)

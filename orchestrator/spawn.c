@@ -17,14 +17,56 @@
 #include "record.h"
 #include "spawn.h"
 
-int stage_spawn(struct stage_proc *proc, const char *name, char *const *args,
-		const struct fd_assign *fds, size_t nfds, char *const *env_extra,
-		struct stage_error *err)
+static void free_env(char **envp)
+{
+	for (char **e = envp; e && *e; e++)
+		free(*e);
+	free(envp);
+}
+
+/*
+ * The stage's environment: its fds, SYNC, env_extra and, for the hooks, the
+ * caller's variables (without BATON_*: those are the contract's). Sized from
+ * the input, never cut.
+ */
+static char **stage_env(const struct fd_assign *fds, size_t nfds, int sync, char *const *env_extra,
+			bool caller_env)
+{
+	extern char **environ;
+	size_t n = 0, max = nfds + 2;
+	char **envp;
+
+	for (char *const *e = env_extra; e && *e; e++)
+		max++;
+	for (char **e = environ; caller_env && *e; e++)
+		max++;
+	envp = calloc(max, sizeof(*envp));
+	if (!envp)
+		return NULL;
+	for (size_t i = 0; i < nfds; i++)
+		if (asprintf(&envp[n++], "BATON_FD_%s=%d", fds[i].name, fds[i].fd) < 0)
+			goto fail;
+	if (asprintf(&envp[n++], "BATON_FD_SYNC=%d", sync) < 0)
+		goto fail;
+	for (char *const *e = env_extra; e && *e; e++)
+		if (!(envp[n++] = strdup(*e)))
+			goto fail;
+	for (char **e = environ; caller_env && *e; e++)
+		if (strncmp(*e, "BATON_", 6) != 0 && !(envp[n++] = strdup(*e)))
+			goto fail;
+	return envp;
+fail:
+	envp[n - 1] = NULL;
+	free_env(envp);
+	return NULL;
+}
+
+static int spawn(struct stage_proc *proc, const char *name, char *const *args,
+		 const struct fd_assign *fds, size_t nfds, char *const *env_extra, bool caller_env,
+		 struct stage_error *err)
 {
 	char path[4200];
-	char envbuf[16][64];
-	char *envp[48];
-	size_t nenv = 0;
+	char **envp;
 	int sv[2];
 	posix_spawn_file_actions_t fa;
 	int rc;
@@ -32,22 +74,17 @@ int stage_spawn(struct stage_proc *proc, const char *name, char *const *args,
 	snprintf(path, sizeof(path), "%s/%s", libexec_dir(), name);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return stage_fail(err, errno, "socketpair for `%s`", name);
+	envp = stage_env(fds, nfds, sv[1], env_extra, caller_env);
+	if (!envp) {
+		close(sv[0]);
+		close(sv[1]);
+		return stage_fail(err, ENOMEM, "environment of stage `%s`", name);
+	}
 	posix_spawn_file_actions_init(&fa);
 	/* dup2 onto the same number clears close-on-exec in the child only */
-	for (size_t i = 0; i < nfds && nenv < 15; i++) {
-		snprintf(envbuf[nenv], sizeof(envbuf[nenv]), "BATON_FD_%s=%d", fds[i].name,
-			 fds[i].fd);
-		envp[nenv] = envbuf[nenv];
-		nenv++;
+	for (size_t i = 0; i < nfds; i++)
 		posix_spawn_file_actions_adddup2(&fa, fds[i].fd, fds[i].fd);
-	}
-	snprintf(envbuf[nenv], sizeof(envbuf[nenv]), "BATON_FD_SYNC=%d", sv[1]);
-	envp[nenv] = envbuf[nenv];
-	nenv++;
 	posix_spawn_file_actions_adddup2(&fa, sv[1], sv[1]);
-	for (; env_extra && *env_extra && nenv < 47; env_extra++)
-		envp[nenv++] = *env_extra;
-	envp[nenv] = NULL;
 
 	char *argv[64] = {(char *)name};
 	size_t argc = 1;
@@ -57,6 +94,7 @@ int stage_spawn(struct stage_proc *proc, const char *name, char *const *args,
 	argv[argc] = NULL;
 	rc = posix_spawn(&proc->pid, path, &fa, NULL, argv, envp);
 	posix_spawn_file_actions_destroy(&fa);
+	free_env(envp);
 	close(sv[1]);
 	if (rc != 0) {
 		close(sv[0]);
@@ -65,6 +103,19 @@ int stage_spawn(struct stage_proc *proc, const char *name, char *const *args,
 	proc->name = name;
 	proc->sync = sv[0];
 	return 0;
+}
+
+int stage_spawn(struct stage_proc *proc, const char *name, char *const *args,
+		const struct fd_assign *fds, size_t nfds, char *const *env_extra,
+		struct stage_error *err)
+{
+	return spawn(proc, name, args, fds, nfds, env_extra, false, err);
+}
+
+int stage_spawn_hooks(struct stage_proc *proc, char *const *args, const struct fd_assign *fds,
+		      size_t nfds, char *const *env_extra, struct stage_error *err)
+{
+	return spawn(proc, "hooks", args, fds, nfds, env_extra, true, err);
 }
 
 int stage_finish(struct stage_proc *proc, int wstatus, struct stage_error *err)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # OCI hooks: every phase at its point and in its namespace, with the state
-# JSON on stdin, args, env and timeout; failures fail create/start, except
-# poststart and poststop which only warn.
+# JSON on stdin, args, env and timeout; failures fail create/start/run,
+# except poststop's, which warn (and the other poststop hooks still run).
 
 load helpers
 
@@ -70,10 +70,64 @@ add_hook() {
 	run grep '^createRuntime ' "$HOOKLOG"
 	assert_output --partial 'env=set'
 	assert_output --partial "\"id\": \"$CID\""
-	assert_output --partial '"status": "creating"'
+	assert_output --partial '"status": "created"'
 	assert_output --regexp '"pid": [1-9][0-9]*'
 	run grep '^poststart ' "$HOOKLOG"
 	assert_output --partial '"status": "running"'
+}
+
+@test "each phase's state carries the status crun gives it" {
+	for phase in prestart createRuntime createContainer poststart poststop; do
+		add_hook "$phase"
+	done
+	# startContainer, in the container: its stdin into the rootfs
+	update_config '.hooks.startContainer = [{"path": "/bin/sh", "args": ["sh", "-c", "cat >/sc.state"]}]'
+	set_args sleep
+	run_baton create "$CID"
+	assert_success
+	run_baton start "$CID"
+	assert_success
+	run_baton delete --force "$CID"
+	assert_success
+	local phase want got
+	while read -r phase want; do
+		got=$(grep "^$phase " "$HOOKLOG" | sed 's/.* state=//' | jq -r .status)
+		[[ $got == "$want" ]] || fail "$phase: status '$got', expected '$want'"
+	done <<-EOF
+		prestart created
+		createRuntime created
+		createContainer created
+		poststart running
+		poststop stopped
+	EOF
+	got=$(jq -r .status "$BUNDLE/rootfs/sc.state")
+	[[ $got == created ]] || fail "startContainer: status '$got', expected 'created'"
+}
+
+@test "a hook without env gets the runtime's environment, one with env only its own" {
+	local envhook=$BATS_TEST_TMPDIR/env-hook.sh
+	cat >"$envhook" <<-EOF
+		#!/bin/sh
+		env | sort >"$BATS_TEST_TMPDIR/env.\$1"
+	EOF
+	chmod +x "$envhook"
+	update_config --arg p "$envhook" '.hooks.createRuntime = [{"path": $p, "args": ["x", "none"]},
+		{"path": $p, "args": ["x", "own"], "env": ["ONLY=this"]}] |
+		.hooks.poststart = [{"path": $p, "args": ["x", "poststart"]}] |
+		.hooks.startContainer = [{"path": "/bin/sh", "args": ["sh", "-c", "env >/sc.env"]}] |
+		.process.env = ["PROCESS_VAR=p1", "PATH=/bin"]'
+	set_args sleep
+	CALLER_VAR=c1 run_baton create "$CID"
+	assert_success
+	CALLER_VAR=c2 run_baton start "$CID"
+	assert_success
+	grep -qx 'CALLER_VAR=c1' "$BATS_TEST_TMPDIR/env.none" || fail "createRuntime: $(cat "$BATS_TEST_TMPDIR/env.none")"
+	! grep -q '^BATON_' "$BATS_TEST_TMPDIR/env.none" || fail "baton's contract leaked: $(grep '^BATON_' "$BATS_TEST_TMPDIR/env.none")"
+	grep -qx 'CALLER_VAR=c2' "$BATS_TEST_TMPDIR/env.poststart" || fail "poststart: $(cat "$BATS_TEST_TMPDIR/env.poststart")"
+	run grep -v '^PWD=' "$BATS_TEST_TMPDIR/env.own"
+	assert_output 'ONLY=this'
+	# startContainer runs in the container, after the process's environment is made (crun)
+	grep -qx 'PROCESS_VAR=p1' "$BUNDLE/rootfs/sc.env" || fail "startContainer: $(cat "$BUNDLE/rootfs/sc.env")"
 }
 
 @test "a failing prestart hook fails create and leaves nothing" {
@@ -106,19 +160,58 @@ add_hook() {
 	assert_failure
 }
 
-@test "a failing poststart or poststop hook only warns" {
+@test "a failing poststart hook fails run, and the container is stopped and deleted" {
 	add_hook poststart
 	add_hook poststop
-	update_config '.hooks.poststart[0].env += ["HOOK_EXIT=1"] | .hooks.poststop[0].env += ["HOOK_EXIT=1"]'
+	update_config '.hooks.poststart[0].env += ["HOOK_EXIT=1"]'
+	set_args sleep
+	run_baton run -d "$CID"
+	assert_failure
+	assert_output --partial 'poststart hook'
+	assert_output --partial 'failed with exit status 1'
+	run_baton state "$CID"
+	assert_failure
+	[[ ! -e $STATE_ROOT/$CID ]] || fail "state left: $(ls "$STATE_ROOT/$CID")"
+	# deleted as `delete` does: poststop ran
+	grep -q '^poststop ' "$HOOKLOG" || fail "no poststop: $(cat "$HOOKLOG")"
+}
+
+@test "a failing poststart hook fails start, and the container is stopped and deleted" {
+	add_hook poststart
+	update_config '.hooks.poststart[0].env += ["HOOK_EXIT=3"]'
+	set_args sleep
+	run_baton create "$CID"
+	assert_success
+	local pid
+	pid=$(container_pid)
+	run_baton start "$CID"
+	assert_failure
+	assert_output --partial 'failed with exit status 3'
+	run_baton state "$CID"
+	assert_failure
+	[[ ! -e $STATE_ROOT/$CID ]] || fail "state left: $(ls "$STATE_ROOT/$CID")"
+	# gone, or a zombie that init has still to reap
+	[[ ! -e /proc/$pid ]] || grep -q '^State:.*Z' "/proc/$pid/status" ||
+		fail "the container process $pid is still running"
+}
+
+@test "a failing poststop hook warns, and the other poststop hooks still run" {
+	add_hook poststop
+	add_hook poststop
+	add_hook poststop
+	update_config '.hooks.poststop[0].env += ["HOOK_EXIT=1"] | .hooks.poststop[1].env += ["HOOK_EXIT=2"]'
 	set_args sleep
 	run_baton run -d "$CID"
 	assert_success
-	assert_output --partial 'warning'
-	assert_output --partial 'poststart hook'
-	[[ $(container_status) == running ]] || fail "not running after a failed poststart hook"
 	run_baton delete --force "$CID"
 	assert_success
-	assert_output --partial 'poststop hook'
+	assert_output --partial 'warning'
+	assert_output --partial 'failed with exit status 1'
+	assert_output --partial 'failed with exit status 2'
+	run grep -c '^poststop ' "$HOOKLOG"
+	assert_output 3
+	run_baton state "$CID"
+	assert_failure
 }
 
 @test "run.oci.hooks.stdout and stderr take the hooks' output" {

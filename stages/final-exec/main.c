@@ -185,7 +185,8 @@ static int run_start_hooks(struct final_exec *fx, struct stage_error *err)
 
 	if (state == -1)
 		return -1;
-	return hooks_run(&fx->plan, "startContainer", state, err);
+	/* a hook without env gets the process's, as crun's (it runs after clearenv) */
+	return hooks_run(&fx->plan, "startContainer", state, fx->spec.envp, err);
 }
 
 /*

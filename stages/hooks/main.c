@@ -19,7 +19,9 @@ static const char usage[] =
     "Run the OCI hooks of PHASE (prestart, createRuntime, poststart, poststop, ...)\n"
     "from the plan, each with the container state JSON on its stdin.\n"
     "In the pipeline the plan and the state come as BATON_FD_PLAN and BATON_FD_STATE.\n"
-    "Exit status 1 when a hook fails or times out.\n";
+    "A hook without `env` gets this program's environment (without BATON_*).\n"
+    "Exit status 1 when a hook fails or times out; in poststop the other hooks\n"
+    "still run.\n";
 
 struct inputs {
 	const char *phase;
@@ -54,6 +56,8 @@ static int read_inputs(int argc, char **argv, struct inputs *in, struct stage_er
 	return 0;
 }
 
+extern char **environ;
+
 int main(int argc, char **argv)
 {
 	struct stage_error err = {0};
@@ -62,7 +66,7 @@ int main(int argc, char **argv)
 
 	stage_init("hooks", argc, argv, usage);
 	if (read_inputs(argc, argv, &in, &err) < 0 || plan_load_fd(&plan, in.plan_fd, &err) < 0 ||
-	    hooks_run(&plan, in.phase, in.state_fd, &err) < 0)
+	    hooks_run(&plan, in.phase, in.state_fd, environ, &err) < 0)
 		stage_exit_error(&err);
 	return 0;
 }

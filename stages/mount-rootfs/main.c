@@ -36,7 +36,10 @@ static int run_hooks(const struct plan *plan, const char *phase, struct stage_er
 
 	if (state == -1)
 		return -1;
-	return hooks_run(plan, phase, state, err);
+	extern char **environ;
+
+	/* a hook without env gets ours: inside the container chain, only the contract's */
+	return hooks_run(plan, phase, state, environ, err);
 }
 
 /* Every step returns -1 with err filled on failure: report it and stop. */
