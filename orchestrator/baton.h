@@ -123,7 +123,12 @@ int systemd_stop_unit(const struct container *c, struct stage_error *err);
 /* Point out[] at our XDG_RUNTIME_DIR and DBUS_*_BUS_ADDRESS entries; how many. */
 size_t systemd_bus_env(char **out, size_t max);
 
-/* --preserve-fds N: a number, and fds 3..N+2 must be open. */
+/*
+ * preserve_fds.c: --preserve-fds. preserve_fds_reserve runs first thing in
+ * main, before any open; parse_preserve_fds gives the count of the range
+ * that reaches the container (up to the highest fd open at start).
+ */
+void preserve_fds_reserve(int argc, char **argv);
 int parse_preserve_fds(const char *s, unsigned *n, struct stage_error *err);
 /* Write pid to path atomically. */
 int write_pid_file(const char *path, pid_t pid, struct stage_error *err);

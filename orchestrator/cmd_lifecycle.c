@@ -43,21 +43,6 @@ static const struct option create_options[] = {
     {0},
 };
 
-int parse_preserve_fds(const char *s, unsigned *n, struct stage_error *err)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-
-	if (!*s || *end || v < 0 || v > 1024)
-		return stage_fail(err, EINVAL, "--preserve-fds: invalid number `%s`", s);
-	/* the fds must really be open: they are handed to the container as they are */
-	for (long fd = 3; fd < 3 + v; fd++)
-		if (fcntl((int)fd, F_GETFD) < 0)
-			return stage_fail(err, EBADF, "--preserve-fds=%ld: fd %ld is not open", v,
-					  fd);
-	*n = (unsigned)v;
-	return 0;
-}
 
 static int parse_create_args(const char *cmd, int argc, char **argv, struct create_opts *o,
 			     struct stage_error *err)

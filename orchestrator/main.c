@@ -257,6 +257,7 @@ int main(int argc, char **argv)
 	 * the container process.
 	 */
 	cloexec_fds_except(NULL, 0, 0, &err);
+	preserve_fds_reserve(argc, argv);
 	/*
 	 * The container process starts as a clone of us: non-dumpable, a process
 	 * of the container cannot reach our binary through /proc/PID/exe

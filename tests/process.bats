@@ -217,3 +217,61 @@ run_probe() {
 		assert_output --regexp '^baton: '
 	fi
 }
+
+@test "a process.cwd missing from the rootfs is made, 0755 and root's, before the user switch" {
+	update_config '.process.cwd = "/work//deep/er" | .process.user = {"uid": 1000, "gid": 1000}'
+	run_probe cwd
+	assert_output '/work/deep/er'
+	local d
+	for d in work work/deep work/deep/er; do
+		[[ $(stat -c '%a %u:%g' "$BUNDLE/rootfs/$d") == '755 0:0' ]] ||
+			fail "$d: $(stat -c '%a %u:%g' "$BUNDLE/rootfs/$d")"
+	done
+}
+
+@test "a process.cwd that cannot be made fails naming process.cwd, nothing left" {
+	update_config '.process.cwd = "/missing/dir" | .root.readonly = true'
+	set_args cwd
+	run_baton run "$CID"
+	assert_failure 1
+	assert_output --partial 'process.cwd: create `/missing` in the rootfs: Read-only file system'
+	[[ ! -e $BUNDLE/rootfs/missing ]] || fail "made on the host side"
+	[[ -z $(ls -A "$STATE_ROOT") ]] || fail "state left: $(ls -A "$STATE_ROOT")"
+}
+
+@test "--preserve-fds larger than what is open passes the open ones" {
+	set_args fds
+	local log=$BATS_TEST_TMPDIR/preserve.log rc=0
+	baton_cmd run --preserve-fds 6 "$CID" >"$log" 2>&1 </dev/null \
+		3</etc/hostname 4</etc/hostname || rc=$?
+	[[ $rc -eq 0 ]] || fail "run failed ($rc): $(cat "$log")"
+	run cat "$log"
+	assert_output '0 1 2 3 4'
+}
+
+@test "--preserve-fds over a closed fd: /dev/null there, never one of baton's own (its --log)" {
+	set_cmd /bin/sh -c '/probe fds; readlink /proc/self/fd/3; readlink /proc/self/fd/4'
+	local log=$BATS_TEST_TMPDIR/preserve.log rc=0
+	# fd 3 closed, fd 4 open: --log would otherwise take number 3
+	baton_cmd --log "$BATS_TEST_TMPDIR/baton.log" run --preserve-fds 2 "$CID" >"$log" 2>&1 \
+		</dev/null 3<&- 4</etc/hostname || rc=$?
+	[[ $rc -eq 0 ]] || fail "run failed ($rc): $(cat "$log")"
+	run cat "$log"
+	assert_output $'0 1 2 3 4\n/dev/null\n/etc/hostname'
+}
+
+@test "stdio pipes and files are the container user's, so that the process can reopen them" {
+	update_config '.process.user = {"uid": 1000, "gid": 1000}'
+	set_cmd /bin/sh -c 'echo out-reopened >/proc/self/fd/1 && echo err-reopened >/proc/self/fd/2'
+	local out=$BATS_TEST_TMPDIR/out err=$BATS_TEST_TMPDIR/err rc=0
+	# stdout a pipe, stderr a file of root's, stdin /dev/null
+	baton_cmd run "$CID" </dev/null 2>"$err" | cat >"$out" || rc=$?
+	[[ $rc -eq 0 ]] || fail "run failed ($rc): $(cat "$err")"
+	run cat "$out"
+	assert_output 'out-reopened'
+	run cat "$err"
+	assert_output 'err-reopened'
+	[[ $(stat -c %u:%g "$err") == 1000:1000 ]] || fail "stderr file: $(stat -c %u:%g "$err")"
+	# a device is left alone
+	[[ $(stat -c %u:%g /dev/null) == 0:0 ]] || fail "/dev/null was chowned: $(stat -c %u:%g /dev/null)"
+}

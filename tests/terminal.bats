@@ -127,3 +127,20 @@ in_tmux() {
 	assert_failure
 	assert_output --partial 'process.terminal needs --console-socket with --detach'
 }
+
+@test "exec -t: the process leads its own session and group, the terminal's foreground" {
+	set_args sleep
+	run_baton run -d "$CID"
+	assert_success
+	wait_log sleeping
+	start_receiver "$BATS_TEST_TMPDIR/tty.out"
+	run_baton exec -t -d --console-socket "$SOCK" "$CID" /probe session
+	assert_success
+	wait "$RECV_PID"
+	run cat "$BATS_TEST_TMPDIR/tty.out"
+	assert_output --partial 'sid=self pgid=self fg=self'
+	# without a terminal: stdin is no tty, nothing to lead
+	run_baton exec "$CID" /probe session
+	assert_success
+	assert_output --partial 'fg=none'
+}

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -100,6 +101,23 @@ int set_additional_groups(const gid_t *groups, size_t n, struct stage_error *err
 	if (setgroups(n, groups) < 0)
 		return stage_fail(err, errno, "setgroups (%zu additional gids)", n);
 	stage_debug("additional gids: %zu", n);
+	return 0;
+}
+
+int chown_stdio(uid_t uid, gid_t gid, struct stage_error *err)
+{
+	for (int fd = 0; fd < 3; fd++) {
+		struct stat st;
+
+		if (fstat(fd, &st) < 0 || S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+			continue;
+		if ((st.st_uid == uid && st.st_gid == gid) || fchown(fd, uid, gid) == 0)
+			continue;
+		if (errno != EINVAL && errno != EPERM && errno != EROFS && errno != EBADF)
+			return stage_fail(err, errno, "chown stdio fd %d to %u:%u", fd,
+					  (unsigned)uid, (unsigned)gid);
+		stage_debug("stdio fd %d stays as it is: chown failed with errno %d", fd, errno);
+	}
 	return 0;
 }
 

@@ -23,6 +23,14 @@ int drop_bounding_set(uint64_t keep, struct stage_error *err);
 /* setgroups, unless /proc/self/setgroups says deny (then a debug line). */
 int set_additional_groups(const gid_t *groups, size_t n, struct stage_error *err);
 
+/*
+ * Pipes and files given as stdio become the container user's, so that the
+ * process can reopen them (/proc/self/fd/1), as crun does: not terminals nor
+ * other devices (/dev/null). EINVAL (unmapped), EPERM, EROFS and EBADF are
+ * no error: the process may not need them.
+ */
+int chown_stdio(uid_t uid, gid_t gid, struct stage_error *err);
+
 /* setresgid + setresuid, keeping the permitted set across the uid change. */
 int switch_ids(uid_t uid, gid_t gid, struct stage_error *err);
 

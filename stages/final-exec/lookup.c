@@ -9,8 +9,36 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "spec.h"
 #include "stage.h"
+
+int make_cwd(const char *cwd, struct stage_error *err)
+{
+	struct stat st;
+	autofree char *path = NULL;
+
+	/* after pivot_root: / is the container's, symlinks resolve inside it */
+	if (stat(cwd, &st) == 0 || errno != ENOENT)
+		return 0;
+	if (!(path = strdup(cwd)))
+		return stage_fail(err, ENOMEM, "process.cwd `%s`", cwd);
+	for (char *p = path + 1;; p++) {
+		bool last = *p == '\0';
+
+		if ((*p != '/' || p[-1] == '/') && !last)
+			continue; /* inside a name, or `//` */
+		*p = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			return stage_fail(err, errno, "process.cwd: create `%s` in the rootfs",
+					  path);
+		if (last)
+			break;
+		*p = '/';
+	}
+	stage_debug("process.cwd `%s` made in the rootfs", cwd);
+	return 0;
+}
 
 int enter_cwd(const char *cwd, struct stage_error *err)
 {
@@ -181,7 +209,8 @@ int env_from_caller(struct process_spec *spec, struct stage_error *err)
 		return 0;
 	/* socket activation: the fds follow stdio, and LISTEN_PID is us as the process sees it */
 	snprintf(pid, sizeof(pid), "%d", (int)getpid());
-	if (env_set(spec, "LISTEN_FDS", listen, err) < 0 || env_set(spec, "LISTEN_PID", pid, err) < 0)
+	if (env_set(spec, "LISTEN_FDS", listen, err) < 0 ||
+	    env_set(spec, "LISTEN_PID", pid, err) < 0)
 		return -1;
 	return 0;
 }

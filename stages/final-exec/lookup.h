@@ -10,6 +10,13 @@
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
+/*
+ * A cwd missing from the rootfs is made, 0755 and owned by the container's
+ * root, as runc and crun do; run before the ids change. What exists (a file,
+ * a dangling symlink) is left for enter_cwd to refuse.
+ */
+int make_cwd(const char *cwd, struct stage_error *err);
+
 /* chdir(cwd), then insist that the kernel sees it inside our root. */
 int enter_cwd(const char *cwd, struct stage_error *err);
 

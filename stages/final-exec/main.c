@@ -113,6 +113,16 @@ static uint64_t caps_for_the_filter(const struct final_exec *fx)
 	return 1ULL << CAP_SYS_ADMIN;
 }
 
+static int own_stdio(struct final_exec *fx, struct stage_error *err)
+{
+	return chown_stdio(fx->spec.uid, fx->spec.gid, err);
+}
+
+static int make_working_directory(struct final_exec *fx, struct stage_error *err)
+{
+	return make_cwd(fx->spec.cwd, err);
+}
+
 static int become_user(struct final_exec *fx, struct stage_error *err)
 {
 	const struct cap_sets *caps = &fx->spec.caps;
@@ -256,14 +266,24 @@ __attribute__((noreturn)) static void exit_exec_failed(struct final_exec *fx,
 
 /* The steps between loading the plan and the user's execve, in order. */
 static int (*const steps[])(struct final_exec *, struct stage_error *) = {
-    join_keyring,	   attach_terminal,
-    apply_process_knobs,   set_rlimits,
-    limit_bounding_set,	   apply_lsm_labels,
-    become_user,	   enter_working_directory,
-    complete_environment,  resolve_executable,
-    report_ready,	   wait_for_start,
-    run_start_hooks,	   hide_own_fds,
-    set_no_new_privileges, install_seccomp_filter, /* the last: only execve follows */
+    join_keyring,
+    attach_terminal,
+    apply_process_knobs,
+    set_rlimits,
+    limit_bounding_set,
+    apply_lsm_labels,
+    own_stdio,
+    make_working_directory,
+    become_user,
+    enter_working_directory,
+    complete_environment,
+    resolve_executable,
+    report_ready,
+    wait_for_start,
+    run_start_hooks,
+    hide_own_fds,
+    set_no_new_privileges,
+    install_seccomp_filter, /* the last: only execve follows */
 };
 
 int main(int argc, char **argv)

@@ -5,6 +5,7 @@
  *   probe ids | caps | fds | rlimit NAME | cwd | umask | env NAME | nnp |
  *         seccomp | mount PATH | hostname | domainname | cgroup | oom |
  *         sysctl KEY | ns [NAME] | write PATH | mkdir PATH | exit N | sleep |
+ *         session |
  *         syscall NR [ARG...] | attr FILE | exe-open PID | bind PORT |
  *         exe-attack SECONDS | loopback
  *
@@ -48,7 +49,7 @@ static int usage(void)
 {
 	fputs("usage: probe ids|caps|fds|rlimit NAME|cwd|umask|env NAME|nnp|seccomp|"
 	      "mount PATH|hostname|domainname|cgroup|oom|sysctl KEY|ns [NAME]|"
-	      "write PATH|mkdir PATH|exit N|sleep|syscall NR [ARG...]|attr FILE|"
+	      "write PATH|mkdir PATH|exit N|sleep|session|syscall NR [ARG...]|attr FILE|"
 	      "exe-open PID|bind PORT|exe-attack SECONDS|loopback\n",
 	      stderr);
 	return PROBE_FAIL;
@@ -261,6 +262,19 @@ static int probe_cwd(void)
 }
 
 /* Reading the umask means setting it; put it back at once. */
+/* `session`: is the process its session's and group's leader, and the tty's foreground? */
+static int probe_session(void)
+{
+	pid_t self = getpid(), fg = tcgetpgrp(STDIN_FILENO);
+
+	printf("sid=%s pgid=%s fg=%s\n", getsid(0) == self ? "self" : "other",
+	       getpgrp() == self ? "self" : "other",
+	       fg < 0		 ? "none"
+	       : fg == getpgrp() ? "self"
+				 : "other");
+	return 0;
+}
+
 static int probe_umask(void)
 {
 	mode_t mask = umask(0);
@@ -489,6 +503,8 @@ static int probe(int argc, char **argv)
 		return probe_cwd();
 	if (strcmp(cmd, "umask") == 0)
 		return probe_umask();
+	if (strcmp(cmd, "session") == 0)
+		return probe_session();
 	if (strcmp(cmd, "nnp") == 0)
 		return probe_nnp();
 	if (strcmp(cmd, "seccomp") == 0)
