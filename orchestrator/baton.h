@@ -99,6 +99,16 @@ int run_host_hooks(const struct global_opts *g, const struct container *c, const
  */
 int start_result_open(const struct container *c);
 int start_result_wait(int fd, const char *id, struct stage_error *err);
+/*
+ * notify_proxy.c: NOTIFY_SOCKET proxied (crun's way). The caller's socket or
+ * NULL; the state's notify directory, bound into the container at create;
+ * the socket in it (-2: the container has no notify directory); and the
+ * wait for READY=1, passed on with MAINPID to the caller.
+ */
+const char *notify_caller_socket(void);
+int notify_dir_make(const struct container *c, struct stage_error *err);
+int notify_proxy_bind(const struct container *c, struct stage_error *err);
+void notify_proxy_wait(int sock, const struct container *c, const char *caller);
 /* A stage's error as a warning (poststart and poststop hooks only warn). */
 void log_stage_warning(const struct stage_error *err);
 
@@ -109,6 +119,7 @@ enum run_mode { MODE_CREATE, MODE_RUN, MODE_EXEC };
 struct pipeline_result {
 	pid_t pid;	/* the container process, waiting for start (create) or running (run) */
 	int tty_master; /* run/exec -t without --console-socket: the pty to attach, else -1 */
+	int notify_fd;	/* run with a NOTIFY_SOCKET: where READY=1 arrives, else -1 */
 };
 
 int pipeline_start(const struct global_opts *g, const struct create_opts *o, struct container *c,

@@ -220,6 +220,16 @@ static void report_oom_kills(const struct container *c)
 			    c->id, (unsigned long long)kills);
 }
 
+/* The container is running once it says READY=1, when the caller waits for that. */
+static void wait_for_ready(struct container *c, int notify_fd)
+{
+	/* let `state`, `kill` and `ps` in meanwhile */
+	flock(c->dirfd, LOCK_UN);
+	notify_proxy_wait(notify_fd, c, notify_caller_socket());
+	flock(c->dirfd, LOCK_EX);
+	close(notify_fd);
+}
+
 /* runtime-spec 1.3: a failing poststart hook is an error; stop and delete the container. */
 static int poststart_failed(const struct global_opts *g, struct container *c,
 			    const struct stage_error *err)
@@ -241,6 +251,8 @@ int cmd_run(const struct global_opts *g, int argc, char **argv)
 		return report_error(g, &err);
 	if (create_container(g, &o, MODE_RUN, &c, &res, &err) < 0)
 		return report_error(g, &err);
+	if (res.notify_fd >= 0)
+		wait_for_ready(&c, res.notify_fd);
 	if (run_host_hooks(g, &c, "poststart", "running", &err) < 0)
 		return poststart_failed(g, &c, &err);
 	if (o.detach) {
@@ -267,6 +279,7 @@ int cmd_start(const struct global_opts *g, int argc, char **argv)
 	autoplan struct plan plan = {0};
 	autoclose int fifo = -1;
 	autoclose int result = -1;
+	int notify = -1;
 
 	if (argc != 2)
 		return usage_error("start", "requires exactly one CONTAINER argument");
@@ -290,8 +303,10 @@ int cmd_start(const struct global_opts *g, int argc, char **argv)
 			   c.id);
 		goto fail;
 	}
-	/* before the byte, so that final-exec's record finds a reader */
+	/* before the byte: final-exec's record and the program's READY=1 find us */
 	result = start_result_open(&c);
+	if (notify_caller_socket() && (notify = notify_proxy_bind(&c, &err)) == -1)
+		goto fail;
 	fifo = openat(c.dirfd, "exec.fifo", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fifo < 0) {
 		stage_fail(&err, errno, "container `%s` is not waiting to start", c.id);
@@ -309,11 +324,16 @@ int cmd_start(const struct global_opts *g, int argc, char **argv)
 		if (rc < 0)
 			goto fail;
 	}
+	if (notify >= 0)
+		wait_for_ready(&c, notify);
+	notify = -1;
 	if (run_host_hooks(g, &c, "poststart", "running", &err) < 0)
 		return poststart_failed(g, &c, &err);
 	state_close(&c);
 	return 0;
 fail:
+	if (notify >= 0)
+		close(notify);
 	state_close(&c);
 	return report_error(g, &err);
 }

@@ -33,12 +33,12 @@ int memfd_for_stage(const char *name, struct stage_error *err)
 
 /*
  * What the caller hands through to the process: socket activation's fds
- * (LISTEN_FDS, crun adds them to --preserve-fds) and the NOTIFY_SOCKET that
- * waits for sd_notify's READY (bound into the container by mount-rootfs).
+ * (LISTEN_FDS, crun adds them to --preserve-fds) and, for a NOTIFY_SOCKET,
+ * the state's notify directory that mount-rootfs binds into the container.
  */
 int caller_passthrough(struct pipeline *p, struct stage_error *err)
 {
-	const char *listen = getenv("LISTEN_FDS"), *notify = getenv("NOTIFY_SOCKET");
+	const char *listen = getenv("LISTEN_FDS");
 
 	if (listen && *listen) {
 		char *end;
@@ -54,8 +54,14 @@ int caller_passthrough(struct pipeline *p, struct stage_error *err)
 		p->listen_fds = (unsigned)n;
 	}
 	p->preserve_fds = p->listen_fds + p->o->preserve_fds;
-	if (notify && notify[0] == '/' && p->mode != MODE_EXEC)
-		snprintf(p->env_notify, sizeof(p->env_notify), "BATON_NOTIFY_SOCKET=%s", notify);
+	if (!notify_caller_socket() || p->mode == MODE_EXEC)
+		return 0;
+	/* the container gets a socket of ours, notify_proxy.c; run binds it now */
+	if (notify_dir_make(p->c, err) < 0)
+		return -1;
+	snprintf(p->env_notify, sizeof(p->env_notify), "BATON_NOTIFY_DIR=%s/notify", p->c->dir);
+	if (p->mode == MODE_RUN && (p->notify_fd = notify_proxy_bind(p->c, err)) < 0)
+		return -1;
 	return 0;
 }
 

@@ -600,10 +600,10 @@ static int open_inputs(struct pipeline *p, struct stage_error *err)
 
 static void close_inputs(struct pipeline *p)
 {
-	int *fds[] = {&p->state_fd,	   &p->console_fd, &p->console_recv, &p->config_fd,
-		      &p->base_fd,	   &p->plan_fd,	   &p->bpf_fd,	     &p->fifo_fd,
-		      &p->result_fd,	   &p->sync[0],	   &p->sync[1],	     &p->seccomp_receiver,
-		      &p->seccomp_state_fd};
+	int *fds[] = {&p->state_fd,	    &p->console_fd, &p->console_recv, &p->config_fd,
+		      &p->base_fd,	    &p->plan_fd,    &p->bpf_fd,	      &p->fifo_fd,
+		      &p->result_fd,	    &p->sync[0],    &p->sync[1],      &p->seccomp_receiver,
+		      &p->seccomp_state_fd, &p->notify_fd};
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (*fds[i] >= 0) {
@@ -698,6 +698,7 @@ int pipeline_start(const struct global_opts *g, const struct create_opts *o, str
 	    .bpf_fd = -1,
 	    .fifo_fd = -1,
 	    .result_fd = -1,
+	    .notify_fd = -1,
 	    .sync = {-1, -1},
 	};
 	size_t n = 0;
@@ -743,6 +744,7 @@ int pipeline_start(const struct global_opts *g, const struct create_opts *o, str
 	}
 	res->pid = p.pid;
 	res->tty_master = -1;
+	res->notify_fd = -1;
 	if (send_pidfd(&p, err) < 0) {
 		abort_pipeline(&p);
 		close_inputs(&p);
@@ -754,6 +756,8 @@ int pipeline_start(const struct global_opts *g, const struct create_opts *o, str
 		return -1;
 	}
 	report_stages(&p, NULL);
+	res->notify_fd = p.notify_fd;
+	p.notify_fd = -1;
 	close_inputs(&p);
 	return 0;
 }

@@ -33,7 +33,8 @@ struct pipeline {
 	int seccomp_state_fd;  /* what final-exec sends with the listener (seccomp_notify.c) */
 	unsigned listen_fds;   /* LISTEN_FDS of the caller: fds 3.. go to the process */
 	unsigned preserve_fds; /* those plus --preserve-fds */
-	char env_notify[4200]; /* BATON_NOTIFY_SOCKET=the caller's NOTIFY_SOCKET */
+	char env_notify[4200]; /* BATON_NOTIFY_DIR=STATE/notify, for a caller's NOTIFY_SOCKET */
+	int notify_fd;	       /* run: the socket READY=1 comes on (notify_proxy.c), or -1 */
 	char env_console_size[64];
 	char env_rootless[64];
 	int sync[2]; /* the container's sync socket: [0] ours, [1] the container's */

@@ -345,9 +345,13 @@ void state_destroy(struct container *c)
 	static const char *files[] = {"status",	   "status.tmp",  "plan",
 				      "exec.fifo", "exec.result", "host-mounts", NULL};
 
-	if (c->dirfd >= 0)
+	if (c->dirfd >= 0) {
 		for (const char **f = files; *f; f++)
 			unlinkat(c->dirfd, *f, 0);
+		/* notify_proxy.c: the socket directory for a NOTIFY_SOCKET */
+		unlinkat(c->dirfd, "notify/notify", 0);
+		unlinkat(c->dirfd, "notify", AT_REMOVEDIR);
+	}
 	/* rmdir while still holding the lock: a waiter then finds nothing */
 	rmdir(c->dir);
 	state_close(c);

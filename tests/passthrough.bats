@@ -27,18 +27,70 @@ setup() {
 	assert_output --partial 'LISTEN_FDS=3: fd'
 }
 
-@test "NOTIFY_SOCKET: READY from the container reaches the caller's socket" {
-	local sock=$BATS_TEST_TMPDIR/notify.sock out=$BATS_TEST_TMPDIR/notify.out
-	"$BATON_BUILD/tests/notify-recv" "$sock" >"$out" &
-	local recv=$!
-	for _ in $(seq 50); do [[ -S $sock ]] && break; sleep 0.1; done
+# start_notify_recv: the caller's sd_notify socket, in $NSOCK; its first message into $NOUT.
+start_notify_recv() {
+	NSOCK=$BATS_TEST_TMPDIR/notify.sock NOUT=$BATS_TEST_TMPDIR/notify.out
+	"$BATON_BUILD/tests/notify-recv" "$NSOCK" >"$NOUT" &
+	NRECV=$!
+	defer "kill $NRECV 2>/dev/null"
+	for _ in $(seq 50); do [[ -S $NSOCK ]] && return; sleep 0.1; done
+	fail "notify-recv did not start"
+}
+
+@test "NOTIFY_SOCKET: READY from the container reaches the caller's socket, with MAINPID" {
+	start_notify_recv
 	set_args notify READY=1
-	NOTIFY_SOCKET=$sock run_baton run "$CID"
+	NOTIFY_SOCKET=$NSOCK run_baton run "$CID"
 	assert_success
 	assert_output 'sent'
-	wait "$recv"
-	run cat "$out"
-	assert_output 'READY=1'
+	wait "$NRECV"
+	run cat "$NOUT"
+	assert_line --index 0 'READY=1'
+	assert_line --index 1 --regexp '^MAINPID=[1-9][0-9]*$'
+}
+
+@test "NOTIFY_SOCKET is proxied: the container has a socket of its own, start forwards READY with its pid" {
+	start_notify_recv
+	set_cmd /bin/sh -c 'echo "socket=$NOTIFY_SOCKET"; [ -S "$NOTIFY_SOCKET" ] && echo is-a-socket
+		ls /run/notify; /probe notify READY=1; exec /probe sleep'
+	# a user other than root may send too
+	update_config '.process.user = {"uid": 1000, "gid": 1000}'
+	NOTIFY_SOCKET=$NSOCK run_baton create "$CID"
+	assert_success
+	local log=$LAST_LOG pid
+	pid=$(container_pid)
+	NOTIFY_SOCKET=$NSOCK run_baton start "$CID"
+	assert_success
+	wait "$NRECV"
+	run cat "$NOUT"
+	assert_output $'READY=1\nMAINPID='"$pid"
+	wait_log sleeping "$log"
+	run cat "$log"
+	assert_line --index 0 'socket=/run/notify/notify'
+	assert_line --index 1 'is-a-socket'
+	# only our socket: the caller's is not in the container
+	assert_line --index 2 'notify'
+	assert_line --index 3 'sent'
+	run_baton delete --force "$CID"
+	assert_success
+	[[ ! -e $STATE_ROOT/$CID ]] || fail "state left: $(ls -R "$STATE_ROOT/$CID")"
+}
+
+@test "NOTIFY_SOCKET that does not exist: the container runs, READY cannot be passed on (a warning)" {
+	set_cmd /bin/sh -c '/probe notify READY=1'
+	NOTIFY_SOCKET=$BATS_TEST_TMPDIR/nobody.sock run_baton run "$CID"
+	assert_success
+	assert_output --partial 'sent'
+	assert_output --partial "warning"
+	assert_output --partial "NOTIFY_SOCKET \`$BATS_TEST_TMPDIR/nobody.sock\`: cannot pass READY=1 on"
+}
+
+@test "NOTIFY_SOCKET and a container that exits without READY: run does not hang" {
+	start_notify_recv
+	set_args exit 3
+	NOTIFY_SOCKET=$NSOCK run_baton run "$CID"
+	assert_failure 3
+	[[ ! -s $NOUT ]] || fail "READY passed on: $(cat "$NOUT")"
 }
 
 @test "without NOTIFY_SOCKET the process has none" {

@@ -202,8 +202,9 @@ int env_from_caller(struct process_spec *spec, struct stage_error *err)
 	char pid[32];
 
 	/* mount-rootfs bound the caller's socket there */
-	if (getenv("BATON_NOTIFY_SOCKET") &&
-	    env_set(spec, "NOTIFY_SOCKET", "/run/notify/notify.sock", err) < 0)
+	/* the socket `start` or `run` binds in the directory mount-rootfs bound there */
+	if (getenv("BATON_NOTIFY_DIR") &&
+	    env_set(spec, "NOTIFY_SOCKET", "/run/notify/notify", err) < 0)
 		return -1;
 	if (!listen)
 		return 0;

@@ -69,7 +69,7 @@ int main(int argc, char **argv)
 	must(mount_all(&root, &plan, &err), &err);
 	must(make_default_devices(&root, &plan, &err), &err);
 	must(make_plan_devices(&root, &plan, &err), &err);
-	must(bind_notify_socket(&root, &err), &err);
+	must(bind_notify_dir(&root, &err), &err);
 	/* createContainer: in the container's namespaces, before pivot_root */
 	must(run_hooks(&plan, "createContainer", &err), &err);
 	must(enter_rootfs(&root, opt.no_pivot, &err), &err);

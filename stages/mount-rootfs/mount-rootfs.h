@@ -107,9 +107,9 @@ int set_names(const struct plan *plan, struct stage_error *err);
 /* network.c: a new network namespace gets its loopback interface up */
 int bring_up_loopback(const struct rootfs *root, struct stage_error *err);
 
-/* Where the caller's NOTIFY_SOCKET appears in the container (final-exec knows it too). */
-#define NOTIFY_SOCKET_PATH "/run/notify/notify.sock"
-/* Bind the host's NOTIFY_SOCKET (BATON_NOTIFY_SOCKET) there, if there is one. */
-int bind_notify_socket(const struct rootfs *root, struct stage_error *err);
+/* Where the container's notify socket lives: `notify` in it (final-exec knows it too). */
+#define NOTIFY_DIR_PATH "/run/notify"
+/* Bind the state's notify directory (BATON_NOTIFY_DIR) there, if there is one. */
+int bind_notify_dir(const struct rootfs *root, struct stage_error *err);
 
 #endif
