@@ -43,7 +43,6 @@ static const struct option create_options[] = {
     {0},
 };
 
-
 static int parse_create_args(const char *cmd, int argc, char **argv, struct create_opts *o,
 			     struct stage_error *err)
 {
@@ -251,8 +250,12 @@ int cmd_run(const struct global_opts *g, int argc, char **argv)
 		return report_error(g, &err);
 	if (create_container(g, &o, MODE_RUN, &c, &res, &err) < 0)
 		return report_error(g, &err);
-	if (res.notify_fd >= 0)
+	if (res.notify_fd >= 0) {
+		/* in the foreground our signals are the container's, READY or not */
+		if (!o.detach)
+			forward_signals_to(c.pid);
 		wait_for_ready(&c, res.notify_fd);
+	}
 	if (run_host_hooks(g, &c, "poststart", "running", &err) < 0)
 		return poststart_failed(g, &c, &err);
 	if (o.detach) {

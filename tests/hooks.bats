@@ -156,7 +156,8 @@ add_hook() {
 	assert_failure
 	assert_output --partial 'createRuntime hook `/bin/sleep` timed out after 1 seconds'
 	((SECONDS - start < 20)) || fail "the timeout did not cut the hook short"
-	run pgrep -f 'sleep 30'
+	# exactly the hook's command line: other users' sleeps are not ours
+	run pgrep -x -f 'sleep 30'
 	assert_failure
 }
 

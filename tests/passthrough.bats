@@ -143,3 +143,11 @@ foreground_signal() {
 	foreground_signal INT 130
 	foreground_signal HUP 129
 }
+
+@test "NOTIFY_SOCKET: a SIGTERM to run while it waits for READY reaches the container" {
+	start_notify_recv
+	NOTIFY_SOCKET=$NSOCK foreground_signal TERM 143
+	# the container got it and ended, and run cleaned up after it
+	[[ ! -e $STATE_ROOT/$CID ]] || fail "state left: the signal did not reach the container"
+	[[ ! -s $NOUT ]] || fail "READY passed on: $(cat "$NOUT")"
+}
