@@ -109,6 +109,8 @@ const char *notify_caller_socket(void);
 int notify_dir_make(const struct container *c, struct stage_error *err);
 int notify_proxy_bind(const struct container *c, struct stage_error *err);
 void notify_proxy_wait(int sock, const struct container *c, const char *caller);
+/* The same wait in a child of ours (run -t: the terminal is attached meanwhile). */
+void notify_proxy_detach(int sock, const struct container *c, const char *caller);
 /* A stage's error as a warning (poststart and poststop hooks only warn). */
 void log_stage_warning(const struct stage_error *err);
 

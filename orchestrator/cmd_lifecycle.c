@@ -250,7 +250,11 @@ int cmd_run(const struct global_opts *g, int argc, char **argv)
 		return report_error(g, &err);
 	if (create_container(g, &o, MODE_RUN, &c, &res, &err) < 0)
 		return report_error(g, &err);
-	if (res.notify_fd >= 0) {
+	if (res.notify_fd >= 0 && res.tty_master >= 0) {
+		/* the program may want its terminal before it is ready: wait beside it */
+		notify_proxy_detach(res.notify_fd, &c, notify_caller_socket());
+		close(res.notify_fd);
+	} else if (res.notify_fd >= 0) {
 		/* in the foreground our signals are the container's, READY or not */
 		if (!o.detach)
 			forward_signals_to(c.pid);

@@ -19,6 +19,7 @@
 
 #include "baton.h"
 #include "cleanup.h"
+#include "fdenv.h"
 #include "log.h"
 
 const char *notify_caller_socket(void)
@@ -104,4 +105,22 @@ void notify_proxy_wait(int sock, const struct container *c, const char *caller)
 				return;
 			}
 	}
+}
+
+void notify_proxy_detach(int sock, const struct container *c, const char *caller)
+{
+	struct stage_error ignored;
+	int keep[1] = {sock};
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		log_warning("NOTIFY_SOCKET: cannot wait for READY=1: %s", strerror(errno));
+		return;
+	}
+	if (pid > 0)
+		return;
+	/* no lock of the state nor the terminal: only the socket stays with us */
+	close_fds_except(keep, 1, 0, &ignored);
+	notify_proxy_wait(sock, c, caller);
+	_exit(0);
 }

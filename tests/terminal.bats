@@ -144,3 +144,29 @@ in_tmux() {
 	assert_success
 	assert_output --partial 'fg=none'
 }
+
+@test "run -t with NOTIFY_SOCKET: the terminal is attached before READY, which still goes on" {
+	requires tmux
+	local nsock=$BATS_TEST_TMPDIR/notify.sock nout=$BATS_TEST_TMPDIR/notify.out
+	local session=bt-$CID-$RANDOM rcfile=$BATS_TEST_TMPDIR/tmux.rc
+	"$BATON_BUILD/tests/notify-recv" "$nsock" >"$nout" &
+	local recv=$!
+	defer "kill $recv 2>/dev/null"
+	for _ in $(seq 50); do [[ -S $nsock ]] && break; sleep 0.1; done
+	update_config '.process.terminal = true'
+	# the program wants a line from its terminal before it says READY
+	set_cmd /bin/sh -c 'read answer; echo "got:$answer"; /probe notify READY=1; exit 4'
+	tmux new-session -d -s "$session" -x 100 -y 30 \
+		"NOTIFY_SOCKET=$nsock $BATON --root $STATE_ROOT run $CID; echo \$? >$rcfile; sleep 30"
+	defer "tmux kill-session -t $session 2>/dev/null"
+	sleep 1
+	tmux send-keys -t "$session" yes Enter
+	for _ in $(seq 100); do [[ -s $rcfile ]] && break; sleep 0.1; done
+	tmux capture-pane -p -t "$session" >"$BATS_TEST_TMPDIR/screen"
+	[[ $(cat "$rcfile" 2>/dev/null) == 4 ]] ||
+		fail "run did not finish with 4 ($(cat "$rcfile" 2>/dev/null)): $(cat "$BATS_TEST_TMPDIR/screen")"
+	grep -q 'got:yes' "$BATS_TEST_TMPDIR/screen" || fail "no input reached the program: $(cat "$BATS_TEST_TMPDIR/screen")"
+	wait "$recv"
+	run cat "$nout"
+	assert_line --index 0 'READY=1'
+}
