@@ -342,8 +342,8 @@ void state_close(struct container *c)
 
 void state_destroy(struct container *c)
 {
-	static const char *files[] = {"status",	   "status.tmp",  "plan",
-				      "exec.fifo", "exec.result", "host-mounts", NULL};
+	static const char *files[] = {"status",	     "status.tmp",  "plan", "exec.fifo",
+				      "exec.result", "host-mounts", NULL};
 
 	if (c->dirfd >= 0) {
 		for (const char **f = files; *f; f++)
