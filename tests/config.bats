@@ -86,6 +86,18 @@ assert_config_error() {
 	assert_config_error ''
 }
 
+# Go's decoder (podman, containerd, policy checkers) reads the last of two
+# equal names: "uid":0,"uid":1000 must not pass review as 1000 and run as 0.
+@test "a duplicate JSON key is refused, naming its path" {
+	update_config '.process.user = {"uid": 0, "gid": 0}'
+	sed -i 's/"user": {/"user": {"uid": 1000, /' "$BUNDLE/config.json"
+	grep -q '"user": {"uid": 1000, ' "$BUNDLE/config.json" || fail "no duplicate made: $(cat "$BUNDLE/config.json")"
+	assert_config_error 'process.user.uid: duplicate key'
+	update_config '.linux.sysctl = {"kernel.shmmni": "4096"}'
+	sed -i 's/"kernel.shmmni": "4096"/&, "kernel.shmmni": "4096"/' "$BUNDLE/config.json"
+	assert_config_error 'linux.sysctl.kernel.shmmni: duplicate key'
+}
+
 @test "process.args must be a non-empty array" {
 	update_config '.process.args = "/probe"'
 	assert_config_error 'process.args: must be a non-empty array'

@@ -147,6 +147,15 @@ start_sleeper() {
 	assert_output --partial 'process.args: must be a non-empty array'
 }
 
+@test "exec --process refuses a duplicate key" {
+	start_sleeper
+	echo '{"args": ["/probe", "ids"], "cwd": "/", "user": {"uid": 1000, "gid": 0, "uid": 0}}' \
+		>"$BATS_TEST_TMPDIR/dup.json"
+	run_baton exec --process "$BATS_TEST_TMPDIR/dup.json" "$CID"
+	assert_failure 1
+	assert_output 'baton: parse-config: process.user.uid: duplicate key'
+}
+
 @test "exec applies the container's seccomp filter" {
 	update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
 		"syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}]}'
