@@ -130,6 +130,7 @@ static int parse_names(struct pc *pc, const struct jnode *config)
 		if (rule_needs_ns(keys[i], pc->ns_listed, NS_UTS, "uts", pc->err) < 0)
 			return -1;
 		plan_emit(pc->out, keys[i], name, NULL);
+		*(i == 0 ? &pc->hostname : &pc->domainname) = name;
 	}
 	return 0;
 }
