@@ -41,15 +41,17 @@ void plan_emitv(struct strbuf *out, const char *key, const char *const *fields, 
 
 void plan_emit(struct strbuf *out, const char *key, ...)
 {
-	const char *fields[64];
-	unsigned n = 0;
 	va_list ap;
 
+	/* fields one by one, as plan_emitv writes them: no count to outgrow */
+	strbuf_puts(out, key);
 	va_start(ap, key);
-	for (const char *f; (f = va_arg(ap, const char *)) && n < 64;)
-		fields[n++] = f;
+	for (const char *f; (f = va_arg(ap, const char *));) {
+		strbuf_putc(out, '\t');
+		emit_field(out, f);
+	}
 	va_end(ap);
-	plan_emitv(out, key, fields, n);
+	strbuf_putc(out, '\n');
 }
 
 /* Unescape a line in place into NUL-separated fields; returns the count. */

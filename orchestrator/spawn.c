@@ -16,51 +16,41 @@
 #include "cleanup.h"
 #include "record.h"
 #include "spawn.h"
+#include "strbuf.h"
+#include "strvec.h"
 
 int stage_spawn(struct stage_proc *proc, const char *name, char *const *args,
 		const struct fd_assign *fds, size_t nfds, char *const *env_extra,
 		struct stage_error *err)
 {
-	char path[4200];
-	char envbuf[16][64];
-	char *envp[48];
-	size_t nenv = 0;
+	autostrbuf struct strbuf path = {0};
+	autostrvec struct strvec env = {0}, argv = {0};
 	int sv[2];
 	posix_spawn_file_actions_t fa;
 	int rc;
 
-	snprintf(path, sizeof(path), "%s/%s", libexec_dir(), name);
+	strbuf_printf(&path, "%s/%s", libexec_dir(), name);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return stage_fail(err, errno, "socketpair for `%s`", name);
 	posix_spawn_file_actions_init(&fa);
 	/* dup2 onto the same number clears close-on-exec in the child only */
-	for (size_t i = 0; i < nfds && nenv < 15; i++) {
-		snprintf(envbuf[nenv], sizeof(envbuf[nenv]), "BATON_FD_%s=%d", fds[i].name,
-			 fds[i].fd);
-		envp[nenv] = envbuf[nenv];
-		nenv++;
+	for (size_t i = 0; i < nfds; i++) {
+		strvec_pushf(&env, "BATON_FD_%s=%d", fds[i].name, fds[i].fd);
 		posix_spawn_file_actions_adddup2(&fa, fds[i].fd, fds[i].fd);
 	}
-	snprintf(envbuf[nenv], sizeof(envbuf[nenv]), "BATON_FD_SYNC=%d", sv[1]);
-	envp[nenv] = envbuf[nenv];
-	nenv++;
+	strvec_pushf(&env, "BATON_FD_SYNC=%d", sv[1]);
 	posix_spawn_file_actions_adddup2(&fa, sv[1], sv[1]);
-	for (; env_extra && *env_extra && nenv < 47; env_extra++)
-		envp[nenv++] = *env_extra;
-	envp[nenv] = NULL;
-
-	char *argv[64] = {(char *)name};
-	size_t argc = 1;
-
-	for (; args && *args && argc < 63; args++)
-		argv[argc++] = *args;
-	argv[argc] = NULL;
-	rc = posix_spawn(&proc->pid, path, &fa, NULL, argv, envp);
+	for (; env_extra && *env_extra; env_extra++)
+		strvec_push(&env, *env_extra);
+	strvec_push(&argv, name);
+	for (; args && *args; args++)
+		strvec_push(&argv, *args);
+	rc = posix_spawn(&proc->pid, path.data, &fa, NULL, argv.v, env.v);
 	posix_spawn_file_actions_destroy(&fa);
 	close(sv[1]);
 	if (rc != 0) {
 		close(sv[0]);
-		return stage_fail(err, rc, "cannot run stage `%s`", path);
+		return stage_fail(err, rc, "cannot run stage `%s`", path.data);
 	}
 	proc->name = name;
 	proc->sync = sv[0];

@@ -217,3 +217,13 @@ run_probe() {
 		assert_output --regexp '^baton: '
 	fi
 }
+
+@test "a process.env of 500 entries arrives whole" {
+	update_config '.process.env += [range(500) | "E\(.)=\(.)"]'
+	set_cmd /usr/bin/env
+	run_baton run "$CID"
+	assert_success
+	assert_line 'E0=0'
+	assert_line 'E499=499'
+	[[ $(grep -cE '^E[0-9]+=' <<<"$output") -eq 500 ]] || fail "not all 500 variables arrived"
+}

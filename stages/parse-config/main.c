@@ -167,9 +167,13 @@ static int open_input(const char *env, const char *path, struct stage_error *err
 static int exec_options(int argc, char **argv, struct exec_overrides *o, const char **base,
 			const char **process, struct stage_error *err)
 {
-	static const char *env[256], *caps[64];
+	/* no more of either than there are arguments; freed when the stage exits */
+	const char **env = calloc((size_t)argc, sizeof(*env));
+	const char **caps = calloc((size_t)argc, sizeof(*caps));
 	int i;
 
+	if (!env || !caps)
+		return stage_fail(err, ENOMEM, "exec options");
 	memset(o, 0, sizeof(*o));
 	o->tty = -1;
 	o->env = env;
@@ -197,9 +201,9 @@ static int exec_options(int argc, char **argv, struct exec_overrides *o, const c
 			o->apparmor = argv[++i];
 		else if (strcmp(opt, "--process-label") == 0)
 			o->process_label = argv[++i];
-		else if (strcmp(opt, "--env") == 0 && o->nenv < 256)
+		else if (strcmp(opt, "--env") == 0)
 			env[o->nenv++] = argv[++i];
-		else if (strcmp(opt, "--cap") == 0 && o->ncaps < 64)
+		else if (strcmp(opt, "--cap") == 0)
 			caps[o->ncaps++] = argv[++i];
 		else
 			return stage_fail(err, 0, "unknown exec option `%s` (see --help)", opt);
