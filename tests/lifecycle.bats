@@ -399,6 +399,12 @@ listed_commands() {
 	assert_output "$CID-other"
 }
 
+@test "delete --regex with an invalid pattern says why" {
+	run_baton delete -r '('
+	assert_failure 1
+	assert_output --regexp '^baton: delete -r: invalid regular expression `\(`: .+'
+}
+
 @test "state, start, kill and delete of a missing container" {
 	local want="baton: error opening file \`$STATE_ROOT/$CID/status\`: No such file or directory"
 	for cmd in state start kill delete; do
