@@ -647,3 +647,28 @@ assert_nothing_left() {
 		(.potentiallyUnsafeConfigAnnotations | index("run.oci.seccomp.receiver"))' \
 		<<<"$output" >/dev/null || fail "features: $output"
 }
+
+@test "an unknown syscall name is a warning naming it, not silence" {
+	update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+		{"names": ["mkdir"], "action": "SCMP_ACT_ERRNO"},
+		{"names": ["getpid", "no_such_syscall"], "action": "SCMP_ACT_ERRNO"}]}'
+	set_args mkdir /tmp/x
+	run_baton run "$CID"
+	assert_success
+	assert_line 'baton[seccomp-load]: warning: linux.seccomp.syscalls[1].names[1]: unknown seccomp syscall `no_such_syscall` ignored'
+	assert_line 'EPERM'
+	update_config '.annotations["run.oci.seccomp_fail_unknown_syscall"] = "1"'
+	run_baton run "$CID"
+	assert_failure 1
+	assert_output --partial 'linux.seccomp.syscalls[1].names[1]: invalid seccomp syscall `no_such_syscall`'
+	assert_nothing_left
+}
+
+@test "an errnoRet the kernel cannot carry names the field" {
+	update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+		{"names": ["mkdir"], "action": "SCMP_ACT_ERRNO", "errnoRet": 70000}]}'
+	run_baton run "$CID"
+	assert_failure 1
+	assert_output 'baton: parse-config: linux.seccomp.syscalls[0].errnoRet: 70000 out of range 0..65535'
+	assert_nothing_left
+}

@@ -641,9 +641,10 @@ TEST(seccomp)
 	HAS("seccomp.default|SCMP_ACT_ERRNO|1");
 	HAS("seccomp.arch|SCMP_ARCH_X86_64");
 	HAS("seccomp.flag|SECCOMP_FILTER_FLAG_LOG");
-	HAS("seccomp.syscall|read|SCMP_ACT_ALLOW|-");
-	HAS("seccomp.syscall|write|SCMP_ACT_ALLOW|-");
-	HAS("seccomp.syscall|clone|SCMP_ACT_ERRNO|38|0|SCMP_CMP_MASKED_EQ|2114060288|0");
+	HAS("seccomp.syscall|read|SCMP_ACT_ALLOW|-|linux.seccomp.syscalls[0].names[0]");
+	HAS("seccomp.syscall|write|SCMP_ACT_ALLOW|-|linux.seccomp.syscalls[0].names[1]");
+	HAS("seccomp.syscall|clone|SCMP_ACT_ERRNO|38|linux.seccomp.syscalls[1].names[0]|0|"
+	    "SCMP_CMP_MASKED_EQ|2114060288|0");
 	REJECT("", SECCOMP("'architectures':[]"), "linux.seccomp.defaultAction: required");
 	REJECT("", SECCOMP("'defaultAction':'SCMP_ACT_NOPE'"),
 	       "linux.seccomp.defaultAction: unknown action \"SCMP_ACT_NOPE\"");
@@ -675,7 +676,14 @@ TEST(seccomp)
 	REJECT("",
 	       SECCOMP("'defaultAction':'SCMP_ACT_KILL','syscalls':[{'names':['read'],"
 		       "'action':'SCMP_ACT_ERRNO','errnoRet':-1}]"),
-	       "linux.seccomp.syscalls[0].errnoRet: -1 out of range 0..4294967295");
+	       "linux.seccomp.syscalls[0].errnoRet: -1 out of range 0..65535");
+	/* SECCOMP_RET_DATA holds 16 bits: a larger errno was an unnamed seccomp-load error */
+	REJECT("",
+	       SECCOMP("'defaultAction':'SCMP_ACT_KILL','syscalls':[{'names':['read'],"
+		       "'action':'SCMP_ACT_ERRNO','errnoRet':65536}]"),
+	       "linux.seccomp.syscalls[0].errnoRet: 65536 out of range 0..65535");
+	REJECT("", SECCOMP("'defaultAction':'SCMP_ACT_ERRNO','defaultErrnoRet':70000"),
+	       "linux.seccomp.defaultErrnoRet: 70000 out of range 0..65535");
 }
 
 TEST(seccomp_listener)
