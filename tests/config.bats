@@ -145,6 +145,15 @@ sysctl_config() {
 	assert_config_error 'linux.sysctl.kernel.domainname: "e" conflicts with domainname "d"'
 }
 
+# A plan is copied into the state dir on /run (memory): 100 MB of annotation must not be.
+@test "a plan over its size limit is refused, naming the limit" {
+	head -c 10485760 /dev/zero | tr '\0' x >"$BATS_TEST_TMPDIR/big"
+	update_config --rawfile v "$BATS_TEST_TMPDIR/big" '.annotations.huge = $v'
+	assert_config_error 'over its limit of 8 MiB (the largest record: `annotation` of 10485'
+	update_config --rawfile v "$BATS_TEST_TMPDIR/big" 'del(.annotations.huge) | .process.env += ["BIG=" + $v]'
+	assert_config_error 'over its limit of 8 MiB (the largest record: `process.json` of 10486'
+}
+
 @test "process.args must be a non-empty array" {
 	update_config '.process.args = "/probe"'
 	assert_config_error 'process.args: must be a non-empty array'

@@ -16,6 +16,7 @@
 #include "exec.h"
 #include "fdenv.h"
 #include "parse.h"
+#include "plan.h"
 #include "stage.h"
 #include "strbuf.h"
 
@@ -117,6 +118,8 @@ static int write_plan(const struct settings *s, const struct strbuf *plan, struc
 {
 	int fd = s->plan_fd >= 0 ? s->plan_fd : STDOUT_FILENO;
 
+	if (plan_check_size(plan->data, plan->len, err) < 0)
+		return -1;
 	for (size_t off = 0; off < plan->len;) {
 		ssize_t n = write(fd, plan->data + off, plan->len - off);
 

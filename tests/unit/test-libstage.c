@@ -163,6 +163,25 @@ TEST(record_refuses_extra_fds)
 	close(sv[1]);
 }
 
+TEST(plan_size_is_bounded)
+{
+	struct strbuf out = {0};
+	struct stage_error err;
+	char *big = malloc(PLAN_MAX_BYTES + 1);
+
+	memset(big, 'x', PLAN_MAX_BYTES);
+	big[PLAN_MAX_BYTES] = '\0';
+	plan_emit(&out, "format", PLAN_FORMAT, NULL);
+	plan_emit(&out, "annotation", "k", "v", NULL);
+	CHECK(plan_check_size(out.data, out.len, &err) == 0);
+	plan_emit(&out, "annotation", "huge", big, NULL);
+	CHECK(plan_check_size(out.data, out.len, &err) < 0);
+	CHECK(err.errnum == E2BIG);
+	CHECK_CONTAINS(err.msg, "over its limit of 8 MiB (the largest record: `annotation` of");
+	free(big);
+	strbuf_release(&out);
+}
+
 TEST(fd_contract_checks_kind)
 {
 	struct stage_error err;
