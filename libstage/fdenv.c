@@ -10,6 +10,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cleanup.h"
+
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
@@ -17,18 +19,18 @@
 #define MFD_ALLOW_SEALING 0x0002U
 #endif
 #ifndef F_ADD_SEALS
-#define F_ADD_SEALS 1033
-#define F_GET_SEALS 1034
-#define F_SEAL_SEAL 0x0001
+#define F_ADD_SEALS   1033
+#define F_GET_SEALS   1034
+#define F_SEAL_SEAL   0x0001
 #define F_SEAL_SHRINK 0x0002
-#define F_SEAL_GROW 0x0004
-#define F_SEAL_WRITE 0x0008
+#define F_SEAL_GROW   0x0004
+#define F_SEAL_WRITE  0x0008
 #endif
 
 static const char *kind_name(enum fd_kind kind)
 {
-	static const char *names[] = {"sealed memfd", "socket", "fifo", "executable",
-				      "directory", "regular file"};
+	static const char *names[] = {"sealed memfd", "socket",	   "fifo",
+				      "executable",   "directory", "regular file"};
 	return names[kind];
 }
 
@@ -109,12 +111,13 @@ static int range_op(unsigned lo, unsigned hi, unsigned flags, struct stage_error
 static int fds_except(const int *keep, unsigned nkeep, unsigned preserved, unsigned flags,
 		      struct stage_error *err)
 {
-	int sorted[64];
+	autofree int *sorted = NULL;
 	unsigned lo = 3 + preserved;
 
-	if (nkeep > 64)
-		return stage_fail(err, E2BIG, "too many fds to keep");
 	if (nkeep) {
+		sorted = malloc(nkeep * sizeof(int));
+		if (!sorted)
+			return stage_fail(err, ENOMEM, "fds to keep");
 		memcpy(sorted, keep, nkeep * sizeof(int));
 		qsort(sorted, nkeep, sizeof(int), cmp_int);
 	}
@@ -176,7 +179,7 @@ unsigned stage_env_fds(int *fds, unsigned max)
 	extern char **environ;
 	unsigned n = 0;
 
-	for (char **e = environ; *e && n < max; e++) {
+	for (char **e = environ; *e; e++) {
 		const char *eq;
 		char *end;
 		long fd;
@@ -184,8 +187,8 @@ unsigned stage_env_fds(int *fds, unsigned max)
 		if (strncmp(*e, "BATON_FD_", 9) != 0 || !(eq = strchr(*e, '=')))
 			continue;
 		fd = strtol(eq + 1, &end, 10);
-		if (end != eq + 1 && !*end && fd >= 0)
-			fds[n++] = (int)fd;
+		if (end != eq + 1 && !*end && fd >= 0 && n++ < max)
+			fds[n - 1] = (int)fd;
 	}
 	return n;
 }
@@ -202,12 +205,17 @@ int stage_exec_next(int exe_fd, const char *name, const char *const *consumed,
 {
 	extern char **environ;
 	char *argv[] = {(char *)name, NULL};
-	int keep[64];
+	autofree int *keep = NULL;
 	unsigned nkeep;
 
 	for (; consumed && *consumed; consumed++)
 		unsetenv(*consumed);
-	nkeep = stage_env_fds(keep, 63);
+	/* the next stage's fds, however many the declaration gives it, and its binary */
+	nkeep = stage_env_fds(NULL, 0);
+	keep = malloc((nkeep + 1) * sizeof(int));
+	if (!keep)
+		return stage_fail(err, ENOMEM, "exec stage `%s`", name);
+	stage_env_fds(keep, nkeep);
 	keep[nkeep++] = exe_fd;
 	if (close_fds_except(keep, nkeep, preserved_fds(), err) < 0)
 		return -1;

@@ -10,9 +10,9 @@
 
 enum fd_kind {
 	FD_KIND_SEALED_MEMFD, /* a plan or BPF program: regular, write-sealed */
-	FD_KIND_SOCKET,       /* sync channel */
-	FD_KIND_FIFO,         /* the exec fifo */
-	FD_KIND_EXEC,         /* a stage binary to execveat() */
+	FD_KIND_SOCKET,	      /* sync channel */
+	FD_KIND_FIFO,	      /* the exec fifo */
+	FD_KIND_EXEC,	      /* a stage binary to execveat() */
 	FD_KIND_DIR,
 	FD_KIND_FILE, /* any regular file */
 };
@@ -33,16 +33,15 @@ int fd_check_kind(int fd, enum fd_kind kind, const char *what, struct stage_erro
  */
 int close_fds_except(const int *keep, unsigned nkeep, unsigned preserved, struct stage_error *err);
 /* Same, but mark them close-on-exec instead of closing (for the final execve). */
-int cloexec_fds_except(const int *keep, unsigned nkeep, unsigned preserved, struct stage_error *err);
+int cloexec_fds_except(const int *keep, unsigned nkeep, unsigned preserved,
+		       struct stage_error *err);
 
 /* Write a sealed memfd holding data (plans, BPF, stage copies). */
 int memfd_sealed(const char *name, const void *data, size_t len, struct stage_error *err);
 /* Seal an existing memfd against every change. */
 int memfd_seal(int fd, struct stage_error *err);
 
-
-
-/* Every fd named by a BATON_FD_* variable; returns how many (at most max). */
+/* Every fd named by a BATON_FD_* variable: the first max go to fds; returns how many there are. */
 unsigned stage_env_fds(int *fds, unsigned max);
 
 /*

@@ -41,15 +41,17 @@ void plan_emitv(struct strbuf *out, const char *key, const char *const *fields, 
 
 void plan_emit(struct strbuf *out, const char *key, ...)
 {
-	const char *fields[64];
-	unsigned n = 0;
 	va_list ap;
 
+	/* fields one by one, as plan_emitv writes them: no count to outgrow */
+	strbuf_puts(out, key);
 	va_start(ap, key);
-	for (const char *f; (f = va_arg(ap, const char *)) && n < 64;)
-		fields[n++] = f;
+	for (const char *f; (f = va_arg(ap, const char *));) {
+		strbuf_putc(out, '\t');
+		emit_field(out, f);
+	}
 	va_end(ap);
-	plan_emitv(out, key, fields, n);
+	strbuf_putc(out, '\n');
 }
 
 /* Unescape a line in place into NUL-separated fields; returns the count. */
@@ -132,6 +134,28 @@ int records_parse(struct plan *plan, const char *text, size_t len, const char *f
 	return 0;
 }
 
+int plan_check_size(const char *text, size_t len, struct stage_error *err)
+{
+	const char *line = text, *end = text + len, *big = text;
+	size_t biggest = 0;
+
+	if (len <= PLAN_MAX_BYTES)
+		return 0;
+	/* the record that made it so big: an annotation, an env entry... */
+	while (line < end) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		size_t n = (size_t)((nl ? nl : end) - line);
+
+		if (n > biggest)
+			biggest = n, big = line;
+		line += n + 1;
+	}
+	return stage_fail(err, E2BIG,
+			  "the plan is %zu bytes, over its limit of " PLAN_MAX_PHRASE
+			  " (the largest record: `%.*s` of %zu bytes)",
+			  len, (int)strcspn(big, "\t\n"), big, biggest);
+}
+
 int plan_load_fd(struct plan *plan, int fd, struct stage_error *err)
 {
 	autofree char *buf = NULL;
@@ -141,6 +165,10 @@ int plan_load_fd(struct plan *plan, int fd, struct stage_error *err)
 	memset(plan, 0, sizeof(*plan));
 	if (fstat(fd, &st) < 0)
 		return stage_fail(err, errno, "stat plan");
+	if ((uint64_t)st.st_size > PLAN_MAX_BYTES)
+		return stage_fail(err, E2BIG,
+				  "the plan is %lld bytes, over its limit of " PLAN_MAX_PHRASE,
+				  (long long)st.st_size);
 	buf = malloc((size_t)st.st_size + 1);
 	if (!buf)
 		return stage_fail(err, ENOMEM, "load plan");

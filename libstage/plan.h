@@ -16,6 +16,16 @@
 
 #define PLAN_FORMAT "baton-plan/1"
 
+/*
+ * The largest plan: it is copied into the state dir on /run (tmpfs, memory),
+ * and every stage reads it whole. Real configs make plans of a few KiB.
+ */
+#define PLAN_MAX_BYTES	(8u << 20)
+#define PLAN_MAX_PHRASE "8 MiB"
+
+/* Fail, naming the limit and the largest record, when text is over PLAN_MAX_BYTES. */
+int plan_check_size(const char *text, size_t len, struct stage_error *err);
+
 struct plan_entry {
 	const char *key;
 	char **fields;

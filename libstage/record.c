@@ -1,9 +1,11 @@
 #include "record.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 struct record_header {
 	uint32_t tag;
@@ -59,21 +61,35 @@ int record_send(int sock, uint32_t tag, const void *payload, size_t len, const i
 	}
 }
 
-static void take_fds(struct msghdr *msg, struct record *rec)
+/* The fds that came with a record; false when more came than a record holds. */
+static bool take_fds(struct msghdr *msg, struct record *rec)
 {
 	struct cmsghdr *cmsg;
+	bool fit = true;
 
 	for (cmsg = CMSG_FIRSTHDR(msg); cmsg; cmsg = CMSG_NXTHDR(msg, cmsg)) {
 		size_t n;
+		int fd;
 
 		if (cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS)
 			continue;
 		n = (cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		if (n > RECORD_MAX_FDS - rec->nfds)
-			n = RECORD_MAX_FDS - rec->nfds;
-		memcpy(rec->fds + rec->nfds, CMSG_DATA(cmsg), n * sizeof(int));
-		rec->nfds += n;
+		for (size_t i = 0; i < n; i++) {
+			memcpy(&fd, CMSG_DATA(cmsg) + i * sizeof(int), sizeof(int));
+			if (rec->nfds < RECORD_MAX_FDS)
+				rec->fds[rec->nfds++] = fd;
+			else
+				close(fd), fit = false; /* ours now: never leak it */
+		}
 	}
+	return fit;
+}
+
+static void close_fds(struct record *rec)
+{
+	for (unsigned i = 0; i < rec->nfds; i++)
+		close(rec->fds[i]);
+	rec->nfds = 0;
 }
 
 int record_recv(int sock, struct record *rec, struct stage_error *err)
@@ -97,14 +113,23 @@ int record_recv(int sock, struct record *rec, struct stage_error *err)
 		return stage_fail(err, errno, "receive record");
 	if (n == 0)
 		return 0;
-	take_fds(&msg, rec);
+	/* the kernel closes what did not fit the control buffer (MSG_CTRUNC) */
+	if (!take_fds(&msg, rec) || (msg.msg_flags & MSG_CTRUNC)) {
+		close_fds(rec);
+		return stage_fail(err, EPROTO, "record with more than %d fds (RECORD_MAX_FDS)",
+				  RECORD_MAX_FDS);
+	}
 	if ((size_t)n < sizeof(hdr) || hdr.len != (size_t)n - sizeof(hdr) ||
-	    (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)))
+	    (msg.msg_flags & MSG_TRUNC)) {
+		close_fds(rec);
 		return stage_fail(err, EPROTO, "malformed record (%zd bytes)", n);
+	}
 	rec->tag = hdr.tag;
 	rec->len = hdr.len;
-	if (rec->tag < REC_ERROR || rec->tag > REC_JOINED)
+	if (rec->tag < REC_ERROR || rec->tag > REC_JOINED) {
+		close_fds(rec);
 		return stage_fail(err, EPROTO, "unknown record tag %u", rec->tag);
+	}
 	return 1;
 }
 

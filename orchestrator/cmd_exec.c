@@ -19,6 +19,7 @@
 #include "baton.h"
 #include "cleanup.h"
 #include "help.h"
+#include "strvec.h"
 
 enum {
 	OPT_PROCESS = 256,
@@ -52,28 +53,20 @@ static const struct option exec_options[] = {
     {0},
 };
 
-/* Collect options as parse-config --exec arguments; the command after `--`. */
-struct exec_args {
-	char *argv[512];
-	size_t argc;
-};
-
-static void add(struct exec_args *a, const char *opt, const char *value)
+/* Options become parse-config --exec arguments, sized from the command line. */
+static void add(struct strvec *a, const char *opt, const char *value)
 {
-	if (a->argc + 3 >= sizeof(a->argv) / sizeof(a->argv[0]))
-		return;
-	a->argv[a->argc++] = (char *)opt;
+	strvec_push(a, opt);
 	if (value)
-		a->argv[a->argc++] = (char *)value;
+		strvec_push(a, value);
 }
 
-static int parse_exec_args(int argc, char **argv, struct create_opts *o, struct exec_args *a,
+static int parse_exec_args(int argc, char **argv, struct create_opts *o, struct strvec *a,
 			   struct stage_error *err)
 {
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	a->argc = 0;
 	add(a, "--exec", NULL);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+te:u:dh", exec_options, NULL)) != -1) {
@@ -135,8 +128,7 @@ static int parse_exec_args(int argc, char **argv, struct create_opts *o, struct 
 	add(a, "--", NULL);
 	for (; optind < argc; optind++)
 		add(a, argv[optind], NULL);
-	a->argv[a->argc] = NULL;
-	o->exec_args = a->argv;
+	o->exec_args = a->v;
 	if (o->cgroup_sub && (strstr(o->cgroup_sub, "..") || o->cgroup_sub[0] == '/'))
 		return stage_fail(err, 0, "--cgroup: `%s` must be a relative path without `..`",
 				  o->cgroup_sub);
@@ -158,7 +150,7 @@ static int check_running(struct container *c, struct stage_error *err)
 
 int cmd_exec(const struct global_opts *g, int argc, char **argv)
 {
-	static struct exec_args args;
+	autostrvec struct strvec args = {0};
 	struct pipeline_result res;
 	struct stage_error err;
 	struct create_opts o;

@@ -148,28 +148,35 @@ static int delete_one(const struct global_opts *g, const char *id, bool force,
 	return 0;
 }
 
+/* Every container whose id matches; each failure is reported. The exit status. */
 static int delete_matching(const struct global_opts *g, const char *pattern, bool force,
 			   struct stage_error *err)
 {
 	regex_t re;
 	DIR *dir;
 	struct dirent *de;
-	int ret = 0;
+	int ret = 0, rc;
 
-	if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
-		return stage_fail(err, EINVAL, "invalid regular expression `%s`", pattern);
+	if ((rc = regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB)) != 0) {
+		char why[256];
+
+		regerror(rc, &re, why, sizeof(why));
+		stage_fail(err, 0, "delete -r: invalid regular expression `%s`: %s", pattern, why);
+		return report_error(g, err);
+	}
 	dir = opendir(g->root);
 	if (!dir) {
 		regfree(&re);
-		return errno == ENOENT ? 0 : stage_fail(err, errno, "cannot open `%s`", g->root);
+		if (errno == ENOENT)
+			return 0;
+		stage_fail(err, errno, "cannot open `%s`", g->root);
+		return report_error(g, err);
 	}
 	while ((de = readdir(dir))) {
 		if (de->d_name[0] == '.' || regexec(&re, de->d_name, 0, NULL, 0) != 0)
 			continue;
-		if (delete_one(g, de->d_name, force, err) < 0) {
-			report_error(g, err);
-			ret = -1;
-		}
+		if (delete_one(g, de->d_name, force, err) < 0)
+			ret = report_error(g, err);
 	}
 	closedir(dir);
 	regfree(&re);
@@ -196,7 +203,7 @@ int cmd_delete(const struct global_opts *g, int argc, char **argv)
 	if (optind != argc - 1)
 		return usage_error("delete", "requires exactly one CONTAINER argument");
 	if (regex)
-		return delete_matching(g, argv[optind], force, &err) < 0 ? 1 : 0;
+		return delete_matching(g, argv[optind], force, &err);
 	if (delete_one(g, argv[optind], force, &err) < 0)
 		return report_error(g, &err);
 	return 0;

@@ -88,7 +88,8 @@ int cmd_spec(const struct global_opts *g, int argc, char **argv)
 	autostrbuf struct strbuf sb = {0};
 	const char *bundle = ".";
 	bool rootless = false;
-	char path[4200], maps[256] = "";
+	autostrbuf struct strbuf path = {0};
+	char maps[256] = "";
 	autoclose int fd = -1;
 	struct stage_error err;
 	int opt;
@@ -115,17 +116,17 @@ int cmd_spec(const struct global_opts *g, int argc, char **argv)
 	strbuf_printf(&sb, spec_linux, maps, rootless ? "" : "      {\"type\": \"network\"},\n",
 		      rootless ? ",\n      {\"type\": \"user\"}" : "");
 
-	snprintf(path, sizeof(path), "%s/config.json", bundle);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	strbuf_printf(&path, "%s/config.json", bundle);
+	fd = open(path.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		if (errno == EEXIST)
 			stage_fail(&err, 0, "`config.json` already exists");
 		else
-			stage_fail(&err, errno, "cannot create `%s`", path);
+			stage_fail(&err, errno, "cannot create `%s`", path.data);
 		return report_error(g, &err);
 	}
 	if (write(fd, sb.data, sb.len) != (ssize_t)sb.len) {
-		stage_fail(&err, errno, "cannot write `%s`", path);
+		stage_fail(&err, errno, "cannot write `%s`", path.data);
 		return report_error(g, &err);
 	}
 	return 0;

@@ -56,18 +56,33 @@ static bool plan_has_namespace(const struct plan *plan, const char *type)
 	return false;
 }
 
-static int add_join(struct container_spawn *cs, const char *type, const char *path,
+static const char *ns_name(int flag)
+{
+	for (size_t i = 0; i < sizeof(ns_types) / sizeof(ns_types[0]); i++)
+		if (ns_types[i].flag == flag)
+			return ns_types[i].name;
+	return "?";
+}
+
+/* index: the namespace's place in linux.namespaces, -1 when exec joins the container's. */
+static int add_join(struct container_spawn *cs, const char *type, const char *path, int index,
 		    struct stage_error *err)
 {
 	int fd;
 
 	if (cs->njoin >= MAX_JOIN)
-		return stage_fail(err, E2BIG, "too many namespaces to join");
+		return stage_fail(err, E2BIG, "more than %d namespaces to join (MAX_JOIN)",
+				  MAX_JOIN);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (fd < 0) {
+		if (index >= 0)
+			return stage_fail(err, errno, "linux.namespaces[%d].path: open `%s`", index,
+					  path);
 		return stage_fail(err, errno, "open %s namespace `%s`", type, path);
+	}
 	cs->join_fd[cs->njoin] = fd;
 	cs->join_type[cs->njoin] = ns_flag(type);
+	cs->join_index[cs->njoin] = index;
 	cs->njoin++;
 	return 0;
 }
@@ -110,7 +125,7 @@ static int add_join_of(struct container_spawn *cs, const char *type, pid_t pid,
 	/* setns into our own user namespace is EINVAL, and joining ours is a no-op */
 	if (stat(ours, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
 		return 0;
-	return add_join(cs, type, theirs, err);
+	return add_join(cs, type, theirs, -1, err);
 }
 
 int container_spawn_from_plan(struct container_spawn *cs, const struct plan *plan, pid_t join_pid,
@@ -121,8 +136,11 @@ int container_spawn_from_plan(struct container_spawn *cs, const struct plan *pla
 				      "uts",  "cgroup", "time",	   "mount"};
 
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		int index = -1; /* the records are linux.namespaces, in order */
+
 		plan_for_each(plan, "namespace", e)
 		{
+			index++;
 			if (strcmp(plan_field(e, 0), order[i]) != 0)
 				continue;
 			if (join_pid > 0) {
@@ -130,7 +148,7 @@ int container_spawn_from_plan(struct container_spawn *cs, const struct plan *pla
 					return -1;
 			} else if (*plan_field(e, 1) == '\0')
 				cs->new_ns |= (uint64_t)ns_flag(order[i]);
-			else if (add_join(cs, order[i], plan_field(e, 1), err) < 0)
+			else if (add_join(cs, order[i], plan_field(e, 1), index, err) < 0)
 				return -1;
 		}
 	}
@@ -139,7 +157,7 @@ int container_spawn_from_plan(struct container_spawn *cs, const struct plan *pla
 		char root[64];
 
 		snprintf(root, sizeof(root), "/proc/%d/root", (int)join_pid);
-		if (add_join(cs, "root", root, err) < 0)
+		if (add_join(cs, "root", root, -1, err) < 0)
 			return -1;
 	}
 	/* exec always takes the slow path: it joins, and may need a fork for the pid ns */
@@ -232,6 +250,19 @@ static int write_file(const char *path, const char *data, struct stage_error *er
 	return 0;
 }
 
+/* Name the config field: EINVAL alone does not say which path is wrong. */
+static void setns_error(const struct container_spawn *cs, unsigned i, int errnum,
+			struct stage_error *err)
+{
+	const char *type = ns_name(cs->join_type[i]);
+
+	if (cs->join_index[i] >= 0)
+		stage_fail(err, errnum, "linux.namespaces[%d].path: join the %s namespace",
+			   cs->join_index[i], type);
+	else
+		stage_fail(err, errnum, "join the container's %s namespace", type);
+}
+
 /* Slow path, in the intermediate process: returns in the container process. */
 static void enter_namespaces(struct container_spawn *cs, struct stage_error *err)
 {
@@ -248,7 +279,7 @@ static void enter_namespaces(struct container_spawn *cs, struct stage_error *err
 			continue;
 		}
 		if (setns(cs->join_fd[i], cs->join_type[i]) < 0)
-			child_fail(cs, (stage_fail(err, errno, "setns"), err));
+			child_fail(cs, (setns_error(cs, i, errno, err), err));
 		fork_again |= cs->join_type[i] == CLONE_NEWPID || cs->join_type[i] == CLONE_NEWTIME;
 	}
 	if ((cs->new_ns & ~later) && unshare((int)(cs->new_ns & ~later)) < 0)

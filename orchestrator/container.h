@@ -19,6 +19,7 @@ struct container_spawn {
 	uint64_t new_ns;       /* CLONE_NEW* to create */
 	int join_fd[MAX_JOIN]; /* namespaces to join, user first, mount last */
 	int join_type[MAX_JOIN];
+	int join_index[MAX_JOIN]; /* its linux.namespaces[N], for errors; -1 for exec's joins */
 	unsigned njoin;
 	bool slow;
 	bool in_userns; /* new or joined: become its root after GO */ /* setns/unshare/fork inside

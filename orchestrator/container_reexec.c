@@ -44,7 +44,8 @@ void container_reexec(struct container_spawn *cs)
 		strbuf_printf(&sb, "%s%d", i ? "," : "", cs->cgroup.files[i]);
 	strbuf_puts(&sb, ";join=");
 	for (unsigned i = 0; i < cs->njoin; i++)
-		strbuf_printf(&sb, "%s%d/%d", i ? "," : "", cs->join_fd[i], cs->join_type[i]);
+		strbuf_printf(&sb, "%s%d/%d/%d", i ? "," : "", cs->join_fd[i], cs->join_type[i],
+			      cs->join_index[i]);
 
 	keep_open(cs->sync);
 	keep_open(cs->first_exe);
@@ -61,14 +62,19 @@ void container_reexec(struct container_spawn *cs)
 	/* not reached unless the copy cannot run: the sync socket reports it */
 }
 
-static int parse_list(char *list, int *out, unsigned max, int *types)
+/* N,N,... or, with types and index, FD/TYPE/INDEX,...; -1 when more than max. */
+static int parse_list(char *list, int *out, unsigned max, int *types, int *index)
 {
 	unsigned n = 0;
 
-	for (char *item = strtok(list, ","); item && n < max; item = strtok(NULL, ",")) {
+	for (char *item = strtok(list, ","); item; item = strtok(NULL, ",")) {
+		if (n >= max)
+			return -1;
 		out[n] = (int)strtol(item, &item, 10);
 		if (types)
-			types[n] = *item == '/' ? (int)strtol(item + 1, NULL, 10) : 0;
+			types[n] = *item == '/' ? (int)strtol(item + 1, &item, 10) : 0;
+		if (index)
+			index[n] = *item == '/' ? (int)strtol(item + 1, NULL, 10) : -1;
 		n++;
 	}
 	return (int)n;
@@ -77,6 +83,7 @@ static int parse_list(char *list, int *out, unsigned max, int *types)
 static int parse_spec(char *spec, struct container_spawn *cs)
 {
 	char *save = NULL;
+	int n = 0;
 
 	for (char *f = strtok_r(spec, ";", &save); f; f = strtok_r(NULL, ";", &save)) {
 		char *v = strchr(f, '=');
@@ -99,14 +106,18 @@ static int parse_spec(char *spec, struct container_spawn *cs)
 		else if (strcmp(f, "preserve") == 0)
 			cs->preserve_fds = (unsigned)atoi(v);
 		else if (strcmp(f, "keep") == 0)
-			cs->nkeep = (unsigned)parse_list(v, cs->keep, MAX_KEEP - 1, NULL);
+			cs->nkeep =
+			    (unsigned)(n = parse_list(v, cs->keep, MAX_KEEP - 1, NULL, NULL));
 		else if (strcmp(f, "cgroup") == 0)
-			cs->cgroup.nfiles =
-			    (size_t)parse_list(v, cs->cgroup.files, CGROUP_JOIN_MAX, NULL);
+			cs->cgroup.nfiles = (size_t)(n = parse_list(v, cs->cgroup.files,
+								    CGROUP_JOIN_MAX, NULL, NULL));
 		else if (strcmp(f, "join") == 0)
-			cs->njoin = (unsigned)parse_list(v, cs->join_fd, MAX_JOIN, cs->join_type);
+			cs->njoin = (unsigned)(n = parse_list(v, cs->join_fd, MAX_JOIN,
+							      cs->join_type, cs->join_index));
 		else
 			return -1;
+		if (n < 0)
+			return -1; /* more than the arrays hold: never drop one */
 	}
 	return 0;
 }

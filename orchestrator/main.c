@@ -274,6 +274,12 @@ int main(int argc, char **argv)
 		return 1;
 	if (setup_logging(&g, &err) < 0)
 		return report_error(&g, &err);
+	/* ROOT/ID (an id is at most 200 bytes) must fit struct container's dir, uncut */
+	if (strlen(g.root) + 1 + 200 >= sizeof(((struct container *)0)->dir)) {
+		stage_fail(&err, ENAMETOOLONG, "--root: longer than %zu bytes",
+			   sizeof(((struct container *)0)->dir) - 202);
+		return report_error(&g, &err);
+	}
 	if (i >= argc) {
 		print_usage(stderr);
 		return 1;

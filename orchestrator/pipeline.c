@@ -32,6 +32,7 @@
 #include "sealed_exe.h"
 #include "spawn.h"
 #include "stage.h"
+#include "strvec.h"
 #include "trace.h"
 
 #include "pipeline.gen.h"
@@ -281,10 +282,8 @@ static int load_plan(struct pipeline *p, struct stage_error *err)
 
 /* The child chain's environment: fds of every child stage's contract. */
 static int child_env(struct pipeline *p, int *exe_fds, struct container_spawn *cs,
-		     char envbuf[][64], char **envp, struct stage_error *err)
+		     struct strvec *env, struct stage_error *err)
 {
-	size_t n = 0;
-
 	for (size_t i = 0; i < NSTAGES; i++) {
 		if (pipeline_decl[i].side != SIDE_CHILD || exe_fds[i] < 0)
 			continue;
@@ -302,34 +301,32 @@ static int child_env(struct pipeline *p, int *exe_fds, struct container_spawn *c
 				dup |= cs->keep[k] == fd;
 			if (dup)
 				continue;
+			/* one slot stays for the first stage's binary (container.c) */
+			if (cs->nkeep + 1 >= MAX_KEEP)
+				return stage_fail(err, E2BIG,
+						  "the child stages' contracts need more than %d fds "
+						  "(MAX_KEEP)",
+						  MAX_KEEP - 1);
 			cs->keep[cs->nkeep++] = fd;
-			snprintf(envbuf[n], 64, "BATON_FD_%s=%d", d->name, fd);
-			envp[n] = envbuf[n];
-			n++;
+			strvec_pushf(env, "BATON_FD_%s=%d", d->name, fd);
 		}
 	}
-	snprintf(envbuf[n], 64, "BATON_PRESERVE_FDS=%u", p->preserve_fds);
-	envp[n] = envbuf[n];
-	n++;
-	if (p->listen_fds) {
-		snprintf(envbuf[n], 64, "BATON_LISTEN_FDS=%u", p->listen_fds);
-		envp[n] = envbuf[n];
-		n++;
-	}
+	strvec_pushf(env, "BATON_PRESERVE_FDS=%u", p->preserve_fds);
+	if (p->listen_fds)
+		strvec_pushf(env, "BATON_LISTEN_FDS=%u", p->listen_fds);
 	if (p->env_notify[0])
-		envp[n++] = p->env_notify;
+		strvec_push(env, p->env_notify);
 	if (p->env_console_size[0])
-		envp[n++] = p->env_console_size;
+		strvec_push(env, p->env_console_size);
 	if (p->o->no_pivot)
-		envp[n++] = "BATON_NO_PIVOT=1";
+		strvec_push(env, "BATON_NO_PIVOT=1");
 	if (p->o->no_new_keyring)
-		envp[n++] = "BATON_NO_NEW_KEYRING=1";
+		strvec_push(env, "BATON_NO_NEW_KEYRING=1");
 	if (p->g->debug)
-		envp[n++] = "BATON_DEBUG=1";
+		strvec_push(env, "BATON_DEBUG=1");
 	if (p->mode == MODE_EXEC)
-		envp[n++] = "BATON_EXEC=1";
-	envp[n++] = p->env_id;
-	envp[n] = NULL;
+		strvec_push(env, "BATON_EXEC=1");
+	strvec_push(env, p->env_id);
 	return 0;
 }
 
@@ -342,8 +339,7 @@ static int step_clone(struct pipeline *p, struct stage_error *err)
 				     .delegate_procs = -1};
 	struct record rec;
 	int exe_fds[NSTAGES];
-	char envbuf[16][64];
-	char *envp[32];
+	autostrvec struct strvec env = {0};
 	int ret = -1;
 
 	for (size_t i = 0; i < NSTAGES; i++)
@@ -373,9 +369,10 @@ static int step_clone(struct pipeline *p, struct stage_error *err)
 		goto out;
 	cs.sync = p->sync[1];
 	cs.preserve_fds = p->preserve_fds;
-	cs.envp = envp;
-	if (child_env(p, exe_fds, &cs, envbuf, envp, err) < 0 ||
-	    container_spawn_from_plan(&cs, &p->plan, p->o->join_pid, err) < 0)
+	if (child_env(p, exe_fds, &cs, &env, err) < 0)
+		goto out;
+	cs.envp = env.v;
+	if (container_spawn_from_plan(&cs, &p->plan, p->o->join_pid, err) < 0)
 		goto out;
 	/* joining a populated pid namespace: the child must not carry our binary */
 	if (container_exposed(&cs) &&
@@ -705,8 +702,11 @@ int pipeline_start(const struct global_opts *g, const struct create_opts *o, str
 
 	snprintf(p.env_id, sizeof(p.env_id), "BATON_ID=%s", c->id);
 	snprintf(p.env_bundle, sizeof(p.env_bundle), "BATON_BUNDLE=%s", c->bundle);
-	snprintf(p.env_path, sizeof(p.env_path), "PATH=%s",
-		 getenv("PATH") ? getenv("PATH") : "/usr/sbin:/usr/bin:/sbin:/bin");
+	if ((size_t)snprintf(p.env_path, sizeof(p.env_path), "PATH=%s",
+			     getenv("PATH") ? getenv("PATH") : "/usr/sbin:/usr/bin:/sbin:/bin") >=
+	    sizeof(p.env_path))
+		return stage_fail(err, E2BIG, "PATH: longer than %zu bytes",
+				  sizeof(p.env_path) - sizeof("PATH="));
 	p.host_env[n++] = p.env_id;
 	p.host_env[n++] = p.env_bundle;
 	p.host_env[n++] = p.env_path;

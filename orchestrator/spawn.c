@@ -16,89 +16,50 @@
 #include "cleanup.h"
 #include "record.h"
 #include "spawn.h"
-
-static void free_env(char **envp)
-{
-	for (char **e = envp; e && *e; e++)
-		free(*e);
-	free(envp);
-}
+#include "strbuf.h"
+#include "strvec.h"
 
 /*
- * The stage's environment: its fds, SYNC, env_extra and, for the hooks, the
- * caller's variables (without BATON_*: those are the contract's). Sized from
- * the input, never cut.
+ * One host stage: its fds (named BATON_FD_*), SYNC and env_extra, plus, for
+ * the hooks, the caller's variables without BATON_* (those are the
+ * contract's). argv and env are sized from their input, never cut.
  */
-static char **stage_env(const struct fd_assign *fds, size_t nfds, int sync, char *const *env_extra,
-			bool caller_env)
-{
-	extern char **environ;
-	size_t n = 0, max = nfds + 2;
-	char **envp;
-
-	for (char *const *e = env_extra; e && *e; e++)
-		max++;
-	for (char **e = environ; caller_env && *e; e++)
-		max++;
-	envp = calloc(max, sizeof(*envp));
-	if (!envp)
-		return NULL;
-	for (size_t i = 0; i < nfds; i++)
-		if (asprintf(&envp[n++], "BATON_FD_%s=%d", fds[i].name, fds[i].fd) < 0)
-			goto fail;
-	if (asprintf(&envp[n++], "BATON_FD_SYNC=%d", sync) < 0)
-		goto fail;
-	for (char *const *e = env_extra; e && *e; e++)
-		if (!(envp[n++] = strdup(*e)))
-			goto fail;
-	for (char **e = environ; caller_env && *e; e++)
-		if (strncmp(*e, "BATON_", 6) != 0 && !(envp[n++] = strdup(*e)))
-			goto fail;
-	return envp;
-fail:
-	envp[n - 1] = NULL;
-	free_env(envp);
-	return NULL;
-}
-
 static int spawn(struct stage_proc *proc, const char *name, char *const *args,
 		 const struct fd_assign *fds, size_t nfds, char *const *env_extra, bool caller_env,
 		 struct stage_error *err)
 {
-	char path[4200];
-	char **envp;
+	extern char **environ;
+	autostrbuf struct strbuf path = {0};
+	autostrvec struct strvec env = {0}, argv = {0};
 	int sv[2];
 	posix_spawn_file_actions_t fa;
 	int rc;
 
-	snprintf(path, sizeof(path), "%s/%s", libexec_dir(), name);
+	strbuf_printf(&path, "%s/%s", libexec_dir(), name);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return stage_fail(err, errno, "socketpair for `%s`", name);
-	envp = stage_env(fds, nfds, sv[1], env_extra, caller_env);
-	if (!envp) {
-		close(sv[0]);
-		close(sv[1]);
-		return stage_fail(err, ENOMEM, "environment of stage `%s`", name);
-	}
 	posix_spawn_file_actions_init(&fa);
 	/* dup2 onto the same number clears close-on-exec in the child only */
-	for (size_t i = 0; i < nfds; i++)
+	for (size_t i = 0; i < nfds; i++) {
+		strvec_pushf(&env, "BATON_FD_%s=%d", fds[i].name, fds[i].fd);
 		posix_spawn_file_actions_adddup2(&fa, fds[i].fd, fds[i].fd);
+	}
+	strvec_pushf(&env, "BATON_FD_SYNC=%d", sv[1]);
 	posix_spawn_file_actions_adddup2(&fa, sv[1], sv[1]);
-
-	char *argv[64] = {(char *)name};
-	size_t argc = 1;
-
-	for (; args && *args && argc < 63; args++)
-		argv[argc++] = *args;
-	argv[argc] = NULL;
-	rc = posix_spawn(&proc->pid, path, &fa, NULL, argv, envp);
+	for (; env_extra && *env_extra; env_extra++)
+		strvec_push(&env, *env_extra);
+	for (char **e = environ; caller_env && *e; e++)
+		if (strncmp(*e, "BATON_", 6) != 0)
+			strvec_push(&env, *e);
+	strvec_push(&argv, name);
+	for (; args && *args; args++)
+		strvec_push(&argv, *args);
+	rc = posix_spawn(&proc->pid, path.data, &fa, NULL, argv.v, env.v);
 	posix_spawn_file_actions_destroy(&fa);
-	free_env(envp);
 	close(sv[1]);
 	if (rc != 0) {
 		close(sv[0]);
-		return stage_fail(err, rc, "cannot run stage `%s`", path);
+		return stage_fail(err, rc, "cannot run stage `%s`", path.data);
 	}
 	proc->name = name;
 	proc->sync = sv[0];

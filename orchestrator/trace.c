@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <stdlib.h>
+
 #include "cleanup.h"
 #include "log.h"
 #include "strbuf.h"
@@ -164,14 +166,14 @@ static int trace_write(const char *path, const struct stage_timing *stages,
 void trace_report(const char *path, const struct stage_timing *stages, unsigned n,
 		  const struct stage_error *failed)
 {
-	const char *outcomes[32];
+	autofree const char **outcomes = calloc(n + 1, sizeof(*outcomes));
 	bool after_failed_child = false;
 	struct stage_error err;
 	int failed_at;
 	bool chain_failed;
 
-	if (n > sizeof(outcomes) / sizeof(outcomes[0]))
-		n = sizeof(outcomes) / sizeof(outcomes[0]);
+	if (!outcomes)
+		return; /* a report only: the command's own result stands */
 	failed_at = failed_index(stages, n, failed);
 	chain_failed = failed_at >= 0 && strcmp(stages[failed_at].side, "child") == 0;
 	for (unsigned i = 0; i < n; i++) {

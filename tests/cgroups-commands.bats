@@ -156,6 +156,10 @@ count() {
 	run_baton update -r "$BATS_TEST_TMPDIR/res.json" "$CID"
 	assert_failure 1
 	assert_output --partial 'linux.resources.pids.limit'
+	echo '{"pids": {"limit": 50, "limit": 60}}' >"$BATS_TEST_TMPDIR/res.json"
+	run_baton update -r "$BATS_TEST_TMPDIR/res.json" "$CID"
+	assert_failure 1
+	assert_output 'baton: parse-config: linux.resources.pids.limit: duplicate key'
 	echo '[1]' >"$BATS_TEST_TMPDIR/res.json"
 	run_baton update -r "$BATS_TEST_TMPDIR/res.json" "$CID"
 	assert_failure 1

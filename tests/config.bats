@@ -86,6 +86,74 @@ assert_config_error() {
 	assert_config_error ''
 }
 
+# Go's decoder (podman, containerd, policy checkers) reads the last of two
+# equal names: "uid":0,"uid":1000 must not pass review as 1000 and run as 0.
+@test "a duplicate JSON key is refused, naming its path" {
+	update_config '.process.user = {"uid": 0, "gid": 0}'
+	sed -i 's/"user": {/"user": {"uid": 1000, /' "$BUNDLE/config.json"
+	grep -q '"user": {"uid": 1000, ' "$BUNDLE/config.json" || fail "no duplicate made: $(cat "$BUNDLE/config.json")"
+	assert_config_error 'process.user.uid: duplicate key'
+	update_config '.linux.sysctl = {"kernel.shmmni": "4096"}'
+	sed -i 's/"kernel.shmmni": "4096"/&, "kernel.shmmni": "4096"/' "$BUNDLE/config.json"
+	assert_config_error 'linux.sysctl.kernel.shmmni: duplicate key'
+}
+
+# sysctl_config KEY [NAMESPACES-JQ]: the sysctl KEY at the host's current value
+# (so that nothing would change even if it got through), namespaces edited by JQ.
+sysctl_config() {
+	local value
+	value=$(cat "/proc/sys/${1//.//}") || fail "no sysctl $1 here"
+	update_config --arg k "$1" --arg v "$value" ".linux.sysctl = {(\$k): \$v} | ${2:-.}"
+}
+
+@test "a sysctl the kernel does not namespace is refused before any side effect" {
+	local key before
+	for key in vm.swappiness kernel.core_pattern kernel.pid_max user.max_user_namespaces; do
+		before=$(cat "/proc/sys/${key//.//}")
+		sysctl_config "$key"
+		assert_config_error "linux.sysctl.$key: not namespaced, would change the host"
+		[[ $(cat "/proc/sys/${key//.//}") == "$before" ]] || fail "the host's $key changed"
+	done
+	update_config '.linux.sysctl = {"vm.swappiness": "abc"}'
+	assert_config_error 'linux.sysctl.vm.swappiness: not namespaced, would change the host'
+}
+
+@test "a namespaced sysctl needs the container's own namespace, not the host's" {
+	sysctl_config net.ipv4.ip_forward '.linux.namespaces |= map(select(.type != "network"))'
+	assert_config_error "linux.sysctl.net.ipv4.ip_forward: needs the container's own network namespace, not the host's"
+	# the runtime's own network namespace, joined by path, is still the host's
+	sysctl_config net.ipv4.ip_forward \
+		".linux.namespaces += [{\"type\": \"network\", \"path\": \"/proc/$$/ns/net\"}]"
+	assert_config_error "linux.sysctl.net.ipv4.ip_forward: needs the container's own network namespace"
+	sysctl_config kernel.shmmni '.linux.namespaces |= map(select(.type != "ipc"))'
+	assert_config_error "linux.sysctl.kernel.shmmni: needs the container's own ipc namespace"
+	sysctl_config fs.mqueue.msg_max '.linux.namespaces |= map(select(.type != "ipc"))'
+	assert_config_error "linux.sysctl.fs.mqueue.msg_max: needs the container's own ipc namespace"
+	sysctl_config kernel.domainname '.linux.namespaces |= map(select(.type != "uts")) | del(.hostname)'
+	assert_config_error "linux.sysctl.kernel.domainname: needs the container's own uts namespace"
+}
+
+@test "a sysctl value with a newline is refused" {
+	update_config '.linux.sysctl = {"net.ipv4.ip_forward": "1\n0"}'
+	assert_config_error 'linux.sysctl.net.ipv4.ip_forward: control character 0x0a in the value'
+}
+
+@test "hostname and a different kernel.hostname sysctl conflict" {
+	update_config '.hostname = "a" | .linux.sysctl = {"kernel.hostname": "b"}'
+	assert_config_error 'linux.sysctl.kernel.hostname: "b" conflicts with hostname "a"'
+	update_config '.domainname = "d" | .linux.sysctl = {"kernel.domainname": "e"}'
+	assert_config_error 'linux.sysctl.kernel.domainname: "e" conflicts with domainname "d"'
+}
+
+# A plan is copied into the state dir on /run (memory): 100 MB of annotation must not be.
+@test "a plan over its size limit is refused, naming the limit" {
+	head -c 10485760 /dev/zero | tr '\0' x >"$BATS_TEST_TMPDIR/big"
+	update_config --rawfile v "$BATS_TEST_TMPDIR/big" '.annotations.huge = $v'
+	assert_config_error 'over its limit of 8 MiB (the largest record: `annotation` of 10485'
+	update_config --rawfile v "$BATS_TEST_TMPDIR/big" 'del(.annotations.huge) | .process.env += ["BIG=" + $v]'
+	assert_config_error 'over its limit of 8 MiB (the largest record: `process.json` of 10486'
+}
+
 @test "process.args must be a non-empty array" {
 	update_config '.process.args = "/probe"'
 	assert_config_error 'process.args: must be a non-empty array'

@@ -147,6 +147,30 @@ start_sleeper() {
 	assert_output --partial 'process.args: must be a non-empty array'
 }
 
+# Nothing on the way (orchestrator, parse-config, final-exec) may cut a list.
+@test "exec passes every argument and every -e option, however many" {
+	start_sleeper
+	run_baton exec "$CID" /bin/echo $(seq 600)
+	assert_success
+	assert_output "$(seq -s ' ' 600)"
+	local opts=() i
+	for i in $(seq 30); do opts+=(-e "V$i=$i"); done
+	run_baton exec "${opts[@]}" "$CID" /usr/bin/env
+	assert_success
+	assert_line 'V1=1'
+	assert_line 'V30=30'
+	[[ $(grep -cE '^V[0-9]+=' <<<"$output") -eq 30 ]] || fail "not all 30 variables: $output"
+}
+
+@test "exec --process refuses a duplicate key" {
+	start_sleeper
+	echo '{"args": ["/probe", "ids"], "cwd": "/", "user": {"uid": 1000, "gid": 0, "uid": 0}}' \
+		>"$BATS_TEST_TMPDIR/dup.json"
+	run_baton exec --process "$BATS_TEST_TMPDIR/dup.json" "$CID"
+	assert_failure 1
+	assert_output 'baton: parse-config: process.user.uid: duplicate key'
+}
+
 @test "exec applies the container's seccomp filter" {
 	update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
 		"syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}]}'

@@ -399,6 +399,19 @@ listed_commands() {
 	assert_output "$CID-other"
 }
 
+@test "delete --regex with an invalid pattern says why" {
+	run_baton delete -r '('
+	assert_failure 1
+	assert_output --regexp '^baton: delete -r: invalid regular expression `\(`: .+'
+}
+
+# ROOT/ID was cut at 4096 bytes: a long root could name another container's dir.
+@test "a --root too long for ROOT/ID is an error" {
+	run "$BATON" --root "/tmp/$(head -c 3900 /dev/zero | tr '\0' a)" list
+	assert_failure 1
+	assert_output --regexp '^baton: --root: longer than 3894 bytes: File ?name too long$'
+}
+
 @test "state, start, kill and delete of a missing container" {
 	local want="baton: error opening file \`$STATE_ROOT/$CID/status\`: No such file or directory"
 	for cmd in state start kill delete; do

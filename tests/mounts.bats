@@ -254,6 +254,43 @@ add_mount() {
 	[[ $(cat /proc/sys/net/ipv4/ip_forward) == "$host_fwd" ]] || fail "the host's sysctl changed"
 }
 
+# Docker 20.10 sends these two with every container that has a network namespace.
+@test "sysctl: Docker's unprivileged port and ping range" {
+	update_config '.linux.sysctl = {"net.ipv4.ip_unprivileged_port_start": "0",
+		"net.ipv4.ping_group_range": "0 2147483647"}'
+	run_probe sysctl net.ipv4.ip_unprivileged_port_start
+	assert_output '0'
+	run_probe sysctl net.ipv4.ping_group_range
+	assert_output --regexp '^0[[:space:]]+2147483647$'
+}
+
+@test "sysctl: the uts ones, and hostname with an equal kernel.hostname" {
+	update_config '.hostname = "baton-host" | .linux.sysctl = {"kernel.hostname": "baton-host",
+		"kernel.domainname": "baton.example"}'
+	run_probe hostname
+	assert_output 'baton-host'
+	run_probe domainname
+	assert_output 'baton.example'
+}
+
+# A pod: the second container joins the first one's network namespace by path.
+@test "sysctl: net.* in a network namespace joined by path" {
+	set_args sleep
+	run_baton run -d "$CID"
+	assert_success
+	wait_log sleeping
+	local pid
+	pid=$(container_pid)
+	update_config --arg p "/proc/$pid/ns/net" '.linux.namespaces |=
+		map(if .type == "network" then .path = $p else . end) |
+		.linux.sysctl = {"net.ipv4.ping_group_range": "1 7"}'
+	set_args sysctl net.ipv4.ping_group_range
+	run_baton run "$CID-b"
+	assert_success
+	assert_output --regexp '^1[[:space:]]+7$'
+	[[ $(cat /proc/sys/net/ipv4/ping_group_range) != "1	7" ]] || fail "the host's sysctl changed"
+}
+
 @test "--no-pivot" {
 	set_args mount /proc
 	run_baton run --no-pivot "$CID"

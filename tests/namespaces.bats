@@ -237,6 +237,36 @@ rootfs_mounts() {
 	[[ -z $(ls -A "$STATE_ROOT") ]] || fail "state left: $(ls -A "$STATE_ROOT")"
 }
 
+# A failing create leaves no state (teardown checks cgroup, mounts, processes).
+assert_no_state() {
+	[[ -z $(ls -A "$STATE_ROOT") ]] || fail "state left: $(ls -A "$STATE_ROOT")"
+}
+
+@test "a namespace path of the wrong type names linux.namespaces[N].path" {
+	local n
+	update_config --arg p "/proc/$$/ns/uts" '.linux.namespaces |=
+		map(if .type == "network" then .path = $p else . end)'
+	n=$(jq '.linux.namespaces | map(.type) | index("network")' "$BUNDLE/config.json")
+	run_baton run "$CID"
+	assert_failure 1
+	assert_output "baton: linux.namespaces[$n].path: join the network namespace: Invalid argument"
+	assert_no_state
+}
+
+@test "mappings the kernel refuses name linux.uidMappings" {
+	requires userns
+	open_bundle_path
+	# two ranges for container uid 0: the kernel refuses overlaps with EINVAL
+	update_config '.linux.namespaces += [{"type": "user"}] |
+		.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 10},
+			{"containerID": 5, "hostID": 300000, "size": 10}] |
+		.linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]'
+	run_baton run "$CID"
+	assert_failure 1
+	assert_output --regexp '^baton: userns-map: linux.uidMappings: write `/proc/[0-9]+/uid_map`: Invalid argument$'
+	assert_no_state
+}
+
 @test "user namespace with uid and gid mappings" {
 	requires userns
 	open_bundle_path

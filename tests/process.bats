@@ -63,6 +63,23 @@ run_probe() {
 	assert_output 'HOME=/home/user'
 }
 
+# A line longer than any buffer: its tail must not read as an entry of its own.
+@test "HOME from an /etc/passwd line of any length" {
+	local pad home passwd=$BUNDLE/rootfs/etc/passwd
+	# cut at 1023 bytes, the rest of this uid 1001 line reads as uid 1000 with HOME=/evil
+	pad=$(head -c $((1023 - 17)) /dev/zero | tr '\0' g)
+	home=/home/$(head -c 600 /dev/zero | tr '\0' h)
+	{
+		printf 'long:x:1001:1001:%sevil:x:1000:1000::/evil:/bin/sh\n' "$pad"
+		printf 'u2:x:1000:1000::%s:/bin/sh\n' "$home"
+		grep -v '^[^:]*:[^:]*:1000:' "$passwd"
+	} >"$passwd.new"
+	mv "$passwd.new" "$passwd"
+	update_config '.process.env = ["PATH=/usr/bin:/bin"] | .process.user = {"uid": 1000, "gid": 1000}'
+	run_probe env HOME
+	assert_output "HOME=$home"
+}
+
 @test "process.cwd is the working directory" {
 	update_config '.process.cwd = "/tmp"'
 	run_probe cwd
@@ -274,4 +291,14 @@ run_probe() {
 	[[ $(stat -c %u:%g "$err") == 1000:1000 ]] || fail "stderr file: $(stat -c %u:%g "$err")"
 	# a device is left alone
 	[[ $(stat -c %u:%g /dev/null) == 0:0 ]] || fail "/dev/null was chowned: $(stat -c %u:%g /dev/null)"
+}
+
+@test "a process.env of 500 entries arrives whole" {
+	update_config '.process.env += [range(500) | "E\(.)=\(.)"]'
+	set_cmd /usr/bin/env
+	run_baton run "$CID"
+	assert_success
+	assert_line 'E0=0'
+	assert_line 'E499=499'
+	[[ $(grep -cE '^E[0-9]+=' <<<"$output") -eq 500 ]] || fail "not all 500 variables arrived"
 }

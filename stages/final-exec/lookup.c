@@ -138,27 +138,32 @@ int find_executable(const char *name, const char *path, char **resolved, struct 
 	return search_path(name, path ? path : DEFAULT_PATH, resolved, err);
 }
 
-/* HOME of uid in the container's /etc/passwd, or "/" (crun's default too). */
-static void passwd_home(uid_t uid, char *home, size_t size)
+/*
+ * HOME of uid in the container's /etc/passwd, or "/" (crun's default too),
+ * malloc'd. Whole lines, however long: a cut line's tail would read as an entry.
+ */
+static char *passwd_home(uid_t uid)
 {
-	char line[1024];
+	autofree char *line = NULL;
+	size_t cap = 0;
 	FILE *f = fopen("/etc/passwd", "re");
+	char *home = NULL;
 
-	snprintf(home, size, "/");
 	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
+		return strdup("/");
+	while (!home && getline(&line, &cap, f) >= 0) {
 		char *field[7] = {0}, *p = line;
 		int n = 0;
 
+		p[strcspn(p, "\n")] = '\0';
 		while (n < 7 && (field[n++] = strsep(&p, ":")))
 			;
 		if (n < 7 || !field[2] || !field[5] || strtoul(field[2], NULL, 10) != uid)
 			continue;
-		snprintf(home, size, "%s", field[5]);
-		break;
+		home = strdup(field[5]);
 	}
 	fclose(f);
+	return home ? home : strdup("/");
 }
 
 /* Set NAME=value in the process's environment, replacing an earlier NAME. */
@@ -186,12 +191,14 @@ static int env_set(struct process_spec *spec, const char *name, const char *valu
 
 int env_default_home(struct process_spec *spec, struct stage_error *err)
 {
-	char home[512];
+	autofree char *home = NULL;
 
 	for (size_t n = 0; spec->envp[n]; n++)
 		if (strncmp(spec->envp[n], "HOME=", 5) == 0)
 			return 0;
-	passwd_home(spec->uid, home, sizeof(home));
+	home = passwd_home(spec->uid);
+	if (!home)
+		return stage_fail(err, ENOMEM, "HOME from /etc/passwd");
 	stage_debug("HOME=%s from /etc/passwd", home);
 	return env_set(spec, "HOME", home, err);
 }

@@ -13,6 +13,7 @@
 #include "cleanup.h"
 #include "mount-rootfs.h"
 #include "stage.h"
+#include "strbuf.h"
 
 #define PROPAGATION_TYPES (MS_SHARED | MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE)
 #define ATIME_FLAGS	  (MS_NOATIME | MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME)
@@ -191,7 +192,7 @@ static int mount_sysfs(const struct rootfs *root, const struct mount_spec *m, in
  */
 static int retry_devpts_without_gid(const struct mount_spec *m, int destfd, struct stage_error *err)
 {
-	char data[1024] = "";
+	autostrbuf struct strbuf data = {0};
 	const char *p = m->data;
 
 	if (err->errnum != EINVAL || strcmp(m->type, "devpts") != 0 || !strstr(m->data, "gid="))
@@ -199,15 +200,16 @@ static int retry_devpts_without_gid(const struct mount_spec *m, int destfd, stru
 	while (*p) {
 		size_t len = strcspn(p, ",");
 
-		if (strncmp(p, "gid=", 4) != 0 && strlen(data) + len + 2 < sizeof(data)) {
-			if (*data)
-				strcat(data, ",");
-			strncat(data, p, len);
+		if (strncmp(p, "gid=", 4) != 0) {
+			if (data.len)
+				strbuf_putc(&data, ',');
+			strbuf_add(&data, p, len);
 		}
 		p += len + (p[len] == ',');
 	}
 	stage_debug("devpts on %s: gid not mapped, mounting without it", m->dest);
-	return mount_on(m->source, destfd, m->dest, m->type, m->flags, data, err);
+	return mount_on(m->source, destfd, m->dest, m->type, m->flags, data.data ? data.data : "",
+			err);
 }
 
 /* Any filesystem by type; tmpcopyup fills it with what it covers, before

@@ -43,9 +43,8 @@ static int load_process(const struct plan *base, const char *json, size_t len, s
 					  "give one with --process");
 		len = strlen(json);
 	}
-	*proc = jnode_parse(json, len, NULL);
-	if (!*proc)
-		return stage_fail(err, 0, "%s: invalid JSON", what);
+	if (json_read(what, "process", json, len, proc, err) < 0)
+		return -1;
 	if (!jnode_is(*proc, JNODE_OBJECT))
 		return stage_fail(err, 0, "%s: must be a JSON object", what);
 	return 0;

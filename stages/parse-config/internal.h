@@ -32,6 +32,8 @@ struct pc {
 	const char *id;
 	unsigned ns_listed; /* every namespace in linux.namespaces */
 	unsigned ns_new;    /* those without a path: created for the container */
+	unsigned ns_own;    /* new ones, and those joined by a path that is not the runtime's */
+	const char *hostname, *domainname; /* as config.json gives them, or NULL */
 	bool systemd;	    /* the systemd cgroup driver plans the cgroup (systemd.c) */
 	bool root_readonly; /* root.readonly, checked against the namespaces */
 };

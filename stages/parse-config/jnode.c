@@ -30,6 +30,8 @@ static char *dup_bytes(const char *s, size_t n)
 struct reader {
 	const char *p, *end;
 	int depth;
+	struct strbuf path;	   /* JSON path of the value being read */
+	struct jnode_fault *fault; /* where a repeated member name goes */
 };
 
 static void skip_space(struct reader *r)
@@ -216,9 +218,63 @@ static bool read_number(struct reader *r, struct jnode *n)
 
 static struct jnode *read_value(struct reader *r);
 
+static int compare_keys(const void *a, const void *b)
+{
+	return strcmp((*(struct jnode *const *)a)->key, (*(struct jnode *const *)b)->key);
+}
+
+/*
+ * Go's decoder (podman, containerd, policy checkers) keeps the last of two
+ * equal member names and a first-wins reader the first: a config would mean
+ * one thing to a reviewer and another to us. Sorting finds them in n log n.
+ */
+static bool unique_keys(struct reader *r, const struct jnode *obj)
+{
+	size_t n = 0, i = 0;
+	const struct jnode *e;
+	const struct jnode **keys;
+	bool ok = true;
+
+	jnode_foreach(e, obj) n++;
+	if (n < 2)
+		return true;
+	keys = zalloc(n * sizeof(*keys));
+	jnode_foreach(e, obj) keys[i++] = e;
+	qsort(keys, n, sizeof(*keys), compare_keys);
+	for (i = 1; i < n && ok; i++)
+		ok = strcmp(keys[i - 1]->key, keys[i]->key) != 0;
+	if (!ok && r->fault) {
+		struct strbuf sb = {0};
+
+		strbuf_printf(&sb, "%s%s%s", r->path.data ? r->path.data : "",
+			      r->path.len ? "." : "", keys[i - 1]->key);
+		r->fault->duplicate = sb.data;
+	}
+	free(keys);
+	return ok;
+}
+
+/* Extend r->path by one member name or index while its value is read. */
+static struct jnode *read_member(struct reader *r, const char *key, int index)
+{
+	size_t len = r->path.len;
+	struct jnode *item;
+
+	if (key)
+		strbuf_printf(&r->path, "%s%s", len ? "." : "", key);
+	else
+		strbuf_printf(&r->path, "[%d]", index);
+	item = read_value(r);
+	r->path.len = len;
+	if (r->path.data)
+		r->path.data[len] = '\0';
+	return item;
+}
+
 static bool read_elements(struct reader *r, struct jnode *parent, bool object, char close)
 {
 	struct jnode **tail = &parent->child;
+	int index = 0;
 
 	skip_space(r);
 	if (take(r, close))
@@ -237,7 +293,7 @@ static bool read_elements(struct reader *r, struct jnode *parent, bool object, c
 				return false;
 			}
 		}
-		item = read_value(r);
+		item = read_member(r, key, index++);
 		if (!item) {
 			free(key);
 			return false;
@@ -247,7 +303,7 @@ static bool read_elements(struct reader *r, struct jnode *parent, bool object, c
 		tail = &item->next;
 		skip_space(r);
 		if (take(r, close))
-			return true;
+			return !object || unique_keys(r, parent);
 		if (!take(r, ','))
 			return false;
 	}
@@ -288,18 +344,22 @@ static struct jnode *read_value(struct reader *r)
 	return n;
 }
 
-struct jnode *jnode_parse(const char *text, size_t len, const char **stop)
+struct jnode *jnode_parse(const char *text, size_t len, struct jnode_fault *fault)
 {
-	struct reader r = {.p = text, .end = text + len};
-	struct jnode *n = read_value(&r);
+	struct reader r = {.p = text, .end = text + len, .fault = fault};
+	struct jnode *n;
 
+	if (fault)
+		*fault = (struct jnode_fault){0};
+	n = read_value(&r);
+	strbuf_release(&r.path);
 	skip_space(&r);
 	if (n && r.p != r.end) {
 		jnode_free(n); /* trailing text after the value */
 		n = NULL;
 	}
-	if (stop)
-		*stop = r.p;
+	if (fault)
+		fault->stop = r.p;
 	return n;
 }
 

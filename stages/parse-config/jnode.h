@@ -37,11 +37,18 @@ struct jnode {
 /* Nesting deeper than this is refused: the parser recurses. */
 #define JNODE_MAX_DEPTH 128
 
+/* Why jnode_parse failed. */
+struct jnode_fault {
+	const char *stop; /* where reading stopped */
+	char *duplicate;  /* malloc'd path of a member name given twice (a.b[2].c), else NULL */
+};
+
 /*
- * Parses exactly len bytes (surrounding whitespace allowed). On failure
- * returns NULL and, when stop is given, sets it to where parsing stopped.
+ * Parses exactly len bytes (surrounding whitespace allowed). An object with
+ * two members of one name is refused. On failure returns NULL and, when
+ * fault is given, fills it in (the caller frees fault->duplicate).
  */
-struct jnode *jnode_parse(const char *text, size_t len, const char **stop);
+struct jnode *jnode_parse(const char *text, size_t len, struct jnode_fault *fault);
 void jnode_free(struct jnode *n);
 static inline void cleanup_jnode(struct jnode **n)
 {

@@ -212,3 +212,26 @@ int jm_object(const struct jnode *obj, const char *path, const char *key, const 
 	*out = v;
 	return 0;
 }
+
+int json_read(const char *what, const char *root, const char *text, size_t len, struct jnode **out,
+	      struct stage_error *err)
+{
+	struct jnode_fault fault;
+	unsigned line = 1, col = 1;
+
+	*out = jnode_parse(text, len, &fault);
+	if (*out)
+		return 0;
+	if (fault.duplicate) {
+		stage_fail(err, 0, "%s%s%s: duplicate key", root, *root ? "." : "",
+			   fault.duplicate);
+		free(fault.duplicate);
+		return -1;
+	}
+	if (!fault.stop || fault.stop < text || fault.stop > text + len)
+		return stage_fail(err, 0, "%s: invalid JSON", what);
+	for (const char *p = text; p < fault.stop; p++, col++)
+		if (*p == '\n')
+			line++, col = 0;
+	return stage_fail(err, 0, "%s: invalid JSON near line %u column %u", what, line, col);
+}

@@ -21,6 +21,14 @@ const char *jpath_idx(char *buf, const char *parent, int i);
 /* Member key of obj, or NULL; obj may be NULL. */
 const struct jnode *jget(const struct jnode *obj, const char *key);
 
+/*
+ * Parse len bytes of text, the JSON of `what` (config.json, --process...),
+ * into *out. Errors say where the text stopped being JSON, or name the
+ * repeated member by its path below root ("process" for a process object).
+ */
+int json_read(const char *what, const char *root, const char *text, size_t len, struct jnode **out,
+	      struct stage_error *err);
+
 /* Checks on one value v found at path; the *_opt forms accept NULL (absent). */
 int jv_string(const struct jnode *v, const char *path, const char **out, struct stage_error *err);
 int jv_bool(const struct jnode *v, const char *path, bool *out, struct stage_error *err);

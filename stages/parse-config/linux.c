@@ -15,6 +15,29 @@ static const struct name_value namespaces[] = {
     {"uts", NS_UTS},   {"mount", NS_MOUNT}, {"cgroup", NS_CGROUP},   {"time", NS_TIME},
 };
 
+/*
+ * Whether the namespace at path is another than the runtime's own of that
+ * kind (runc's rule for net.* sysctls: joining the host's netns by path is
+ * still the host's). One that cannot be looked at counts as the host's.
+ */
+static bool foreign_namespace(const char *type, const char *path)
+{
+	static const struct {
+		const char *type, *proc;
+	} names[] = {{"network", "net"}, {"ipc", "ipc"}, {"uts", "uts"}};
+	char own[64];
+	struct stat a, b;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(type, names[i].type) != 0)
+			continue;
+		snprintf(own, sizeof(own), "/proc/self/ns/%s", names[i].proc);
+		return stat(path, &a) == 0 && stat(own, &b) == 0 &&
+		       (a.st_dev != b.st_dev || a.st_ino != b.st_ino);
+	}
+	return false; /* no sysctl depends on the others */
+}
+
 static int parse_namespace(struct pc *pc, const struct jnode *ns, const char *path)
 {
 	const struct name_value *kind;
@@ -37,6 +60,8 @@ static int parse_namespace(struct pc *pc, const struct jnode *ns, const char *pa
 	pc->ns_listed |= kind->value;
 	if (!*nspath)
 		pc->ns_new |= kind->value;
+	if (!*nspath || foreign_namespace(type, nspath))
+		pc->ns_own |= kind->value;
 	plan_emit(pc->out, "namespace", type, nspath, NULL);
 	return 0;
 }
@@ -232,7 +257,12 @@ static int parse_sysctl(struct pc *pc, const struct jnode *linux_obj)
 		const char *value;
 
 		jpath_key(p, "linux.sysctl", v->key);
-		if (rule_sysctl_key(p, v->key, pc->err) < 0 || jv_string(v, p, &value, pc->err) < 0)
+		if (rule_sysctl_key(p, v->key, pc->err) < 0 ||
+		    jv_string(v, p, &value, pc->err) < 0 ||
+		    rule_sysctl_value(p, value, pc->err) < 0 ||
+		    rule_sysctl_namespaced(p, v->key, pc->ns_own, pc->err) < 0 ||
+		    rule_sysctl_names_agree(p, v->key, value, pc->hostname, pc->domainname,
+					    pc->err) < 0)
 			return -1;
 		plan_emit(pc->out, "sysctl", v->key, value, NULL);
 	}

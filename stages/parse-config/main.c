@@ -16,6 +16,7 @@
 #include "exec.h"
 #include "fdenv.h"
 #include "parse.h"
+#include "plan.h"
 #include "stage.h"
 #include "strbuf.h"
 
@@ -117,6 +118,8 @@ static int write_plan(const struct settings *s, const struct strbuf *plan, struc
 {
 	int fd = s->plan_fd >= 0 ? s->plan_fd : STDOUT_FILENO;
 
+	if (plan_check_size(plan->data, plan->len, err) < 0)
+		return -1;
 	for (size_t off = 0; off < plan->len;) {
 		ssize_t n = write(fd, plan->data + off, plan->len - off);
 
@@ -167,9 +170,13 @@ static int open_input(const char *env, const char *path, struct stage_error *err
 static int exec_options(int argc, char **argv, struct exec_overrides *o, const char **base,
 			const char **process, struct stage_error *err)
 {
-	static const char *env[256], *caps[64];
+	/* no more of either than there are arguments; freed when the stage exits */
+	const char **env = calloc((size_t)argc, sizeof(*env));
+	const char **caps = calloc((size_t)argc, sizeof(*caps));
 	int i;
 
+	if (!env || !caps)
+		return stage_fail(err, ENOMEM, "exec options");
 	memset(o, 0, sizeof(*o));
 	o->tty = -1;
 	o->env = env;
@@ -197,9 +204,9 @@ static int exec_options(int argc, char **argv, struct exec_overrides *o, const c
 			o->apparmor = argv[++i];
 		else if (strcmp(opt, "--process-label") == 0)
 			o->process_label = argv[++i];
-		else if (strcmp(opt, "--env") == 0 && o->nenv < 256)
+		else if (strcmp(opt, "--env") == 0)
 			env[o->nenv++] = argv[++i];
-		else if (strcmp(opt, "--cap") == 0 && o->ncaps < 64)
+		else if (strcmp(opt, "--cap") == 0)
 			caps[o->ncaps++] = argv[++i];
 		else
 			return stage_fail(err, 0, "unknown exec option `%s` (see --help)", opt);

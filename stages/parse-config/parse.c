@@ -66,23 +66,6 @@ int reject_unsupported(const struct jnode *obj, const char *path, const char *ke
 	return 0;
 }
 
-/* The reader says where it stopped; turn that into a line and column. */
-static int parse_json(const char *json, size_t len, struct jnode **out, struct stage_error *err)
-{
-	const char *end = NULL;
-	unsigned line = 1, col = 1;
-
-	*out = jnode_parse(json, len, &end);
-	if (*out)
-		return 0;
-	if (!end || end < json || end > json + len)
-		return stage_fail(err, 0, "config.json: invalid JSON");
-	for (const char *p = json; p < end; p++, col++)
-		if (*p == '\n')
-			line++, col = 0;
-	return stage_fail(err, 0, "config.json: invalid JSON near line %u column %u", line, col);
-}
-
 static int parse_version(struct pc *pc, const struct jnode *config)
 {
 	const char *version = NULL;
@@ -147,6 +130,7 @@ static int parse_names(struct pc *pc, const struct jnode *config)
 		if (rule_needs_ns(keys[i], pc->ns_listed, NS_UTS, "uts", pc->err) < 0)
 			return -1;
 		plan_emit(pc->out, keys[i], name, NULL);
+		*(i == 0 ? &pc->hostname : &pc->domainname) = name;
 	}
 	return 0;
 }
@@ -205,7 +189,7 @@ int parse_config(const char *json, size_t len, const char *bundle, const char *i
 	struct jnode *config;
 	int ret;
 
-	if (parse_json(json, len, &config, err) < 0)
+	if (json_read("config.json", "", json, len, &config, err) < 0)
 		return -1;
 	ret = parse_document(&pc, config);
 	jnode_free(config);

@@ -443,11 +443,14 @@ int resources_main(int argc, char **argv)
 		strbuf_add(&in, buf, (size_t)n);
 	if (n < 0)
 		stage_exit_error((stage_fail(&err, errno, "read `%s`", argv[2]), &err));
-	struct jnode *res = jnode_parse(in.data ? in.data : "", in.len, NULL);
-	if (!res || !jnode_is(res, JNODE_OBJECT))
-		stage_fail(&err, 0, "%s: not a JSON object", argv[2]);
-	else
-		parse_resources_object(&pc, res);
+	struct jnode *res = NULL;
+	if (json_read(argv[2], "linux.resources", in.data ? in.data : "", in.len, &res, &err) ==
+	    0) {
+		if (!jnode_is(res, JNODE_OBJECT))
+			stage_fail(&err, 0, "%s: not a JSON object", argv[2]);
+		else
+			parse_resources_object(&pc, res);
+	}
 	jnode_free(res);
 	if (err.msg[0])
 		stage_exit_error(&err);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cleanup.h"
 #include "internal.h"
 #include "stage.h"
 
@@ -16,14 +17,16 @@
 static bool subordinate_range(const char *file, const char *name, unsigned long id,
 			      unsigned long *start, unsigned long *count)
 {
-	char line[512], idtext[32];
+	autofree char *line = NULL; /* whole lines: a cut one's tail would read as an entry */
+	size_t cap = 0;
+	char idtext[32];
 	FILE *f = fopen(file, "re");
 	bool found = false;
 
 	if (!f)
 		return false;
 	snprintf(idtext, sizeof(idtext), "%lu", id);
-	while (!found && fgets(line, sizeof(line), f)) {
+	while (!found && getline(&line, &cap, f) >= 0) {
 		char *owner = strtok(line, ":"), *s = strtok(NULL, ":"), *c = strtok(NULL, ":\n");
 
 		if (!owner || !s || !c ||

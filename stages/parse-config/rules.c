@@ -80,6 +80,72 @@ int rule_sysctl_key(const char *path, const char *key, struct stage_error *err)
 	return 0;
 }
 
+/* The IPC namespace's sysctls (ipc/ipc_sysctl.c, ipc/mq_sysctl.c), as runc lists them. */
+static bool ipc_sysctl(const char *key)
+{
+	static const char *const keys[] = {
+	    "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
+	    "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced"};
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strcmp(key, keys[i]) == 0)
+			return true;
+	return strncmp(key, "fs.mqueue.", 10) == 0;
+}
+
+/*
+ * mount-rootfs writes /proc/sys/KEY as root: only a sysctl the kernel keeps
+ * per namespace, in a namespace the container does not share with the host
+ * (ns_own), changes nothing outside it. Everything else (vm.*,
+ * kernel.core_pattern...) would be the host's.
+ */
+int rule_sysctl_namespaced(const char *path, const char *key, unsigned ns_own,
+			   struct stage_error *err)
+{
+	unsigned bit;
+	const char *name;
+
+	if (ipc_sysctl(key))
+		bit = NS_IPC, name = "ipc";
+	else if (strncmp(key, "net.", 4) == 0)
+		bit = NS_NETWORK, name = "network";
+	else if (strcmp(key, "kernel.hostname") == 0 || strcmp(key, "kernel.domainname") == 0)
+		bit = NS_UTS, name = "uts";
+	else
+		return stage_fail(err, 0, "%s: not namespaced, would change the host", path);
+	if (!(ns_own & bit))
+		return stage_fail(err, 0,
+				  "%s: needs the container's own %s namespace, not the host's",
+				  path, name);
+	return 0;
+}
+
+/* A newline would end the value early (a second write for some tables). */
+int rule_sysctl_value(const char *path, const char *value, struct stage_error *err)
+{
+	for (const unsigned char *c = (const unsigned char *)value; *c; c++)
+		if ((*c < 0x20 && *c != '\t') || *c == 0x7f)
+			return stage_fail(err, 0, "%s: control character 0x%02x in the value", path,
+					  *c);
+	return 0;
+}
+
+/* hostname and kernel.hostname (domainname, kernel.domainname) set one thing. */
+int rule_sysctl_names_agree(const char *path, const char *key, const char *value,
+			    const char *hostname, const char *domainname, struct stage_error *err)
+{
+	const char *field = NULL, *name = NULL;
+
+	if (strcmp(key, "kernel.hostname") == 0)
+		field = "hostname", name = hostname;
+	else if (strcmp(key, "kernel.domainname") == 0)
+		field = "domainname", name = domainname;
+	if (name && *name && strcmp(name, value) != 0)
+		return stage_fail(err, 0, "%s: \"%s\" conflicts with %s \"%s\"", path, value, field,
+				  name);
+	return 0;
+}
+
 int rule_cgroup_access(const char *path, const char *access, struct stage_error *err)
 {
 	if (!*access || access[strspn(access, "rwm")])

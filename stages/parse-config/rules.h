@@ -16,6 +16,12 @@ int rule_env_entry(const char *path, const char *value, struct stage_error *err)
 int rule_nonempty_array(const char *path, int size, struct stage_error *err);
 int rule_rlimit_order(const char *path, uint64_t soft, uint64_t hard, struct stage_error *err);
 int rule_sysctl_key(const char *path, const char *key, struct stage_error *err);
+/* ns_own: the NS_* bits of namespaces the container does not share with the runtime. */
+int rule_sysctl_namespaced(const char *path, const char *key, unsigned ns_own,
+			   struct stage_error *err);
+int rule_sysctl_value(const char *path, const char *value, struct stage_error *err);
+int rule_sysctl_names_agree(const char *path, const char *key, const char *value,
+			    const char *hostname, const char *domainname, struct stage_error *err);
 int rule_cgroup_access(const char *path, const char *access, struct stage_error *err);
 int rule_unified_key(const char *path, const char *key, struct stage_error *err);
 int rule_syscall_name(const char *path, const char *name, struct stage_error *err);

@@ -63,12 +63,18 @@ static int name_rule_flag(const char *path, const char *s, struct stage_error *e
 	return 0;
 }
 
+/* The errno travels in SECCOMP_RET_DATA, 16 bits: seccomp-load refuses more. */
+#define SECCOMP_ERRNO_MAX 0xffff
+
 /* libseccomp compares each of the six syscall arguments at most once per rule. */
 #define MAX_CONDS 6
 
-/* One seccomp.syscall record: NAME ACTION ERRNO, then INDEX OP VALUE VALUETWO per condition. */
+/*
+ * One seccomp.syscall record: NAME ACTION ERRNO PATH (the name's JSON path, for
+ * seccomp-load's messages), then INDEX OP VALUE VALUETWO per condition.
+ */
 struct syscall_rule {
-	const char *fields[3 + 4 * MAX_CONDS];
+	const char *fields[4 + 4 * MAX_CONDS];
 	char nums[1 + 3 * MAX_CONDS][NUM_MAX];
 	unsigned nfields;
 };
@@ -123,12 +129,12 @@ static int parse_syscall(struct pc *pc, const struct jnode *sc, const char *path
 	uint64_t ret = 0;
 	bool has_ret;
 	char p[JPATH_MAX];
-	struct syscall_rule r = {.nfields = 3};
+	struct syscall_rule r = {.nfields = 4};
 	int i = 0;
 
 	if (jv_object(sc, path, pc->err) < 0 || jm_array(sc, path, "names", &names, pc->err) < 0 ||
 	    jm_string(sc, path, "action", &action, pc->err) < 0 ||
-	    jm_u64(sc, path, "errnoRet", UINT32_MAX, &ret, &has_ret, pc->err) < 0 ||
+	    jm_u64(sc, path, "errnoRet", SECCOMP_ERRNO_MAX, &ret, &has_ret, pc->err) < 0 ||
 	    jm_array(sc, path, "args", &args, pc->err) < 0)
 		return -1;
 	if (rule_nonempty_array(jpath_key(p, path, "names"), names ? jnode_count(names) : 0,
@@ -149,6 +155,7 @@ static int parse_syscall(struct pc *pc, const struct jnode *sc, const char *path
 		if (jv_string(v, p, &r.fields[0], pc->err) < 0 ||
 		    rule_syscall_name(p, r.fields[0], pc->err) < 0)
 			return -1;
+		r.fields[3] = p;
 		plan_emitv(pc->out, "seccomp.syscall", r.fields, r.nfields);
 	}
 	return 0;
@@ -177,8 +184,8 @@ static int parse_default(struct pc *pc, const struct jnode *seccomp, bool *notif
 	char n[NUM_MAX];
 
 	if (jm_string(seccomp, "linux.seccomp", "defaultAction", &action, pc->err) < 0 ||
-	    jm_u64(seccomp, "linux.seccomp", "defaultErrnoRet", UINT32_MAX, &ret, NULL, pc->err) <
-		0)
+	    jm_u64(seccomp, "linux.seccomp", "defaultErrnoRet", SECCOMP_ERRNO_MAX, &ret, NULL,
+		   pc->err) < 0)
 		return -1;
 	if (!action)
 		return stage_fail(pc->err, 0, "linux.seccomp.defaultAction: required");

@@ -147,7 +147,7 @@ static int add_architectures(const struct plan *plan, scmp_filter_ctx ctx, struc
 static int parse_conditions(const struct plan_entry *e, struct scmp_arg_cmp *conds, unsigned *n,
 			    struct stage_error *err)
 {
-	unsigned extra = e->nfields > 3 ? e->nfields - 3 : 0;
+	unsigned extra = e->nfields > 4 ? e->nfields - 4 : 0;
 
 	if (extra % 4 != 0 || extra / 4 > MAX_CONDITIONS)
 		return stage_fail(err, EINVAL,
@@ -156,7 +156,7 @@ static int parse_conditions(const struct plan_entry *e, struct scmp_arg_cmp *con
 				  e->line, plan_field(e, 0), MAX_CONDITIONS);
 	*n = extra / 4;
 	for (unsigned i = 0; i < *n; i++) {
-		unsigned f = 3 + 4 * i;
+		unsigned f = 4 + 4 * i;
 		uint64_t index;
 
 		if (plan_field_u64(e, f, &index, err) < 0 ||
@@ -213,8 +213,9 @@ static int add_syscall(const struct plan_entry *e, scmp_filter_ctx ctx, uint32_t
 	/* profiles list syscalls of newer kernels and other arches, as crun allows */
 	if (nr == __NR_SCMP_ERROR) {
 		if (fail_unknown)
-			return stage_fail(err, 0, "invalid seccomp syscall `%s`", name);
-		stage_debug("syscall `%s` unknown to libseccomp: skipped", name);
+			return stage_fail(err, 0, "%s: invalid seccomp syscall `%s`",
+					  plan_field(e, 3), name);
+		stage_warn("%s: unknown seccomp syscall `%s` ignored", plan_field(e, 3), name);
 		return 0;
 	}
 	/* libseccomp refuses a rule that repeats the default action; it is a no-op */

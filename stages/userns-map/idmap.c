@@ -153,10 +153,12 @@ static int map_one(const struct plan *plan, pid_t pid, const char *key, const ch
 	return write_proc(pid, file, text.data, err);
 }
 
+/* The kernel's EINVAL does not say which map it refused: name the config field. */
 int map_ids(const struct plan *plan, pid_t pid, struct stage_error *err)
 {
-	if (map_one(plan, pid, "uid-map", "uid_map", err) < 0 ||
-	    map_one(plan, pid, "gid-map", "gid_map", err) < 0)
-		return -1;
+	if (map_one(plan, pid, "uid-map", "uid_map", err) < 0)
+		return stage_wrap(err, "linux.uidMappings");
+	if (map_one(plan, pid, "gid-map", "gid_map", err) < 0)
+		return stage_wrap(err, "linux.gidMappings");
 	return 0;
 }

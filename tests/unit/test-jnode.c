@@ -67,10 +67,36 @@ TEST(rejects)
 TEST(stop_points_at_the_error)
 {
 	const char text[] = "{\"a\": [1, 2,, 3]}";
-	const char *stop = NULL;
+	struct jnode_fault fault;
 
-	CHECK(jnode_parse(text, strlen(text), &stop) == NULL);
-	CHECK(stop == text + 12);
+	CHECK(jnode_parse(text, strlen(text), &fault) == NULL);
+	CHECK(fault.stop == text + 12);
+	CHECK(fault.duplicate == NULL);
+}
+
+/* Go keeps the last of two equal names: we refuse both, naming the path. */
+static const char *duplicate_of(const char *text)
+{
+	struct jnode_fault fault;
+	struct jnode *n = jnode_parse(text, strlen(text), &fault);
+
+	jnode_free(n);
+	if (n)
+		return "accepted";
+	snprintf(printed, sizeof(printed), "%s", fault.duplicate ? fault.duplicate : "-");
+	free(fault.duplicate);
+	return printed;
+}
+
+TEST(duplicate_keys)
+{
+	CHECK_STR(duplicate_of("{\"user\":{\"uid\":0,\"gid\":1,\"uid\":1000}}"), "user.uid");
+	CHECK_STR(duplicate_of("{\"a\":1,\"a\":1}"), "a");
+	CHECK_STR(duplicate_of("{\"m\":[{},{\"k\":{\"x\":1,\"y\":2,\"x\":3}}]}"), "m[1].k.x");
+	CHECK_STR(duplicate_of("{\"a\":{\"b\":1},\"c\":{\"b\":1},\"b\":[{\"b\":2}]}"), "accepted");
+	/* names compare after unescaping */
+	CHECK_STR(duplicate_of("{\"uid\":0,\"u\\u0069d\":1000}"), "uid");
+	CHECK_STR(duplicate_of("{\"a\":1,\"b\":2"), "-");
 }
 
 TEST(depth_limit)

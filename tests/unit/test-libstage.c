@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -118,6 +119,67 @@ TEST(record_carries_error_and_fd)
 	close(sv[0]);
 	CHECK(record_recv(sv[1], &rec, &err) == 0);
 	close(sv[1]);
+}
+
+static int count_open_fds(void)
+{
+	int n = 0;
+
+	for (int fd = 0; fd < 1024; fd++)
+		n += fcntl(fd, F_GETFD) >= 0;
+	return n;
+}
+
+/* More fds than a record holds: an error, and none of them stays open here. */
+TEST(record_refuses_extra_fds)
+{
+	struct stage_error err;
+	struct record rec;
+	int sv[2], fds[RECORD_MAX_FDS + 3], before;
+	uint32_t hdr[2] = {REC_FD, 0};
+	char control[CMSG_SPACE(sizeof(fds))];
+	struct iovec iov = {hdr, sizeof(hdr)};
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = control,
+			     .msg_controllen = sizeof(control)};
+	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+
+	CHECK(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == 0);
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		fds[i] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	cmsg->cmsg_level = SOL_SOCKET;
+	cmsg->cmsg_type = SCM_RIGHTS;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(fds));
+	memcpy(CMSG_DATA(cmsg), fds, sizeof(fds));
+	CHECK(sendmsg(sv[0], &msg, 0) == sizeof(hdr));
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		close(fds[i]);
+	before = count_open_fds();
+	CHECK(record_recv(sv[1], &rec, &err) < 0);
+	CHECK_CONTAINS(err.msg, "more than 8 fds (RECORD_MAX_FDS)");
+	CHECK(count_open_fds() == before);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+TEST(plan_size_is_bounded)
+{
+	struct strbuf out = {0};
+	struct stage_error err;
+	char *big = malloc(PLAN_MAX_BYTES + 1);
+
+	memset(big, 'x', PLAN_MAX_BYTES);
+	big[PLAN_MAX_BYTES] = '\0';
+	plan_emit(&out, "format", PLAN_FORMAT, NULL);
+	plan_emit(&out, "annotation", "k", "v", NULL);
+	CHECK(plan_check_size(out.data, out.len, &err) == 0);
+	plan_emit(&out, "annotation", "huge", big, NULL);
+	CHECK(plan_check_size(out.data, out.len, &err) < 0);
+	CHECK(err.errnum == E2BIG);
+	CHECK_CONTAINS(err.msg, "over its limit of 8 MiB (the largest record: `annotation` of");
+	free(big);
+	strbuf_release(&out);
 }
 
 TEST(fd_contract_checks_kind)

@@ -551,13 +551,63 @@ TEST(cgroups_path)
 
 TEST(sysctl)
 {
-	ACCEPT("", NS() ",'sysctl':{'net.ipv4.ip_forward':'1'}");
+	ACCEPT("", NS(",{'type':'network'}") ",'sysctl':{'net.ipv4.ip_forward':'1'}");
 	HAS("sysctl|net.ipv4.ip_forward|1");
 	REJECT("", NS() ",'sysctl':{'net/ipv4':'1'}",
 	       "linux.sysctl.net/ipv4: invalid sysctl name \"net/ipv4\"");
 	REJECT("", NS() ",'sysctl':{'net..x':'1'}",
 	       "linux.sysctl.net..x: invalid sysctl name \"net..x\"");
 	REJECT("", NS() ",'sysctl':{'kernel.x':1}", "linux.sysctl.kernel.x: must be a string");
+}
+
+/* Only what the kernel keeps per namespace, in a namespace that is not the host's. */
+TEST(sysctl_namespaced)
+{
+	const char *net = NS(",{'type':'network'}"), *ipc = NS(",{'type':'ipc'}");
+	const char *uts = NS(",{'type':'uts'}");
+	char lin[512];
+
+#define SYSCTL(ns, kv) (snprintf(lin, sizeof(lin), "%s,'sysctl':{%s}", ns, kv), lin)
+	ACCEPT("", SYSCTL(net, "'net.ipv4.ip_unprivileged_port_start':'0',"
+			       "'net.ipv4.ping_group_range':'0 2147483647'"));
+	ACCEPT("", SYSCTL(ipc, "'kernel.shmmax':'1','kernel.sem':'250\\t32000','fs.mqueue.x':'1'"));
+	ACCEPT("", SYSCTL(uts, "'kernel.domainname':'d'"));
+	REJECT("", SYSCTL(net, "'vm.swappiness':'1'"),
+	       "linux.sysctl.vm.swappiness: not namespaced, would change the host");
+	REJECT("", SYSCTL(net, "'kernel.core_pattern':'|/x'"),
+	       "linux.sysctl.kernel.core_pattern: not namespaced, would change the host");
+	REJECT("", SYSCTL(net, "'kernel.modprobe':'/x'"),
+	       "linux.sysctl.kernel.modprobe: not namespaced, would change the host");
+	REJECT("", SYSCTL(ipc, "'net.ipv4.ip_forward':'1'"),
+	       "linux.sysctl.net.ipv4.ip_forward: needs the container's own network namespace, "
+	       "not the host's");
+	/* joining the runtime's own namespace by path is still the host's */
+	REJECT("", SYSCTL(NS(",{'type':'network','path':'/proc/self/ns/net'}"), "'net.x':'1'"),
+	       "linux.sysctl.net.x: needs the container's own network namespace, not the host's");
+	REJECT("", SYSCTL(net, "'kernel.shmmni':'1'"),
+	       "linux.sysctl.kernel.shmmni: needs the container's own ipc namespace, not the host's");
+	REJECT("", SYSCTL(net, "'fs.mqueue.msg_max':'1'"),
+	       "linux.sysctl.fs.mqueue.msg_max: needs the container's own ipc namespace, "
+	       "not the host's");
+	REJECT("", SYSCTL(net, "'kernel.hostname':'h'"),
+	       "linux.sysctl.kernel.hostname: needs the container's own uts namespace, "
+	       "not the host's");
+	REJECT("", SYSCTL(net, "'net.x':'1\\n2'"),
+	       "linux.sysctl.net.x: control character 0x0a in the value");
+}
+
+TEST(sysctl_names_agree)
+{
+	const char *uts = NS(",{'type':'uts'}");
+	char lin[512];
+
+	ACCEPT("'hostname':'h'", SYSCTL(uts, "'kernel.hostname':'h'"));
+	ACCEPT("", SYSCTL(uts, "'kernel.hostname':'h'"));
+	REJECT("'hostname':'h'", SYSCTL(uts, "'kernel.hostname':'g'"),
+	       "linux.sysctl.kernel.hostname: \"g\" conflicts with hostname \"h\"");
+	REJECT("'domainname':'d'", SYSCTL(uts, "'kernel.domainname':'e'"),
+	       "linux.sysctl.kernel.domainname: \"e\" conflicts with domainname \"d\"");
+#undef SYSCTL
 }
 
 TEST(masked_readonly_paths)
@@ -591,9 +641,10 @@ TEST(seccomp)
 	HAS("seccomp.default|SCMP_ACT_ERRNO|1");
 	HAS("seccomp.arch|SCMP_ARCH_X86_64");
 	HAS("seccomp.flag|SECCOMP_FILTER_FLAG_LOG");
-	HAS("seccomp.syscall|read|SCMP_ACT_ALLOW|-");
-	HAS("seccomp.syscall|write|SCMP_ACT_ALLOW|-");
-	HAS("seccomp.syscall|clone|SCMP_ACT_ERRNO|38|0|SCMP_CMP_MASKED_EQ|2114060288|0");
+	HAS("seccomp.syscall|read|SCMP_ACT_ALLOW|-|linux.seccomp.syscalls[0].names[0]");
+	HAS("seccomp.syscall|write|SCMP_ACT_ALLOW|-|linux.seccomp.syscalls[0].names[1]");
+	HAS("seccomp.syscall|clone|SCMP_ACT_ERRNO|38|linux.seccomp.syscalls[1].names[0]|0|"
+	    "SCMP_CMP_MASKED_EQ|2114060288|0");
 	REJECT("", SECCOMP("'architectures':[]"), "linux.seccomp.defaultAction: required");
 	REJECT("", SECCOMP("'defaultAction':'SCMP_ACT_NOPE'"),
 	       "linux.seccomp.defaultAction: unknown action \"SCMP_ACT_NOPE\"");
@@ -625,7 +676,14 @@ TEST(seccomp)
 	REJECT("",
 	       SECCOMP("'defaultAction':'SCMP_ACT_KILL','syscalls':[{'names':['read'],"
 		       "'action':'SCMP_ACT_ERRNO','errnoRet':-1}]"),
-	       "linux.seccomp.syscalls[0].errnoRet: -1 out of range 0..4294967295");
+	       "linux.seccomp.syscalls[0].errnoRet: -1 out of range 0..65535");
+	/* SECCOMP_RET_DATA holds 16 bits: a larger errno was an unnamed seccomp-load error */
+	REJECT("",
+	       SECCOMP("'defaultAction':'SCMP_ACT_KILL','syscalls':[{'names':['read'],"
+		       "'action':'SCMP_ACT_ERRNO','errnoRet':65536}]"),
+	       "linux.seccomp.syscalls[0].errnoRet: 65536 out of range 0..65535");
+	REJECT("", SECCOMP("'defaultAction':'SCMP_ACT_ERRNO','defaultErrnoRet':70000"),
+	       "linux.seccomp.defaultErrnoRet: 70000 out of range 0..65535");
 }
 
 TEST(seccomp_listener)

@@ -61,11 +61,11 @@ static const char profile[] =
     "seccomp.default\tSCMP_ACT_ERRNO\t38\n"
     "seccomp.arch\tSCMP_ARCH_X86_64\n"
     "seccomp.arch\tSCMP_ARCH_X86\n"
-    "seccomp.syscall\tread\tSCMP_ACT_ALLOW\t-\n"
-    "seccomp.syscall\tno_such_call\tSCMP_ACT_ALLOW\t-\n"
-    "seccomp.syscall\tmkdir\tSCMP_ACT_ERRNO\t38\n"
-    "seccomp.syscall\tpersonality\tSCMP_ACT_ALLOW\t-\t0\tSCMP_CMP_EQ\t0\t0\t0\tSCMP_CMP_EQ\t8\t0\n"
-    "seccomp.syscall\tclone\tSCMP_ACT_ALLOW\t-\t0\tSCMP_CMP_MASKED_EQ\t2114060288\t0\n";
+    "seccomp.syscall\tread\tSCMP_ACT_ALLOW\t-\tp\n"
+    "seccomp.syscall\tno_such_call\tSCMP_ACT_ALLOW\t-\tp\n"
+    "seccomp.syscall\tmkdir\tSCMP_ACT_ERRNO\t38\tp\n"
+    "seccomp.syscall\tpersonality\tSCMP_ACT_ALLOW\t-\tp\t0\tSCMP_CMP_EQ\t0\t0\t0\tSCMP_CMP_EQ\t8\t0\n"
+    "seccomp.syscall\tclone\tSCMP_ACT_ALLOW\t-\tp\t0\tSCMP_CMP_MASKED_EQ\t2114060288\t0\n";
 
 static int compile(const char *text, scmp_filter_ctx *ctx, struct stage_error *err)
 {
@@ -102,10 +102,10 @@ TEST(bad_profiles_fail)
 	     "seccomp.flag\tSECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV\n",
 	     "needs a notify listener"},
 	    {"format\tbaton-plan/1\nseccomp.default\tSCMP_ACT_ALLOW\t-\n"
-	     "seccomp.syscall\tread\tSCMP_ACT_ERRNO\t-\t0\tSCMP_CMP_EQ\n",
+	     "seccomp.syscall\tread\tSCMP_ACT_ERRNO\t-\tp\t0\tSCMP_CMP_EQ\n",
 	     "conditions of four fields"},
 	    {"format\tbaton-plan/1\nseccomp.default\tSCMP_ACT_ALLOW\t-\n"
-	     "seccomp.syscall\tread\tSCMP_ACT_ERRNO\t-\t7\tSCMP_CMP_EQ\t0\t0\n",
+	     "seccomp.syscall\tread\tSCMP_ACT_ERRNO\t-\tp\t7\tSCMP_CMP_EQ\t0\t0\n",
 	     "syscall argument 7"},
 	    {"format\tbaton-plan/1\nseccomp.default\tSCMP_ACT_ALLOW\t-\n"
 	     "seccomp.arch\tSCMP_ARCH_VAX\n",
@@ -160,9 +160,9 @@ static const char old_profile[] = "format\tbaton-plan/1\n"
 				  "seccomp.arch\tSCMP_ARCH_X86_64\n"
 				  "seccomp.arch\tSCMP_ARCH_X86\n"
 				  "seccomp.arch\tSCMP_ARCH_X32\n"
-				  "seccomp.syscall\texit_group\tSCMP_ACT_ALLOW\t-\n"
-				  "seccomp.syscall\texit\tSCMP_ACT_ALLOW\t-\n"
-				  "seccomp.syscall\tgetpid\tSCMP_ACT_ALLOW\t-\n";
+				  "seccomp.syscall\texit_group\tSCMP_ACT_ALLOW\t-\tp\n"
+				  "seccomp.syscall\texit\tSCMP_ACT_ALLOW\t-\tp\n"
+				  "seccomp.syscall\tgetpid\tSCMP_ACT_ALLOW\t-\tp\n";
 
 TEST(newer_syscalls_get_enosys)
 {
@@ -197,7 +197,7 @@ TEST(prelude_only_for_denying_defaults)
 
 		snprintf(text, sizeof(text),
 			 "format\tbaton-plan/1\nseccomp.default\t%s\t%s\n"
-			 "seccomp.syscall\tgetpid\tSCMP_ACT_KILL\t-\n",
+			 "seccomp.syscall\tgetpid\tSCMP_ACT_KILL\t-\tp\n",
 			 cases[i][0], cases[i][1]);
 		CHECK(plan_parse(&plan, text, strlen(text), &err) == 0);
 		CHECK(seccomp_compile(&plan, &ctx, &err) == 0);
@@ -225,13 +225,13 @@ TEST(fail_unknown_syscall_annotation)
 	autoseccomp scmp_filter_ctx ctx = NULL;
 	struct stage_error err;
 	const char *base = "format\tbaton-plan/1\nseccomp.default\tSCMP_ACT_ALLOW\t-\n"
-			   "seccomp.syscall\tno_such_call\tSCMP_ACT_ERRNO\t-\n";
+			   "seccomp.syscall\tno_such_call\tSCMP_ACT_ERRNO\t-\tx.names[0]\n";
 	char text[512];
 
 	snprintf(text, sizeof(text), "%sannotation\trun.oci.seccomp_fail_unknown_syscall\t1\n",
 		 base);
 	CHECK(compile(text, &ctx, &err) < 0);
-	CHECK_STR(err.msg, "invalid seccomp syscall `no_such_call`");
+	CHECK_STR(err.msg, "x.names[0]: invalid seccomp syscall `no_such_call`");
 	CHECK(err.errnum == 0);
 	snprintf(text, sizeof(text), "%sannotation\trun.oci.seccomp_fail_unknown_syscall\t0\n",
 		 base);
@@ -251,10 +251,10 @@ static void cache_for(struct seccomp_cache *cache, const char *text, const char 
 TEST(cache_key_ignores_the_listener)
 {
 	const char *a = "format\tbaton-plan/1\nseccomp.default\tSCMP_ACT_ALLOW\t-\n"
-			"seccomp.syscall\tmkdir\tSCMP_ACT_NOTIFY\t-\nseccomp.notify\t1\n"
+			"seccomp.syscall\tmkdir\tSCMP_ACT_NOTIFY\t-\tp\nseccomp.notify\t1\n"
 			"seccomp.listener-path\t/run/a.sock\n";
 	const char *b = "format\tbaton-plan/1\nseccomp.default\tSCMP_ACT_ALLOW\t-\n"
-			"seccomp.syscall\tmkdir\tSCMP_ACT_NOTIFY\t-\nseccomp.notify\t1\n"
+			"seccomp.syscall\tmkdir\tSCMP_ACT_NOTIFY\t-\tp\nseccomp.notify\t1\n"
 			"seccomp.listener-path\t/run/b.sock\nseccomp.listener-metadata\tm\n";
 	struct seccomp_cache ca, cb;
 
@@ -352,7 +352,7 @@ TEST(argument_conditions_in_the_verdict)
 	size_t len;
 
 	CHECK(program("format\tbaton-plan/1\nseccomp.default\tSCMP_ACT_ALLOW\t-\n"
-		      "seccomp.syscall\tumask\tSCMP_ACT_ERRNO\t13\t0\tSCMP_CMP_MASKED_EQ\t63\t63\n",
+		      "seccomp.syscall\tumask\tSCMP_ACT_ERRNO\t13\tp\t0\tSCMP_CMP_MASKED_EQ\t63\t63\n",
 		      &prog, &len, &err) == 0);
 	d.args[0] = 077;
 	CHECK(bpf_verdict(prog, len, &d, &ret) == 0 && ret == (SECCOMP_RET_ERRNO | 13));
@@ -366,16 +366,16 @@ TEST(a_profile_that_denies_exit_is_refused)
 	struct stage_error err;
 	size_t len;
 	const char *deny_all = "format\tbaton-plan/1\nseccomp.default\tSCMP_ACT_ERRNO\t1\n"
-			       "seccomp.syscall\tgetpid\tSCMP_ACT_ALLOW\t-\n";
+			       "seccomp.syscall\tgetpid\tSCMP_ACT_ALLOW\t-\tp\n";
 	const char *exit_only = "format\tbaton-plan/1\nseccomp.default\tSCMP_ACT_ERRNO\t1\n"
-				"seccomp.syscall\texit\tSCMP_ACT_ALLOW\t-\n";
+				"seccomp.syscall\texit\tSCMP_ACT_ALLOW\t-\tp\n";
 	const char *kill_old = "format\tbaton-plan/1\nseccomp.default\tSCMP_ACT_KILL\t-\n"
-			       "seccomp.syscall\tgetpid\tSCMP_ACT_ALLOW\t-\n";
+			       "seccomp.syscall\tgetpid\tSCMP_ACT_ALLOW\t-\tp\n";
 	const char *kill_all = "format\tbaton-plan/1\nseccomp.default\tSCMP_ACT_KILL\t-\n"
-			       "seccomp.syscall\tgetpid\tSCMP_ACT_ALLOW\t-\n"
-			       "seccomp.syscall\tset_mempolicy_home_node\tSCMP_ACT_ALLOW\t-\n";
+			       "seccomp.syscall\tgetpid\tSCMP_ACT_ALLOW\t-\tp\n"
+			       "seccomp.syscall\tset_mempolicy_home_node\tSCMP_ACT_ALLOW\t-\tp\n";
 	const char *notify_all = "format\tbaton-plan/1\nseccomp.default\tSCMP_ACT_NOTIFY\t-\n"
-				 "seccomp.syscall\tgetpid\tSCMP_ACT_ALLOW\t-\n";
+				 "seccomp.syscall\tgetpid\tSCMP_ACT_ALLOW\t-\tp\n";
 
 	CHECK(program(deny_all, &prog, &len, &err) < 0);
 	CHECK_CONTAINS(err.msg, "denies both exit_group and exit");
@@ -401,7 +401,7 @@ TEST(wait_killable_recv_with_notify)
 	struct stage_error err;
 	const char *text = "format\tbaton-plan/1\nseccomp.default\tSCMP_ACT_ALLOW\t-\n"
 			   "seccomp.flag\tSECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV\n"
-			   "seccomp.syscall\tmkdir\tSCMP_ACT_NOTIFY\t-\n"
+			   "seccomp.syscall\tmkdir\tSCMP_ACT_NOTIFY\t-\tp\n"
 			   "seccomp.notify\t1\n";
 
 	CHECK(plan_parse(&plan, text, strlen(text), &err) == 0);
