@@ -32,6 +32,7 @@ static const struct command {
     {"ps", cmd_ps},	      {"pause", cmd_pause},	  {"resume", cmd_resume},
     {"update", cmd_update},   {"features", cmd_features}, {"checkpoint", cmd_checkpoint},
     {"restore", cmd_restore}, {"mounts", cmd_mounts},	  {"stage", cmd_stage},
+    {"plan", cmd_plan},
 };
 
 static void print_usage(FILE *out)
