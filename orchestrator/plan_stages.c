@@ -85,6 +85,10 @@ static int device_rules(struct view *v, const struct plan *plan, bool v2, struct
 
 	/* v2 has no files for them: a BPF program, the plan's rules then the defaults */
 	view_table_begin(v, v2 ? "device-program" : "devices-files", cols, 2);
+	if (!v2) { /* v1 starts from nothing allowed; v2's program denies what no rule allows */
+		view_cell(v, "a *:* rwm");
+		view_cell(v, "devices.deny (first, always)");
+	}
 	plan_for_each(plan, "cgroup.device", e)
 	{
 		char rule[96];
@@ -106,6 +110,10 @@ static int device_rules(struct view *v, const struct plan *plan, bool v2, struct
 		snprintf(rule, sizeof(rule), "%c %d:%s rwm", d->type, (int)d->major, minor);
 		view_cell(v, rule);
 		view_cell(v, v2 ? "allow (default)" : "devices.allow (default)");
+	}
+	if (v2) {
+		view_cell(v, "a *:* rwm");
+		view_cell(v, "deny (no rule matched)");
 	}
 	view_table_end(v);
 	return 0;
