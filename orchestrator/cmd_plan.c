@@ -111,7 +111,7 @@ static int show_stage(struct view *v, const struct plan_context *ctx, const stru
 	char title[256];
 
 	snprintf(title, sizeof(title), "%-20s %-6s %-6s %s (%s)", d->name, side_name(d->side),
-		 d->libc, runs ? "runs" : "skipped", pipeline_condition_text(d, runs));
+		 d->libc, runs ? "runs" : "skipped", pipeline_condition_text(ctx->g, d, runs));
 	view_section_begin(v, title);
 	if (v->format == VIEW_JSON) { /* the text has these in its title line */
 		view_str(v, "name", d->name);
@@ -119,7 +119,7 @@ static int show_stage(struct view *v, const struct plan_context *ctx, const stru
 		view_str(v, "libc", d->libc);
 		view_str(v, "when", pipeline_condition_name(d));
 		view_bool(v, "runs", runs);
-		view_str(v, "because", pipeline_condition_text(d, runs));
+		view_str(v, "because", pipeline_condition_text(ctx->g, d, runs));
 	}
 	show_fds(v, d);
 	if (runs) {

@@ -47,6 +47,7 @@ bool pipeline_condition_holds(const struct global_opts *g, const struct plan *pl
 bool pipeline_manages_cgroups(const struct global_opts *g, const struct plan *plan);
 /* The `when` word of d (`seccomp`), and what it means when it holds or not. */
 const char *pipeline_condition_name(const struct stage_decl *d);
-const char *pipeline_condition_text(const struct stage_decl *d, bool holds);
+const char *pipeline_condition_text(const struct global_opts *g, const struct stage_decl *d,
+				    bool holds);
 
 #endif

@@ -88,23 +88,34 @@ const char *pipeline_condition_name(const struct stage_decl *d)
 	return names[d->when];
 }
 
-const char *pipeline_condition_text(const struct stage_decl *d, bool holds)
+/* Why the container has no cgroup of its own (pipeline_manages_cgroups said no). */
+static const char *no_cgroup_why(const struct global_opts *g)
+{
+	return g->no_cgroups ? "--cgroup-manager=disabled"
+			     : "rootless, and no cgroup is delegated to the user";
+}
+
+const char *pipeline_condition_text(const struct global_opts *g, const struct stage_decl *d,
+				    bool holds)
 {
 	/* indexed by enum stage_when: [0] when it holds, [1] when it does not */
 	static const char *const text[][2] = {
 	    [WHEN_ALWAYS] = {"always", "always"},
 	    [WHEN_SECCOMP] = {"linux.seccomp is given", "no linux.seccomp"},
 	    [WHEN_USERNS] = {"a new user namespace", "no new user namespace"},
-	    [WHEN_CGROUP] = {"cgroups are managed",
-			     "no cgroup of its own (--cgroup-manager=disabled, "
-			     "or rootless without a delegated cgroup)"},
-	    [WHEN_CGROUPFS] = {"the cgroupfs driver manages the cgroup",
-			       "not the cgroupfs driver, or no cgroup of its own"},
-	    [WHEN_SYSTEMD] = {"the systemd driver manages the cgroup",
-			      "not --cgroup-manager=systemd, or no cgroup of its own"},
+	    [WHEN_CGROUP] = {"cgroups are managed", NULL},
+	    [WHEN_CGROUPFS] = {"the cgroupfs driver manages the cgroup", NULL},
+	    [WHEN_SYSTEMD] = {"the systemd driver manages the cgroup", NULL},
 	    [WHEN_HOOKS] = {"hooks of this phase", "no hooks of this phase"},
 	    [WHEN_IDMAP] = {"idmapped mounts", "no idmapped mounts"},
 	};
 
-	return text[d->when][holds ? 0 : 1];
+	if (holds || text[d->when][1])
+		return text[d->when][holds ? 0 : 1];
+	/* the cgroup conditions: which of their two parts failed */
+	if (d->when == WHEN_CGROUPFS && g->systemd)
+		return "the systemd driver manages the cgroup (--cgroup-manager=systemd)";
+	if (d->when == WHEN_SYSTEMD && !g->systemd)
+		return "not --cgroup-manager=systemd";
+	return no_cgroup_why(g);
 }
