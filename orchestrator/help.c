@@ -89,8 +89,6 @@ static const struct command_help helps[] = {
      false},
     {"trace-view", "TRACE.json", "write a --trace file as a self-contained HTML timeline", "",
      false},
-    {"trace-view", "TRACE.json", "write a --trace file as a self-contained HTML timeline", "",
-     false},
     {"stage", "NAME [ARGS...]", "run one pipeline stage on its own (NAME --help: its own help)", "",
      false},
 };
