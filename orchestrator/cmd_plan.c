@@ -93,7 +93,7 @@ static const char *kind_name(enum fd_kind kind)
 
 static void show_fds(struct view *v, const struct stage_decl *d)
 {
-	static const char *const cols[] = {"name", "kind", "optional"};
+	static const char *const cols[] = {"name", "kind", "presence"};
 
 	view_table_begin(v, "fds", cols, 3);
 	for (const struct fd_decl *f = d->fds; f->name; f++) {

@@ -43,7 +43,7 @@ does() {
 	assert_line --regexp '^hooks@prestart +host +musl +skipped \(no hooks of this phase\)$'
 	assert_line --regexp '^final-exec +child +musl +runs \(always\)$'
 	# the declared fd contract, kind and all
-	assert_line --regexp '^  fds +NAME +KIND +OPTIONAL$'
+	assert_line --regexp '^  fds +NAME +KIND +PRESENCE$'
 	assert_line --regexp '^ +BPF +memfd +optional$'
 	assert_line --regexp '^ +NEXT +exec +required$'
 }
@@ -168,7 +168,7 @@ does() {
 		all(.stages[]; (.name | type) == "string" and (.side | IN("host", "self", "child")) and
 		(.libc | IN("musl", "glibc", "-")) and (.when | type) == "string" and
 		(.runs | type) == "boolean" and (.because | type) == "string" and
-		all(.fds[]; (.kind | type) == "string" and (.optional | IN("optional", "required"))) and
+		all(.fds[]; (.kind | type) == "string" and (.presence | IN("optional", "required"))) and
 		(has("does") == .runs))' <<<"$output" >/dev/null || fail "shape: $output"
 	mapfile -t names < <(jq -r '.stages[].name' <<<"$output")
 	mapfile -t declared < <(create_stages)
