@@ -148,7 +148,14 @@ SHOW(show_cgroup_setup)
 		view_cell(v, writes[i].alt_file[0] ? writes[i].alt_value : "");
 	}
 	view_table_end(v);
-	ret = device_rules(v, ctx->plan, layout == CGROUP_LAYOUT_V2, err);
+	if (cgroup_rootless()) { /* what cgroup_setup leaves out for a user (cgroup.h) */
+		view_str(v, "rootless",
+			 "only in hierarchies delegated to the user; no device rules "
+			 "(devices.allow and device programs need CAP_SYS_ADMIN)");
+		ret = 0;
+	} else {
+		ret = device_rules(v, ctx->plan, layout == CGROUP_LAYOUT_V2, err);
+	}
 out:
 	free(writes);
 	return ret;
