@@ -60,7 +60,8 @@ SHOW(show_seccomp_load)
 	const struct plan_entry *d = plan_get(ctx->plan, "seccomp.default");
 	char action[128];
 
-	(void)err;
+	if (!d) /* the stage's condition: it runs only with this record */
+		return stage_fail(err, EINVAL, "plan: no `seccomp.default` record");
 	snprintf(action, sizeof(action), "%s%s%s", plan_field(d, 0),
 		 strcmp(plan_field(d, 0), "SCMP_ACT_ERRNO") == 0 ? " errno " : "",
 		 strcmp(plan_field(d, 0), "SCMP_ACT_ERRNO") == 0 ? plan_field(d, 1) : "");
@@ -359,12 +360,20 @@ static int mounts_table(struct view *v, const struct plan *plan, struct stage_er
 	return 0;
 }
 
+/* mount-rootfs pivots only in a mount namespace (new or joined) of the container's own. */
+static bool has_mount_namespace(const struct plan *plan)
+{
+	plan_for_each(plan, "namespace", e) if (strcmp(plan_field(e, 0), "mount") == 0) return true;
+	return false;
+}
+
 SHOW(show_mount_rootfs)
 {
 	static const char *const dev_cols[] = {"path", "type", "major", "minor",
 					       "mode", "uid",  "gid"};
 	static const char *const sysctl_cols[] = {"key", "value"};
 	const unsigned dev_fields[] = {0, 1, 2, 3, 4, 5, 6}, sysctl_fields[] = {0, 1};
+	const struct plan_entry *prop = plan_get(ctx->plan, "rootfs-propagation");
 	autostrbuf struct strbuf propagation = {0};
 	uint64_t flags;
 
@@ -382,11 +391,17 @@ SHOW(show_mount_rootfs)
 	view_str(v, "hostname", plan_str(ctx->plan, "hostname", ""));
 	view_str(v, "domainname", plan_str(ctx->plan, "domainname", ""));
 	hook_table(v, ctx->plan, "hooks", "createContainer");
-	view_str(v, "root", "pivot_root into the rootfs (chroot with --no-pivot)");
+	view_str(v, "root",
+		 has_mount_namespace(ctx->plan)
+		     ? "pivot_root into the rootfs (chroot with --no-pivot)"
+		     : "chroot into the rootfs (no mount namespace: the mounts go into the "
+		       "runtime's, under the rootfs)");
 	view_bool(v, "root-readonly", plan_flag(ctx->plan, "root.readonly"));
-	if (plan_field_u64(plan_get(ctx->plan, "rootfs-propagation"), 0, &flags, err) < 0)
+	/* absent without a mount namespace: the runtime's propagation is left alone */
+	if (prop && plan_field_u64(prop, 0, &flags, err) < 0)
 		return -1;
-	flag_names(&propagation, flags, false);
+	if (prop)
+		flag_names(&propagation, flags, false);
 	view_str(v, "rootfs-propagation", propagation.len ? propagation.data : "");
 	return 0;
 }
@@ -435,10 +450,13 @@ SHOW(show_final_exec)
 	static const char *const rl_cols[] = {"name", "soft", "hard"};
 	const unsigned rl_fields[] = {0, 2, 3};
 	const struct plan_entry *user = plan_get(ctx->plan, "process.user");
-	char ids[64];
+	char ids[64] = "";
 
-	snprintf(ids, sizeof(ids), "%s:%s", plan_field(user, 0), plan_field(user, 1));
-	view_str(v, "user", user ? ids : "");
+	if (!plan_flag(ctx->plan, "process"))
+		view_str(v, "process", "none in config.json: the container is made, `start` refuses");
+	if (user)
+		snprintf(ids, sizeof(ids), "%s:%s", plan_field(user, 0), plan_field(user, 1));
+	view_str(v, "user", ids);
 	record_list(v, ctx->plan, "additional-gids", "process.additional-gid");
 	if (caps_table(v, ctx->plan, err) < 0)
 		return -1;

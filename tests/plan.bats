@@ -114,6 +114,13 @@ does() {
 	run_baton plan "$CID"
 	assert_line --regexp "^ +/data +bind +$BATS_TEST_TMPDIR +rbind,ro,nosuid\$"
 	assert_line --regexp '^  hostname +planned$'
+	assert_line --regexp '^  root +pivot_root into the rootfs'
+	# no mount namespace: mount-rootfs chroots in the runtime's
+	update_config '.linux.namespaces |= map(select(.type != "mount")) | .root.readonly = false |
+		del(.linux.rootfsPropagation)'
+	run_baton plan "$CID"
+	assert_success
+	assert_line --regexp '^  root +chroot into the rootfs \(no mount namespace'
 }
 
 @test "plan: cgroup files with their values, for this host's layout" {
@@ -253,4 +260,13 @@ does() {
 	assert_line --regexp "^  unit +baton-$CID.scope\$"
 	assert_line --regexp '^  slice +system.slice$'
 	assert_line --regexp "^  path +/system.slice/baton-$CID.scope\$"
+}
+
+@test "plan: a config without a process (create makes it, start refuses)" {
+	update_config 'del(.process)'
+	run_baton plan "$CID"
+	assert_success
+	assert_line --regexp '^  process +none in config.json: the container is made, `start` refuses$'
+	assert_line --regexp '^  args +\(none\)$'
+	assert_line --regexp '^  user +-$'
 }
