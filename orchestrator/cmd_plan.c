@@ -18,6 +18,7 @@
 #include "pipeline.h"
 #include "plan_stages.h"
 #include "plan_view.h"
+#include "strbuf.h"
 
 #define PLAN_VIEW_FORMAT "baton-plan-view/1"
 
@@ -108,11 +109,11 @@ static int show_stage(struct view *v, const struct plan_context *ctx, const stru
 		      struct stage_error *err)
 {
 	bool runs = pipeline_condition_holds(ctx->g, ctx->plan, d);
-	char title[256];
+	autostrbuf struct strbuf title = {0};
 
-	snprintf(title, sizeof(title), "%-20s %-6s %-6s %s (%s)", d->name, side_name(d->side),
-		 d->libc, runs ? "runs" : "skipped", pipeline_condition_text(ctx->g, d, runs));
-	view_section_begin(v, title);
+	strbuf_printf(&title, "%-20s %-6s %-6s %s (%s)", d->name, side_name(d->side), d->libc,
+		      runs ? "runs" : "skipped", pipeline_condition_text(ctx->g, d, runs));
+	view_section_begin(v, title.data);
 	if (v->format == VIEW_JSON) { /* the text has these in its title line */
 		view_str(v, "name", d->name);
 		view_str(v, "side", side_name(d->side));

@@ -58,14 +58,14 @@ SHOW(show_parse_config)
 SHOW(show_seccomp_load)
 {
 	const struct plan_entry *d = plan_get(ctx->plan, "seccomp.default");
-	char action[128];
+	autostrbuf struct strbuf action = {0};
 
 	if (!d) /* the stage's condition: it runs only with this record */
 		return stage_fail(err, EINVAL, "plan: no `seccomp.default` record");
-	snprintf(action, sizeof(action), "%s%s%s", plan_field(d, 0),
-		 strcmp(plan_field(d, 0), "SCMP_ACT_ERRNO") == 0 ? " errno " : "",
-		 strcmp(plan_field(d, 0), "SCMP_ACT_ERRNO") == 0 ? plan_field(d, 1) : "");
-	view_str(v, "default-action", action);
+	strbuf_puts(&action, plan_field(d, 0));
+	if (strcmp(plan_field(d, 0), "SCMP_ACT_ERRNO") == 0)
+		strbuf_printf(&action, " errno %s", plan_field(d, 1));
+	view_str(v, "default-action", action.data);
 	view_num(v, "rules", plan_count(ctx->plan, "seccomp.syscall"));
 	record_list(v, ctx->plan, "architectures", "seccomp.arch");
 	record_list(v, ctx->plan, "flags", "seccomp.flag");
@@ -453,7 +453,8 @@ SHOW(show_final_exec)
 	char ids[64] = "";
 
 	if (!plan_flag(ctx->plan, "process"))
-		view_str(v, "process", "none in config.json: the container is made, `start` refuses");
+		view_str(v, "process",
+			 "none in config.json: the container is made, `start` refuses");
 	if (user)
 		snprintf(ids, sizeof(ids), "%s:%s", plan_field(user, 0), plan_field(user, 1));
 	view_str(v, "user", ids);
