@@ -270,3 +270,24 @@ does() {
 	assert_line --regexp '^  args +\(none\)$'
 	assert_line --regexp '^  user +-$'
 }
+
+@test "plan: the cgroup files it lists are the ones create writes, with those values" {
+	update_config '.linux.resources = {"memory": {"limit": 67108864}, "pids": {"limit": 42},
+		"cpu": {"shares": 512}}'
+	local d layout file value path
+	d=$(does cgroup-setup)
+	layout=$(jq -r .layout <<<"$d")
+	run_baton create "$CID"
+	assert_success
+	while IFS=$'\t' read -r file value; do
+		if [[ $layout == v2 ]]; then
+			path=/sys/fs/cgroup/baton/$CID/$file
+		else
+			path=/sys/fs/cgroup/${file%%/*}/baton/$CID/${file#*/}
+		fi
+		[[ -f $path ]] || fail "no $path"
+		[[ $(cat "$path") == "$value" ]] || fail "$path: $(cat "$path"), plan said $value"
+	done < <(jq -r '.writes[] | [.file, .value] | @tsv' <<<"$d")
+	[[ $(jq '.writes | length' <<<"$d") -ge 3 ]] || fail "writes: $d"
+	baton_cmd delete --force "$CID"
+}
