@@ -127,6 +127,15 @@ struct pipeline_result {
 int pipeline_start(const struct global_opts *g, const struct create_opts *o, struct container *c,
 		   enum run_mode mode, struct pipeline_result *res, struct stage_error *err);
 
+/*
+ * `baton plan`: run parse-config on o's bundle exactly as create does (c
+ * gives the id and the absolute bundle; nothing is created) and load the plan
+ * it wrote; *plan_bytes its size.
+ */
+int pipeline_plan_only(const struct global_opts *g, const struct create_opts *o,
+		       struct container *c, struct plan *plan, size_t *plan_bytes,
+		       struct stage_error *err);
+
 /* Undo a container: kill its processes, remove its cgroup and state. */
 /* With g, the poststop hooks run too (delete, the end of run); without, a failed create. */
 void container_teardown(const struct global_opts *g, struct container *c, const char *cgroup_path);
@@ -195,6 +204,8 @@ int cmd_features(const struct global_opts *g, int argc, char **argv);
 int cmd_checkpoint(const struct global_opts *g, int argc, char **argv);
 int cmd_restore(const struct global_opts *g, int argc, char **argv);
 int cmd_mounts(const struct global_opts *g, int argc, char **argv);
+int cmd_plan(const struct global_opts *g, int argc, char **argv);
+int cmd_trace_view(const struct global_opts *g, int argc, char **argv);
 
 /* Print err as `baton: [stage: ]msg: strerror` (text or JSON log) and return 1. */
 int report_error(const struct global_opts *g, const struct stage_error *err);

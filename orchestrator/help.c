@@ -82,6 +82,13 @@ static const struct command_help helps[] = {
     {"restore", "CONTAINER", "restore a container (not supported yet)", "", true},
     {"mounts", "add|remove CONTAINER FILE",
      "add or remove mounts of a running container (not supported yet)", "", false},
+    {"plan", "[CONTAINER]", "print what create would do, stage by stage, without doing it",
+     "  -b, --bundle=DIR          container bundle (default: the current directory)\n"
+     "      --config=FILE         use FILE instead of BUNDLE/config.json\n"
+     "  -f, --format=FORMAT       text (default) or json (schemas/plan-view.md)\n",
+     false},
+    {"trace-view", "TRACE.json", "write a --trace file as a self-contained HTML timeline", "",
+     false},
     {"stage", "NAME [ARGS...]", "run one pipeline stage on its own (NAME --help: its own help)", "",
      false},
 };

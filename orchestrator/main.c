@@ -26,12 +26,26 @@ static const struct command {
 	const char *name;
 	int (*run)(const struct global_opts *g, int argc, char **argv);
 } commands[] = {
-    {"create", cmd_create},   {"start", cmd_start},	  {"run", cmd_run},
-    {"state", cmd_state},     {"kill", cmd_kill},	  {"delete", cmd_delete},
-    {"list", cmd_list},	      {"spec", cmd_spec},	  {"exec", cmd_exec},
-    {"ps", cmd_ps},	      {"pause", cmd_pause},	  {"resume", cmd_resume},
-    {"update", cmd_update},   {"features", cmd_features}, {"checkpoint", cmd_checkpoint},
-    {"restore", cmd_restore}, {"mounts", cmd_mounts},	  {"stage", cmd_stage},
+    {"create", cmd_create},
+    {"start", cmd_start},
+    {"run", cmd_run},
+    {"state", cmd_state},
+    {"kill", cmd_kill},
+    {"delete", cmd_delete},
+    {"list", cmd_list},
+    {"spec", cmd_spec},
+    {"exec", cmd_exec},
+    {"ps", cmd_ps},
+    {"pause", cmd_pause},
+    {"resume", cmd_resume},
+    {"update", cmd_update},
+    {"features", cmd_features},
+    {"checkpoint", cmd_checkpoint},
+    {"restore", cmd_restore},
+    {"mounts", cmd_mounts},
+    {"stage", cmd_stage},
+    {"plan", cmd_plan},
+    {"trace-view", cmd_trace_view},
 };
 
 static void print_usage(FILE *out)

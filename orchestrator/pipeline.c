@@ -26,7 +26,6 @@
 #include "container.h"
 #include "pipeline.h"
 #include "pipeline_int.h"
-#include "hooks.h"
 #include "log.h"
 #include "record.h"
 #include "sealed_exe.h"
@@ -96,73 +95,14 @@ static bool deps_done(const struct pipeline *p, size_t i)
 	return true;
 }
 
-static bool has_new_userns(const struct plan *plan)
-{
-	plan_for_each(plan, "namespace", e) if (strcmp(plan_field(e, 0), "user") == 0 &&
-						*plan_field(e, 1) == '\0') return true;
-	return false;
-}
-
-/* A `mount` record marked idmap or ridmap: idmap-mounts makes it on our side. */
-static bool has_idmapped_mounts(const struct plan *plan)
-{
-	plan_for_each(plan, "mount", e) if (strstr(plan_field(e, 7), "idmap")) return true;
-	return false;
-}
-
 static bool in_this_pipeline(const struct pipeline *p, size_t i)
 {
 	return p->mode == MODE_EXEC ? pipeline_decl[i].in_exec : pipeline_decl[i].in_create;
 }
 
-/*
- * Does the container get a cgroup of its own? Not with --cgroup-manager=disabled.
- * Rootless (root of a rootless engine's user namespace too): when the user
- * owns a delegated subtree for it, else only with limits, so that
- * cgroup-setup says why they cannot be applied; without limits the container
- * runs in the caller's cgroup, with a warning (--log-level=error hides it).
- */
-static bool manages_cgroups(const struct pipeline *p)
-{
-	static int delegated = -1;
-
-	if (p->g->no_cgroups)
-		return false;
-	/* systemd delegates the scope it makes, to root and to a user alike */
-	if (p->g->systemd || host_root() || plan_get(&p->plan, "cgroup.resource"))
-		return true;
-	if (delegated < 0) {
-		struct stage_error why = {0};
-
-		delegated = cgroup_delegated(plan_str(&p->plan, "cgroup.path", ""), &why);
-		if (!delegated)
-			log_warning("the container stays in the caller's cgroups: %s", why.msg);
-	}
-	return delegated;
-}
-
 static bool condition_holds(const struct pipeline *p, size_t i)
 {
-	switch (pipeline_decl[i].when) {
-	case WHEN_SECCOMP:
-		return plan_get(&p->plan, "seccomp.default") != NULL;
-	case WHEN_USERNS:
-		return has_new_userns(&p->plan);
-	case WHEN_CGROUP:
-		return manages_cgroups(p);
-	case WHEN_CGROUPFS:
-		return !p->g->systemd && manages_cgroups(p);
-	case WHEN_SYSTEMD:
-		return p->g->systemd && manages_cgroups(p);
-	case WHEN_IDMAP:
-		return has_idmapped_mounts(&p->plan);
-	case WHEN_HOOKS: {
-		const char *phase = strchr(pipeline_decl[i].name, '@');
-		return phase && hooks_present(&p->plan, phase + 1);
-	}
-	default:
-		return true;
-	}
+	return pipeline_condition_holds(p->g, &p->plan, &pipeline_decl[i]);
 }
 
 /* The fd that fills contract slot `name` of a stage, or -1. */
@@ -259,7 +199,7 @@ static int load_plan(struct pipeline *p, struct stage_error *err)
 		return -1;
 	if (p->mode != MODE_EXEC) {
 		/* no cgroup of its own: delete, kill --all and exec then leave cgroups alone */
-		bool own = manages_cgroups(p);
+		bool own = pipeline_manages_cgroups(p->g, &p->plan);
 
 		snprintf(p->c->cgroup_path, sizeof(p->c->cgroup_path), "%s",
 			 own ? plan_str(&p->plan, "cgroup.path", "") : "");
@@ -303,10 +243,11 @@ static int child_env(struct pipeline *p, int *exe_fds, struct container_spawn *c
 				continue;
 			/* one slot stays for the first stage's binary (container.c) */
 			if (cs->nkeep + 1 >= MAX_KEEP)
-				return stage_fail(err, E2BIG,
-						  "the child stages' contracts need more than %d fds "
-						  "(MAX_KEEP)",
-						  MAX_KEEP - 1);
+				return stage_fail(
+				    err, E2BIG,
+				    "the child stages' contracts need more than %d fds "
+				    "(MAX_KEEP)",
+				    MAX_KEEP - 1);
 			cs->keep[cs->nkeep++] = fd;
 			strvec_pushf(env, "BATON_FD_%s=%d", d->name, fd);
 		}
@@ -557,7 +498,8 @@ static int run_declaration(struct pipeline *p, struct stage_error *err)
 	}
 }
 
-static int open_inputs(struct pipeline *p, struct stage_error *err)
+/* What parse-config reads and writes: config.json (or the container's plan), the plan. */
+static int open_config(struct pipeline *p, struct stage_error *err)
 {
 	char path[4200];
 
@@ -577,7 +519,12 @@ static int open_inputs(struct pipeline *p, struct stage_error *err)
 			return stage_fail(err, errno, "cannot open `%s`", path);
 	}
 	p->plan_fd = memfd_for_stage("baton-plan", err);
-	if (p->plan_fd < 0)
+	return p->plan_fd < 0 ? -1 : 0;
+}
+
+static int open_inputs(struct pipeline *p, struct stage_error *err)
+{
+	if (open_config(p, err) < 0)
 		return -1;
 	if (p->mode == MODE_CREATE) {
 		if (mkfifoat(p->c->dirfd, "exec.fifo", 0600) < 0)
@@ -676,10 +623,14 @@ static void report_stages(struct pipeline *p, const struct stage_error *failed)
 	trace_report(p->g->trace, t, NSTAGES, failed);
 }
 
-int pipeline_start(const struct global_opts *g, const struct create_opts *o, struct container *c,
-		   enum run_mode mode, struct pipeline_result *res, struct stage_error *err)
+/* The settings every host stage gets in its environment, as create gives them. */
+static int pipeline_init(struct pipeline *p, const struct global_opts *g,
+			 const struct create_opts *o, struct container *c, enum run_mode mode,
+			 struct stage_error *err)
 {
-	struct pipeline p = {
+	size_t n = 0;
+
+	*p = (struct pipeline){
 	    .g = g,
 	    .o = o,
 	    .c = c,
@@ -698,42 +649,48 @@ int pipeline_start(const struct global_opts *g, const struct create_opts *o, str
 	    .notify_fd = -1,
 	    .sync = {-1, -1},
 	};
-	size_t n = 0;
-
-	snprintf(p.env_id, sizeof(p.env_id), "BATON_ID=%s", c->id);
-	snprintf(p.env_bundle, sizeof(p.env_bundle), "BATON_BUNDLE=%s", c->bundle);
-	if ((size_t)snprintf(p.env_path, sizeof(p.env_path), "PATH=%s",
+	snprintf(p->env_id, sizeof(p->env_id), "BATON_ID=%s", c->id);
+	snprintf(p->env_bundle, sizeof(p->env_bundle), "BATON_BUNDLE=%s", c->bundle);
+	if ((size_t)snprintf(p->env_path, sizeof(p->env_path), "PATH=%s",
 			     getenv("PATH") ? getenv("PATH") : "/usr/sbin:/usr/bin:/sbin:/bin") >=
-	    sizeof(p.env_path))
+	    sizeof(p->env_path))
 		return stage_fail(err, E2BIG, "PATH: longer than %zu bytes",
-				  sizeof(p.env_path) - sizeof("PATH="));
-	p.host_env[n++] = p.env_id;
-	p.host_env[n++] = p.env_bundle;
-	p.host_env[n++] = p.env_path;
+				  sizeof(p->env_path) - sizeof("PATH="));
+	p->host_env[n++] = p->env_id;
+	p->host_env[n++] = p->env_bundle;
+	p->host_env[n++] = p->env_path;
 	/* rootless: parse-config adds the user namespace and mappings we need */
 	if (geteuid() != 0) {
-		snprintf(p.env_rootless, sizeof(p.env_rootless), "BATON_ROOTLESS=%u:%u",
+		snprintf(p->env_rootless, sizeof(p->env_rootless), "BATON_ROOTLESS=%u:%u",
 			 (unsigned)geteuid(), (unsigned)getegid());
-		p.host_env[n++] = p.env_rootless;
+		p->host_env[n++] = p->env_rootless;
 	}
-	p.host_env[n++] = p.env_pid;
+	p->host_env[n++] = p->env_pid;
 	/* seccomp-load keeps its cache of compiled filters under the root */
-	snprintf(p.env_root, sizeof(p.env_root), "BATON_ROOT=%s", g->root);
-	p.host_env[n++] = p.env_root;
+	snprintf(p->env_root, sizeof(p->env_root), "BATON_ROOT=%s", g->root);
+	p->host_env[n++] = p->env_root;
 	/* parse-config plans the scope; cgroup-systemd asks the bus for it */
 	if (g->systemd) {
-		p.host_env[n++] = "BATON_CGROUP_MANAGER=systemd";
-		n += systemd_bus_env(p.host_env + n, 3);
+		p->host_env[n++] = "BATON_CGROUP_MANAGER=systemd";
+		n += systemd_bus_env(p->host_env + n, 3);
 	}
 	if (g->debug)
-		p.host_env[n++] = "BATON_DEBUG=1";
-	p.host_env[n] = NULL;
-	strcpy(p.env_pid, "BATON_PID=");
+		p->host_env[n++] = "BATON_DEBUG=1";
+	p->host_env[n] = NULL;
+	strcpy(p->env_pid, "BATON_PID=");
 
 	for (size_t i = 0; i < NSTAGES; i++)
-		if (!in_this_pipeline(&p, i))
-			p.state[i] = STEP_SKIPPED;
-	if (caller_passthrough(&p, err) < 0)
+		if (!in_this_pipeline(p, i))
+			p->state[i] = STEP_SKIPPED;
+	return 0;
+}
+
+int pipeline_start(const struct global_opts *g, const struct create_opts *o, struct container *c,
+		   enum run_mode mode, struct pipeline_result *res, struct stage_error *err)
+{
+	struct pipeline p;
+
+	if (pipeline_init(&p, g, o, c, mode, err) < 0 || caller_passthrough(&p, err) < 0)
 		return -1;
 	if (open_inputs(&p, err) < 0 || run_declaration(&p, err) < 0 ||
 	    wait_container_ready(&p, err) < 0) {
@@ -760,4 +717,39 @@ int pipeline_start(const struct global_opts *g, const struct create_opts *o, str
 	p.notify_fd = -1;
 	close_inputs(&p);
 	return 0;
+}
+
+int pipeline_plan_only(const struct global_opts *g, const struct create_opts *o,
+		       struct container *c, struct plan *plan, size_t *plan_bytes,
+		       struct stage_error *err)
+{
+	int parse = stage_index("parse-config");
+	struct pipeline p;
+	struct stat st;
+	int ret = -1;
+
+	if (pipeline_init(&p, g, o, c, MODE_CREATE, err) < 0)
+		return -1;
+	if (parse < 0)
+		return stage_fail(err, EINVAL, "pipeline declaration: no parse-config");
+	/* create's inputs minus the exec fifo: nothing is made for a container */
+	if (open_config(&p, err) < 0 || start_host_stage(&p, (size_t)parse, err) < 0)
+		goto out;
+	while (p.state[parse] == STEP_RUNNING)
+		if (reap_one(&p, err) < 0)
+			goto out;
+	if (plan_load_fd(plan, p.plan_fd, err) < 0 ||
+	    fd_check_kind(p.plan_fd, FD_KIND_SEALED_MEMFD, "plan", err) < 0)
+		goto out;
+	if (fstat(p.plan_fd, &st) < 0) {
+		stage_fail(err, errno, "plan");
+		goto out;
+	}
+	*plan_bytes = (size_t)st.st_size;
+	ret = 0;
+out:
+	if (ret < 0)
+		abort_pipeline(&p);
+	close_inputs(&p);
+	return ret;
 }

@@ -27,6 +27,7 @@ struct fd_decl {
 struct stage_decl {
 	const char *name;
 	enum stage_side side;
+	const char *libc; /* musl, glibc, or `-` for the orchestrator's own steps */
 	enum stage_when when;
 	const char *after[6];
 	struct fd_decl fds[10];
@@ -34,7 +35,19 @@ struct stage_decl {
 	bool in_exec;	/* part of exec */
 };
 
-/* The declaration, for `baton --debug` and the trace. */
+/* The declaration, for `baton --debug`, the trace and `baton plan`. */
 const struct stage_decl *pipeline_stages(unsigned *n);
+
+struct global_opts;
+struct plan;
+/* pipeline_when.c: does stage d run for this plan (its `when` column)? */
+bool pipeline_condition_holds(const struct global_opts *g, const struct plan *plan,
+			      const struct stage_decl *d);
+/* Does the container get a cgroup of its own (the `cgroup` condition)? */
+bool pipeline_manages_cgroups(const struct global_opts *g, const struct plan *plan);
+/* The `when` word of d (`seccomp`), and what it means when it holds or not. */
+const char *pipeline_condition_name(const struct stage_decl *d);
+const char *pipeline_condition_text(const struct global_opts *g, const struct stage_decl *d,
+				    bool holds);
 
 #endif

@@ -14,7 +14,7 @@ BEGIN {
 {
 	if (!($2 in side)) { print "pipeline.tsv:" NR ": bad side " $2 > "/dev/stderr"; exit 1 }
 	if (!($5 in when)) { print "pipeline.tsv:" NR ": bad condition " $5 > "/dev/stderr"; exit 1 }
-	printf "\t{\n\t\t.name = \"%s\",\n\t\t.side = %s,\n\t\t.when = %s,\n", $1, side[$2], when[$5]
+	printf "\t{\n\t\t.name = \"%s\",\n\t\t.side = %s,\n\t\t.libc = \"%s\",\n\t\t.when = %s,\n", $1, side[$2], $3, when[$5]
 	printf "\t\t.after = {"
 	if ($4 != "-") {
 		n = split($4, a, ",")

@@ -45,7 +45,7 @@ listed_commands() {
 @test "every command answers --help, -h, -? and --usage on stdout, in crun's shape" {
 	local cmds
 	cmds=$(listed_commands | tr '\n' ' ')
-	[[ $cmds == "create start run state kill delete list spec exec ps pause resume update features checkpoint restore mounts stage " ]] ||
+	[[ $cmds == "create start run state kill delete list spec exec ps pause resume update features checkpoint restore mounts plan trace-view stage " ]] ||
 		fail "baton --help lists: $cmds"
 	local cmd flag
 	for cmd in $cmds; do
