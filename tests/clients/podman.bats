@@ -394,6 +394,36 @@ prun() {
 	assert_success
 }
 
+@test "podman run --sdnotify=container: READY=1 from the container reaches podman's caller" {
+	local sock=$BATS_TEST_TMPDIR/notify.sock out=$BATS_TEST_TMPDIR/notify.out recv
+	# podman sends MAINPID and READY=1 as two messages
+	"$BATON_BUILD/tests/notify-recv" "$sock" 2 >"$out" &
+	recv=$!
+	defer "kill $recv 2>/dev/null"
+	for _ in $(seq 50); do [[ -S $sock ]] && break; sleep 0.1; done
+	NOTIFY_SOCKET=$sock run prun -d --name "$NAME" --sdnotify=container "$IMAGE" /bin/sh -c \
+		'[ -S "$NOTIFY_SOCKET" ] && echo socket-inside; sleep 0.5; /probe notify READY=1; sleep 1000'
+	assert_success
+	for _ in $(seq 100); do [[ -e /proc/$recv ]] || break; sleep 0.1; done
+	run cat "$out"
+	assert_line 'READY=1'
+	assert_line --regexp '^MAINPID=[1-9][0-9]*$'
+	wait_podman_log socket-inside
+}
+
+@test "podman run --sdnotify=container: no READY from the container, none passed on" {
+	local sock=$BATS_TEST_TMPDIR/notify.sock out=$BATS_TEST_TMPDIR/notify.out recv
+	"$BATON_BUILD/tests/notify-recv" "$sock" 2 >"$out" &
+	recv=$!
+	defer "kill $recv 2>/dev/null"
+	for _ in $(seq 50); do [[ -S $sock ]] && break; sleep 0.1; done
+	NOTIFY_SOCKET=$sock run prun -d --name "$NAME" --sdnotify=container "$IMAGE" /bin/sleep 1000
+	assert_success
+	sleep 2
+	run cat "$out"
+	refute_line 'READY=1'
+}
+
 # ---- helpers ----------------------------------------------------------------
 
 # wait_podman_log TEXT: podman logs of $NAME show TEXT (bounded poll).
