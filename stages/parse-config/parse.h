@@ -18,6 +18,13 @@
 int parse_config(const char *json, size_t len, const char *bundle, const char *id,
 		 struct strbuf *plan_out, struct stage_error *err);
 
+/*
+ * A linux.resources object (json, len bytes) as cgroup records appended to
+ * out; what names the input in the error.
+ */
+int parse_resources_text(const char *json, size_t len, const char *what, struct strbuf *out,
+			 struct stage_error *err);
+
 /* `parse-config --resources FILE|-` (baton update -r): see resources.c. */
 int resources_main(int argc, char **argv);
 

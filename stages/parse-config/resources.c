@@ -9,6 +9,7 @@
 #include "stage.h"
 
 #include "internal.h"
+#include "parse.h"
 #include "rules.h"
 
 enum num_kind { NUM_I64, NUM_U64, NUM_BOOL, NUM_STRING };
@@ -424,12 +425,24 @@ int parse_resources(struct pc *pc, const struct jnode *linux_obj)
  * `baton update -r` as cgroup.resource and cgroup.device records on stdout,
  * so that the orchestrator applies it without a JSON parser of its own.
  */
+int parse_resources_text(const char *json, size_t len, const char *what, struct strbuf *out,
+			 struct stage_error *err)
+{
+	struct pc pc = {.out = out, .err = err};
+	autojnode struct jnode *res = NULL;
+
+	if (json_read(what, "linux.resources", json, len, &res, err) < 0)
+		return -1;
+	if (!jnode_is(res, JNODE_OBJECT))
+		return stage_fail(err, 0, "%s: not a JSON object", what);
+	return parse_resources_object(&pc, res);
+}
+
 int resources_main(int argc, char **argv)
 {
 	struct stage_error err = {0};
 	autostrbuf struct strbuf out = {0};
 	autostrbuf struct strbuf in = {0};
-	struct pc pc = {.out = &out, .err = &err};
 	autoclose int fd = -1;
 	char buf[8192];
 	ssize_t n;
@@ -443,16 +456,7 @@ int resources_main(int argc, char **argv)
 		strbuf_add(&in, buf, (size_t)n);
 	if (n < 0)
 		stage_exit_error((stage_fail(&err, errno, "read `%s`", argv[2]), &err));
-	struct jnode *res = NULL;
-	if (json_read(argv[2], "linux.resources", in.data ? in.data : "", in.len, &res, &err) ==
-	    0) {
-		if (!jnode_is(res, JNODE_OBJECT))
-			stage_fail(&err, 0, "%s: not a JSON object", argv[2]);
-		else
-			parse_resources_object(&pc, res);
-	}
-	jnode_free(res);
-	if (err.msg[0])
+	if (parse_resources_text(in.data ? in.data : "", in.len, argv[2], &out, &err) < 0)
 		stage_exit_error(&err);
 	fwrite(out.data ? out.data : "", 1, out.len, stdout);
 	return fflush(stdout) == 0 ? 0 : 1;
