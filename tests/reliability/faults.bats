@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # Fault injection: baton create SIGKILLed at random points, the container's
-# init SIGKILLed during start, delete -f racing start. After each, delete -f
+# init SIGKILLed during start, delete -f racing start, delete -f and exec
+# SIGKILLed. After each, delete -f
 # must leave nothing behind: no state dir, no cgroup in any hierarchy, no
 # mount, no process or zombie (tests/tools/reaper), no memfd.
 
@@ -83,5 +84,23 @@ random_delay() {
 		reaped "$SCENARIO" race-delete "$(random_delay 2000)" "$CID-r$i"
 		assert_no_leftovers "$CID-r$i"
 		grep -Eq '^racing-delete=(ok|absent)$' "$REAPED_LOG" || fail "$(cat "$REAPED_LOG")"
+	done
+}
+
+@test "SIGKILL of delete -f, then delete -f again, leaves nothing" {
+	local i
+	for ((i = 0; i < 10; i++)); do
+		reaped "$SCENARIO" kill-delete "$(random_delay 4000)" "$CID-d$i"
+		assert_no_leftovers "$CID-d$i"
+		grep -Eq '^delete=(ok|absent)$' "$REAPED_LOG" || fail "$(cat "$REAPED_LOG")"
+	done
+}
+
+@test "SIGKILL of exec, then delete -f, leaves nothing" {
+	local i
+	for ((i = 0; i < 10; i++)); do
+		reaped "$SCENARIO" kill-exec "$(random_delay 4000)" "$CID-e$i"
+		assert_no_leftovers "$CID-e$i"
+		grep -Eq '^delete=ok$' "$REAPED_LOG" || fail "$(cat "$REAPED_LOG")"
 	done
 }

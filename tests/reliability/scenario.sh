@@ -6,6 +6,8 @@
 #   scenario.sh kill-create DELAY ID    create, SIGKILLed after DELAY s; delete -f
 #   scenario.sh kill-init DELAY ID      create; start, the init SIGKILLed after DELAY s; delete -f
 #   scenario.sh race-delete DELAY ID    create; start and, after DELAY s, delete -f at once
+#   scenario.sh kill-delete DELAY ID    run -d; delete -f SIGKILLed after DELAY s; delete -f
+#   scenario.sh kill-exec DELAY ID      run -d; exec SIGKILLed after DELAY s; delete -f
 #   scenario.sh cycles N PREFIX         N x create, start, delete (of a program that exits)
 #   scenario.sh execs N ID              run ID, N x exec /bin/true, measuring fds; delete -f
 #   scenario.sh run-loop N PREFIX       N x run
@@ -61,6 +63,20 @@ race-delete)
 	delete_force "$3" | sed 's/^delete=/racing-delete=/'
 	wait
 	delete_force "$3"
+	;;
+kill-delete | kill-exec)
+	b run -d --bundle "$BUNDLE" "$3" >/dev/null 2>&1 || {
+		echo "run=failed"
+		exit 1
+	}
+	if [[ $1 == kill-delete ]]; then
+		set -- "$2" "$3" delete -f "$3"
+	else
+		set -- "$2" "$3" exec "$3" /bin/sh -c 'sleep 0.2'
+	fi
+	timeout --foreground -s KILL "$1" "$BATON" --root "$STATE_ROOT" "${@:3}" >/dev/null 2>&1 </dev/null 3>&-
+	echo "killed=$?"
+	delete_force "$2"
 	;;
 cycles)
 	start=$(date +%s%N)

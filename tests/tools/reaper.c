@@ -160,8 +160,21 @@ int main(int argc, char **argv)
 		perror("reaper: exec");
 		_exit(127);
 	}
-	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
-		;
+	/* reap orphans as they come, as a real init does: a zombie left
+	 * unreaped would hold a dying container init in zap_pid_ns_processes */
+	for (;;) {
+		int st;
+		pid_t p = waitpid(-1, &st, 0);
+
+		if (p == child) {
+			status = st;
+			break;
+		}
+		if (p < 0 && errno != EINTR) {
+			perror("reaper: waitpid");
+			return 2;
+		}
+	}
 	deadline = now_ms() + grace;
 	for (;;) {
 		reap_all();
