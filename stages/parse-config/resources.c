@@ -251,7 +251,12 @@ static int parse_unified(struct pc *pc, const struct jnode *res)
 		if (rule_unified_key(p, v->key, pc->err) < 0 ||
 		    jv_string(v, p, &value, pc->err) < 0)
 			return -1;
-		snprintf(name, sizeof(name), "unified.%s", v->key);
+		/* a cut name would be another file: refuse it */
+		if ((size_t)snprintf(name, sizeof(name), "unified.%s", v->key) >= sizeof(name))
+			return stage_fail(pc->err, 0,
+					  "linux.resources.unified: cgroup file name of %zu bytes, "
+					  "more than %zu",
+					  strlen(v->key), sizeof(name) - sizeof("unified."));
 		plan_emit(pc->out, "cgroup.resource", name, value, NULL);
 	}
 	return 0;

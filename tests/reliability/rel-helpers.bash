@@ -4,7 +4,7 @@
 # process the scenario leaves behind, orphaned or not, is seen.
 
 REAPER=$(dirname "$BATON")/../tests/reaper
-SCENARIO=$BATS_TEST_DIRNAME/scenario.sh
+export SCENARIO=$BATS_TEST_DIRNAME/scenario.sh
 
 # The scenarios (scenario.sh) run outside bats: give them the test's paths.
 rel_setup() {
@@ -50,9 +50,4 @@ assert_no_leftovers() {
 # The host's allocated file handles (the first field of /proc/sys/fs/file-nr).
 file_handles() {
 	cut -f1 /proc/sys/fs/file-nr
-}
-
-# The number of open fds of pid.
-fd_count() {
-	find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l
 }

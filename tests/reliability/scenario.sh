@@ -29,6 +29,10 @@ delete_force() {
 	fi
 }
 
+fds() {
+	find "/proc/$1/fd" -mindepth 1 -maxdepth 1 | wc -l
+}
+
 init_pid() {
 	b state "$1" 2>/dev/null | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p'
 }
@@ -99,11 +103,11 @@ cycles)
 execs)
 	b run -d --bundle "$BUNDLE" "$3" >/dev/null 2>&1 || exit 1
 	pid=$(init_pid "$3")
-	echo "init_fds_before=$(ls /proc/"$pid"/fd | wc -l)"
+	echo "init_fds_before=$(fds "$pid")"
 	# baton's own fds, while an exec runs in the foreground
 	"$BATON" --root "$STATE_ROOT" exec "$3" /bin/sleep 0.5 </dev/null 3>&- &
 	sleep 0.25
-	echo "baton_fds_first=$(ls /proc/$!/fd | wc -l)"
+	echo "baton_fds_first=$(fds $!)"
 	wait
 	start=$(date +%s%N)
 	for ((i = 0; i < $2; i++)); do
@@ -112,9 +116,9 @@ execs)
 	echo "ms_per_exec=$((($(date +%s%N) - start) / 1000000 / $2))"
 	"$BATON" --root "$STATE_ROOT" exec "$3" /bin/sleep 0.5 </dev/null 3>&- &
 	sleep 0.25
-	echo "baton_fds_last=$(ls /proc/$!/fd | wc -l)"
+	echo "baton_fds_last=$(fds $!)"
 	wait
-	echo "init_fds_after=$(ls /proc/"$pid"/fd | wc -l)"
+	echo "init_fds_after=$(fds "$pid")"
 	delete_force "$3"
 	;;
 run-loop)

@@ -122,6 +122,19 @@ static int has_line(const char *line)
 #define NS(...)	    "'namespaces':[{'type':'mount'}" __VA_ARGS__ "]"
 #define PROC(...)   "'process':{'args':['sh']," __VA_ARGS__ "}"
 
+/* A unified key the plan cannot hold whole is refused, never cut to another name. */
+TEST(resources_unified_key_too_long)
+{
+	char lin[1024], key[301];
+
+	memset(key, 'a', 300);
+	memcpy(key, "memory.", 7);
+	key[300] = '\0';
+	snprintf(lin, sizeof(lin), NS() ",'resources':{'unified':{'%s':'1'}}", key);
+	REJECT("", lin, "linux.resources.unified: cgroup file name of 300 bytes, more than 247");
+	HASNT("cgroup.resource|unified.memory.aaaa");
+}
+
 TEST(crun_default_spec_parses)
 {
 	CHECK(run_raw(crun_spec) == 0);
