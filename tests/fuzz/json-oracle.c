@@ -27,7 +27,10 @@ static void cleanup_cjson(cJSON **c)
 
 /* ---- the exceptions: where jnode rejects what cJSON accepts ---------------- */
 
-/* RFC 8259 leaves duplicate names open; jnode refuses them (a config must mean one thing). */
+/*
+ * RFC 8259 leaves duplicate names open; jnode refuses them (a config must
+ * mean one thing) and names the member: cJSON, which keeps both, must see one.
+ */
 static bool exc_duplicate_key(const cJSON *c)
 {
 	for (const cJSON *e = c ? c->child : NULL; e; e = e->next) {
@@ -241,10 +244,16 @@ static void check_round_trip(const struct jnode *j)
 		fuzz_fail("cJSON does not read what jnode printed: %s", once);
 }
 
+static void cleanup_fault(struct jnode_fault *f)
+{
+	free(f->duplicate);
+}
+
 void check_json(const char *text, size_t len)
 {
-	const char *stop = NULL, *end = text + len;
-	autojnode struct jnode *j = jnode_parse(text, len, &stop);
+	__attribute__((cleanup(cleanup_fault))) struct jnode_fault fault = {0};
+	const char *end = text + len, *stop, *from;
+	autojnode struct jnode *j = jnode_parse(text, len, &fault);
 	autocjson cJSON *c = cjson_parse(text, len);
 
 	if (j)
@@ -262,11 +271,19 @@ void check_json(const char *text, size_t len)
 	}
 	if (!c)
 		return;
+	/* the one exception jnode names: it must be what cJSON read */
+	if (fault.duplicate) {
+		if (!exc_duplicate_key(c))
+			fuzz_fail("jnode refuses `%s` as given twice, cJSON sees no duplicate",
+				  fault.duplicate);
+		return;
+	}
 	/* jnode's stop is past the whitespace after the byte it failed on */
-	const char *from = stop;
+	stop = fault.stop ? fault.stop : text;
+	from = stop;
 	while (from > text && strchr(" \t\n\r", from[-1]))
 		from--;
-	if (!exc_duplicate_key(c) && !exc_deeper_than_jnode(c, 0) && !exc_nul_escape(text, len) &&
+	if (!exc_deeper_than_jnode(c, 0) && !exc_nul_escape(text, len) &&
 	    !exc_control_byte(from, stop, end) && !exc_nul_byte(text, len) &&
 	    !exc_lax_number(text, from, stop, end))
 		fuzz_fail("cJSON accepts, jnode rejects at offset %td", stop - text);
