@@ -23,6 +23,7 @@
 #include "cleanup.h"
 #include "container.h"
 #include "fdenv.h"
+#include "procfs.h"
 #include "record.h"
 
 #ifndef CLONE_NEWTIME
@@ -240,16 +241,6 @@ static int wait_for_go(struct container_spawn *cs, struct stage_error *err)
 	}
 }
 
-static int write_file(const char *path, const char *data, struct stage_error *err)
-{
-	autoclose int fd = open(path, O_WRONLY | O_CLOEXEC);
-	size_t len = strlen(data);
-
-	if (fd < 0 || write(fd, data, len) != (ssize_t)len)
-		return stage_fail(err, errno, "write `%s`", path);
-	return 0;
-}
-
 /* Name the config field: EINVAL alone does not say which path is wrong. */
 static void setns_error(const struct container_spawn *cs, unsigned i, int errnum,
 			struct stage_error *err)
@@ -288,7 +279,7 @@ static void enter_namespaces(struct container_spawn *cs, struct stage_error *err
 		if (unshare(CLONE_NEWTIME) < 0)
 			child_fail(cs, (stage_fail(err, errno, "unshare time namespace"), err));
 		if (cs->time_offsets[0] &&
-		    write_file("/proc/self/timens_offsets", cs->time_offsets, err) < 0)
+		    proc_write("/proc/self/timens_offsets", cs->time_offsets, err) < 0)
 			child_fail(cs, err);
 	}
 	if ((cs->new_ns & CLONE_NEWPID) && unshare(CLONE_NEWPID) < 0)

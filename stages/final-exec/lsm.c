@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "procfs.h"
 #include "stage.h"
 
 #define PROC_SUPER_MAGIC 0x9fa0
@@ -52,8 +53,15 @@ static int open_attr(int proc, const char *name, const char *lsm, const char *wh
 	snprintf(path, sizeof(path), "/proc/thread-self/attr/%s", name);
 	stage_debug("%s: writing `%s` of %s", what, path,
 		    proc >= 0 ? "a private procfs" : "the container's /proc");
-	fd = proc >= 0 ? openat(proc, path + 6, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)
-		       : open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (proc < 0) {
+		fd = proc_open(path, O_WRONLY, err);
+		if (fd < 0 && err->errnum == ENOENT)
+			return stage_fail(err, ENOTSUP,
+					  "%s: %s is not enabled on this host (no `%s`)", what, lsm,
+					  path);
+		return fd < 0 ? stage_wrap(err, "%s", what) : take_fd(&fd);
+	}
+	fd = openat(proc, path + 6, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT)
 		return stage_fail(err, ENOTSUP, "%s: %s is not enabled on this host (no `%s`)",
 				  what, lsm, path);

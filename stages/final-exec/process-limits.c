@@ -10,18 +10,17 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "procfs.h"
 #include "stage.h"
 
 int apply_oom_score_adj(int value, struct stage_error *err)
 {
-	autoclose int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
 	char buf[16];
-	int len = snprintf(buf, sizeof(buf), "%d", value);
 
-	if (fd < 0)
-		return stage_fail(err, errno, "open `/proc/self/oom_score_adj`");
-	if (write(fd, buf, (size_t)len) != len)
-		return stage_fail(err, errno, "write %d to `/proc/self/oom_score_adj`", value);
+	snprintf(buf, sizeof(buf), "%d", value);
+	/* the container's /proc: checked to be procfs (CVE-2019-16884) */
+	if (proc_write("/proc/self/oom_score_adj", buf, err) < 0)
+		return stage_wrap(err, "process.oomScoreAdj");
 	stage_debug("oom_score_adj %d", value);
 	return 0;
 }

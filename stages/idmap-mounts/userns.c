@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "procfs.h"
 #include "idmap-mounts.h"
 #include "stage.h"
 #include "strbuf.h"
@@ -78,13 +79,11 @@ int userns_of_container(pid_t pid, struct stage_error *err)
 static int write_map(pid_t pid, const char *file, const char *text, struct stage_error *err)
 {
 	char path[64];
-	size_t len = strlen(text);
 
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
 	stage_debug("write %s:\n%s", path, text);
-	autoclose int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, text, len) != (ssize_t)len)
-		return stage_fail(err, errno, "write `%s` for an idmapped mount", path);
+	if (proc_write(path, text, err) < 0)
+		return stage_wrap(err, "idmapped mount");
 	return 0;
 }
 

@@ -1,12 +1,11 @@
 /* Kernel parameters of the container's namespaces, and its names (UTS). */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "cleanup.h"
 #include "mount-rootfs.h"
+#include "procfs.h"
 #include "stage.h"
 
 int sysctl_path(const char *key, char *buf, size_t size)
@@ -21,21 +20,16 @@ int sysctl_path(const char *key, char *buf, size_t size)
 	return 0;
 }
 
+/* Through a verified procfs: /proc may be whatever the config mounted there. */
 static int write_sysctl(const char *key, const char *value, struct stage_error *err)
 {
 	char path[PATH_MAX];
-	autoclose int fd = -1;
-	size_t len = strlen(value);
 
 	if (sysctl_path(key, path, sizeof(path)) < 0)
-		return stage_fail(err, EINVAL, "sysctl `%s`: bad key", key);
+		return stage_fail(err, EINVAL, "linux.sysctl.%s: bad key", key);
 	stage_debug("sysctl %s = %s", key, value);
-	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return stage_fail(err, errno, "open sysctl `%s`", path);
-	errno = 0;
-	if (write(fd, value, len) != (ssize_t)len)
-		return stage_fail(err, errno ? errno : EIO, "write sysctl `%s`", path);
+	if (proc_write(path, value, err) < 0)
+		return stage_wrap(err, "linux.sysctl.%s", key);
 	return 0;
 }
 

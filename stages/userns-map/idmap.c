@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "procfs.h"
 #include "stage.h"
 
 int idmap_text(const struct plan *plan, const char *key, struct strbuf *out,
@@ -42,13 +43,7 @@ static int write_proc(pid_t pid, const char *file, const char *text, struct stag
 
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
 	stage_debug("write %s:\n%s", path, text);
-	autoclose int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return stage_fail(err, errno, "open `%s`", path);
-	size_t len = strlen(text);
-	if (write(fd, text, len) != (ssize_t)len)
-		return stage_fail(err, errno, "write `%s`", path);
-	return 0;
+	return proc_write(path, text, err);
 }
 
 /* The helper tool (newuidmap, newgidmap) in PATH or /usr/bin, if installed. */
