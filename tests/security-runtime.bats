@@ -35,6 +35,37 @@ assert_decoy_unchanged() {
 	done
 }
 
+# ---- issue 14.2: masked paths ---------------------------------------------------
+
+@test "masks: an image's /dev/null linked to a procfs file is not the mask source" {
+	drop_dev_tmpfs
+	rm -f "$BUNDLE/rootfs/dev/null"
+	ln -s /proc/sys/kernel/hostname "$BUNDLE/rootfs/dev/null"
+	update_config '.hostname = "inside" | .linux.maskedPaths = ["/proc/keys", "/sys/firmware"]'
+	set_cmd /bin/sh -c 'echo evil >/proc/keys; wc -c </proc/keys; hostname;
+		stat -c %t:%T /proc/keys; /probe write /sys/firmware/x; /probe mount /proc/keys'
+	run_baton run "$CID"
+	assert_success
+	# the write went to the null device: nothing to read back, the hostname
+	# untouched; the masks are read-only
+	assert_line --index 0 '0'
+	assert_line --index 1 'inside'
+	assert_line --index 2 '1:3'
+	assert_line --index 3 'EROFS'
+	assert_line --index 4 --regexp ' ro[,]?'
+}
+
+@test "masks: several file masks of the default config, each read-only null" {
+	set_cmd /bin/sh -c 'for f in /proc/timer_list /proc/keys /proc/sched_debug; do
+		[ -e $f ] || continue; stat -c %t:%T $f; /probe mount $f; done'
+	run_baton run "$CID"
+	assert_success
+	((${#lines[@]} >= 4)) || fail "fewer than two masks: $output"
+	for ((i = 0; i < ${#lines[@]}; i += 2)); do
+		[[ ${lines[i]} == 1:3 && ${lines[i + 1]} =~ \ ro ]] || fail "not a read-only null: $output"
+	done
+}
+
 # ---- issue 14.3: writes under /proc ---------------------------------------------
 
 @test "proc writes: a sysctl does not reach a host directory bind-mounted over /proc" {

@@ -72,13 +72,14 @@ int main(int argc, char **argv)
 	must(bind_notify_dir(&root, &err), &err);
 	/* createContainer: in the container's namespaces, before pivot_root */
 	must(run_hooks(&plan, "createContainer", &err), &err);
+	must(open_mask_source(&root, &plan, &err), &err);
 	must(enter_rootfs(&root, opt.no_pivot, &err), &err);
 	must(make_root_readonly(&plan, &err), &err);
 	/* sysctls before the read-only paths: /proc/sys is usually one of them */
 	must(apply_sysctls(&plan, &err), &err);
 	must(set_names(&plan, &err), &err);
 	must(bring_up_loopback(&root, &err), &err);
-	must(mask_paths(&plan, &err), &err);
+	must(mask_paths(&root, &plan, &err), &err);
 	must(make_paths_readonly(&plan, &err), &err);
 	must(set_rootfs_propagation(&plan, &err), &err);
 

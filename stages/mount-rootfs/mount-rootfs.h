@@ -15,15 +15,17 @@
 #include "plan.h"
 
 struct rootfs {
-	const char *path; /* the container's root as the host sees it */
-	int fd;		  /* O_PATH fd of that root, once it is a mount point */
-	bool userns;	  /* running in a user namespace: mknod fails, flags are locked */
-	bool mountns;	  /* a mount namespace of the container's; without, the runtime's */
-	bool netns;	  /* a new network namespace: sysfs can be mounted */
-	bool cgroupns;	  /* a cgroup namespace: a cgroup mount shows our cgroup as its root */
-	bool dev_tmpfs;	  /* a tmpfs went on /dev: it needs the default devices */
-	int *idmapped;	  /* by mount index: a detached idmapped mount, or -1 */
-	size_t nmounts;	  /* entries of idmapped */
+	const char *path;   /* the container's root as the host sees it */
+	int fd;		    /* O_PATH fd of that root, once it is a mount point */
+	bool userns;	    /* running in a user namespace: mknod fails, flags are locked */
+	bool mountns;	    /* a mount namespace of the container's; without, the runtime's */
+	bool netns;	    /* a new network namespace: sysfs can be mounted */
+	bool cgroupns;	    /* a cgroup namespace: a cgroup mount shows our cgroup as its root */
+	bool dev_tmpfs;	    /* a tmpfs went on /dev: it needs the default devices */
+	int *idmapped;	    /* by mount index: a detached idmapped mount, or -1 */
+	size_t nmounts;	    /* entries of idmapped */
+	int null_tree;	    /* detached read-only mount of the host's /dev/null, or -1 */
+	bool null_attached; /* null_tree is the first file mask now */
 };
 
 /* paths.c: resolve and create paths inside the rootfs, never outside it */
@@ -94,9 +96,12 @@ int make_plan_devices(const struct rootfs *root, const struct plan *plan, struct
 /* pivot.c: switching root, and what is done to the finished tree */
 int enter_rootfs(const struct rootfs *root, bool no_pivot, struct stage_error *err);
 int make_root_readonly(const struct plan *plan, struct stage_error *err);
-int mask_paths(const struct plan *plan, struct stage_error *err);
 int make_paths_readonly(const struct plan *plan, struct stage_error *err);
 int set_rootfs_propagation(const struct plan *plan, struct stage_error *err);
+
+/* masks.c: linux.maskedPaths, from a null device verified before pivot_root */
+int open_mask_source(struct rootfs *root, const struct plan *plan, struct stage_error *err);
+int mask_paths(struct rootfs *root, const struct plan *plan, struct stage_error *err);
 
 /* sysctl.c: kernel parameters and names of the namespaces */
 /* "/proc/sys/net/ipv4/ip_forward" for "net.ipv4.ip_forward"; -1 if too long. */

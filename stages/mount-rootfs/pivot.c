@@ -1,6 +1,6 @@
 /*
  * Switching into the rootfs, and what is done to the finished tree: a
- * read-only root, masked and read-only paths, the root's propagation. After
+ * read-only root, read-only paths, the root's propagation (masks: masks.c). After
  * the switch, paths resolve inside the container, so plain paths are safe.
  */
 #include <errno.h>
@@ -58,34 +58,6 @@ int make_root_readonly(const struct plan *plan, struct stage_error *err)
 	if (!plan_flag(plan, "root.readonly"))
 		return 0;
 	return remount_bind("/", "/", MS_RDONLY, 0, true, err);
-}
-
-static int mask_path(const char *path, struct stage_error *err)
-{
-	struct stat st;
-
-	if (stat(path, &st) < 0)
-		return errno == ENOENT ? 0 : stage_fail(err, errno, "stat masked path `%s`", path);
-	if (S_ISDIR(st.st_mode)) {
-		stage_debug("mask %s with an empty read-only tmpfs", path);
-		if (mount("tmpfs", path, "tmpfs", MS_RDONLY, NULL) < 0)
-			return stage_fail(err, errno, "mount `tmpfs` on masked path `%s`", path);
-		return 0;
-	}
-	stage_debug("mask %s with /dev/null", path);
-	if (mount("/dev/null", path, NULL, MS_BIND, NULL) < 0)
-		return stage_fail(err, errno, "mount `/dev/null` on masked path `%s`", path);
-	return 0;
-}
-
-int mask_paths(const struct plan *plan, struct stage_error *err)
-{
-	plan_for_each(plan, "masked-path", e)
-	{
-		if (mask_path(plan_field(e, 0), err) < 0)
-			return -1;
-	}
-	return 0;
 }
 
 int make_paths_readonly(const struct plan *plan, struct stage_error *err)
