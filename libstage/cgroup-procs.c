@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cgroup-int.h"
 #include "cleanup.h"
@@ -131,6 +132,37 @@ int cgroup_pids(const char *path, pid_t **pids, size_t *npids, struct stage_erro
 		*pids = NULL;
 		*npids = 0;
 		return -1;
+	}
+	return 0;
+}
+
+int cgroup_claim(const char *path, bool *exists, struct stage_error *err)
+{
+	struct hierarchy h[HIER_MAX];
+	char dir[PATH_MAX];
+	size_t nh;
+
+	*exists = false;
+	if (cgroup_path_check(path, err) < 0 || cg_list_hierarchies(h, &nh, err) < 0)
+		return -1;
+	for (size_t i = 0; i < nh; i++) {
+		autofree pid_t *pids = NULL;
+		size_t n = 0, cap = 0;
+		struct stat st;
+
+		if (cg_dir(dir, sizeof(dir), &h[i], path, err) < 0)
+			return -1;
+		if (stat(dir, &st) < 0)
+			continue;
+		*exists = true;
+		if (collect_pids(dir, sizeof(dir), &pids, &n, &cap, err) < 0)
+			return -1;
+		/* runc 1.2 refuses it too: delete and kill --all would reach them */
+		if (n > 0)
+			return stage_fail(err, EBUSY,
+					  "linux.cgroupsPath: cgroup `%s` is not empty: %zu "
+					  "process(es) found",
+					  path, n);
 	}
 	return 0;
 }

@@ -712,3 +712,18 @@ int cgroup_remove(const char *path, struct stage_error *err)
 	}
 	return ret;
 }
+
+int cgroup_remove_empty(const char *path, struct stage_error *err)
+{
+	struct hierarchy h[HIER_MAX];
+	char dir[PATH_MAX];
+	size_t nh;
+
+	if (cgroup_path_check(path, err) < 0 || cg_list_hierarchies(h, &nh, err) < 0)
+		return -1;
+	/* rmdir alone: the kernel refuses one with processes or sub-cgroups */
+	for (size_t i = 0; i < nh; i++)
+		if (cg_dir(dir, sizeof(dir), &h[i], path, err) == 0)
+			rmdir(dir);
+	return 0;
+}

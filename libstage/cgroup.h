@@ -87,6 +87,9 @@ int cgroup_update(const char *path, const struct plan *resources, struct stage_e
 
 /* Remove the cgroup (and any sub-cgroups) in every hierarchy; missing is fine. */
 int cgroup_remove(const char *path, struct stage_error *err);
+/* Remove the cgroup where it is empty and has no sub-cgroups, leave it elsewhere:
+ * a cgroup that was there before the container. */
+int cgroup_remove_empty(const char *path, struct stage_error *err);
 
 /*
  * The cgroup process pid (0: ourselves) is in, in the hierarchy whose
@@ -98,6 +101,13 @@ int cgroup_process_path(pid_t pid, const char *controllers, char *out, size_t si
 
 /* The pids in the cgroup and its sub-cgroups; caller frees *pids. */
 int cgroup_pids(const char *path, pid_t **pids, size_t *npids, struct stage_error *err);
+
+/*
+ * May a new container take the cgroup `path`? Not when it exists and it (or
+ * a sub-cgroup) holds processes, in any hierarchy: error naming the count.
+ * *exists: it is there already, so it is not the container's own to remove.
+ */
+int cgroup_claim(const char *path, bool *exists, struct stage_error *err);
 
 /* Send sig to every process of the cgroup (kill --all; delete --force). */
 int cgroup_kill(const char *path, int sig, struct stage_error *err);

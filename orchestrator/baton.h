@@ -42,7 +42,14 @@ struct create_opts {
 
 /* ---- state.c: one directory per container under the root ---------------- */
 
-enum container_status { STATUS_CREATED, STATUS_RUNNING, STATUS_PAUSED, STATUS_STOPPED };
+/* broken: the status cannot be read (truncated, garbage, a symlink) */
+enum container_status {
+	STATUS_CREATED,
+	STATUS_RUNNING,
+	STATUS_PAUSED,
+	STATUS_STOPPED,
+	STATUS_BROKEN
+};
 
 struct container {
 	char id[256];
@@ -57,6 +64,10 @@ struct container {
 	/* the systemd driver's scope, stopped at delete; "" with cgroupfs */
 	char cgroup_unit[256];
 	bool cgroup_user_bus; /* the scope is the user's systemd's (rootless) */
+	/* baton made cgroup_path (it did not exist): only then does teardown
+	 * kill through it and remove it */
+	bool cgroup_owned;
+	bool broken; /* state_open_any: the status could not be read */
 };
 
 const char *status_name(enum container_status s);
@@ -70,11 +81,18 @@ int state_create(struct container *c, const char *root, const char *id, struct s
 int state_open(struct container *c, const char *root, const char *id, bool exclusive,
 	       struct stage_error *err);
 /*
- * The directory of a create that was killed before it wrote `status`
- * (SIGKILL, a timeout): locked, for delete --force to remove.
+ * Like state_open, but a status that cannot be read is no failure: 1, with
+ * c->broken set, err saying why and only id and dir known. That is a create
+ * killed before it wrote `status` (SIGKILL, a timeout), or a status made
+ * corrupt: for list to show and delete --force to remove.
  */
-int state_open_unfinished(struct container *c, const char *root, const char *id,
-			  struct stage_error *err);
+int state_open_any(struct container *c, const char *root, const char *id, bool exclusive,
+		   struct stage_error *err);
+/* Read another container's status without its lock (status is replaced
+ * atomically): 0, 1 when it cannot be read (the dir is open then), -1. */
+int state_peek(struct container *c, const char *root, const char *id, struct stage_error *err);
+/* ROOT/ID is still the directory c opened (not deleted, nor made anew for the id). */
+bool state_is_current(const struct container *c);
 int state_write(const struct container *c, struct stage_error *err);
 /* Store the plan the container was made from, for later commands. */
 int state_save_plan(const struct container *c, int plan_fd, struct stage_error *err);
@@ -166,6 +184,11 @@ int wait_exit_code(pid_t pid);
 int host_mounts_note(const struct container *c, const struct plan *plan, struct stage_error *err);
 /* Detach every mount at or under the noted rootfs that was not there then. */
 void host_mounts_release(const struct container *c);
+
+/* ---- cgroup_claim.c: may the container take its planned cgroup? ---------- */
+/* Refuses a cgroup with processes in it, or that is, contains or lies inside
+ * another container's; sets c->cgroup_owned when it does not exist yet. */
+int claim_cgroup(const struct global_opts *g, struct container *c, struct stage_error *err);
 
 /* ---- cgroup_join.c: put pid into every cgroup of target (exec) ----------- */
 int cgroup_join_like(pid_t target, pid_t pid, const char *sub, struct stage_error *err);

@@ -270,6 +270,12 @@ int cmd_run(const struct global_opts *g, int argc, char **argv)
 	flock(c.dirfd, LOCK_UN);
 	code = res.tty_master >= 0 ? console_attach(res.tty_master, c.pid) : wait_exit_code(c.pid);
 	flock(c.dirfd, LOCK_EX);
+	/* deleted meanwhile, maybe made anew under the same id: the newer
+	 * container is not ours to tear down (its cgroup has our cgroup's name) */
+	if (!state_is_current(&c)) {
+		state_close(&c);
+		return code;
+	}
 	if (code == 128 + SIGKILL)
 		report_oom_kills(&c);
 	if (o.keep)
@@ -314,7 +320,7 @@ int cmd_start(const struct global_opts *g, int argc, char **argv)
 	result = start_result_open(&c);
 	if (notify_caller_socket() && (notify = notify_proxy_bind(&c, &err)) == -1)
 		goto fail;
-	fifo = openat(c.dirfd, "exec.fifo", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	fifo = openat(c.dirfd, "exec.fifo", O_WRONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
 	if (fifo < 0) {
 		stage_fail(&err, errno, "container `%s` is not waiting to start", c.id);
 		goto fail;

@@ -99,8 +99,10 @@ int cmd_list(const struct global_opts *g, int argc, char **argv)
 		struct stage_error ignored;
 		struct container c;
 
+		/* a container whose status cannot be read is listed as broken: its
+		 * id is taken, and delete --force removes it */
 		if (de->d_name[0] == '.' ||
-		    state_open(&c, g->root, de->d_name, false, &ignored) < 0)
+		    state_open_any(&c, g->root, de->d_name, false, &ignored) < 0)
 			continue;
 		if (quiet && !json) {
 			strbuf_printf(&out, "%s\n", c.id);
@@ -111,7 +113,7 @@ int cmd_list(const struct global_opts *g, int argc, char **argv)
 			enum container_status st = state_status(&c);
 
 			strbuf_printf(&out, "%-30s %-10d %-10s %-40s %-30s %s\n", c.id,
-				      st == STATUS_STOPPED ? 0 : (int)c.pid, status_name(st),
+				      st >= STATUS_STOPPED ? 0 : (int)c.pid, status_name(st),
 				      c.bundle, c.created, "root");
 		}
 		first = false;

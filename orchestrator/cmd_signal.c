@@ -32,11 +32,22 @@ static void wait_gone(pid_t pid, uint64_t start)
 		usleep(10000);
 }
 
+/*
+ * Only what is this container's: nothing once its directory is gone or made
+ * anew for the id (another command tore it down; a newer container has the
+ * name now), and its cgroup only when baton made it (a cgroup that was there
+ * before may hold processes that are not the container's).
+ */
 void container_teardown(const struct global_opts *g, struct container *c, const char *cgroup_path)
 {
 	struct stage_error ignored;
+	bool cgroup = cgroup_path && cgroup_path[0] && (c->cgroup_owned || c->cgroup_unit[0]);
 
-	if (cgroup_path && cgroup_path[0]) {
+	if (!state_is_current(c)) {
+		state_close(c);
+		return;
+	}
+	if (cgroup) {
 		cgroup_kill(cgroup_path, SIGKILL, &ignored);
 		/* a frozen task only dies once thawed */
 		cgroup_freeze(cgroup_path, false, &ignored);
@@ -46,10 +57,11 @@ void container_teardown(const struct global_opts *g, struct container *c, const 
 		wait_gone(c->pid, c->pid_start);
 	}
 	host_mounts_release(c);
-	if (cgroup_path && cgroup_path[0] && cgroup_remove(cgroup_path, &ignored) < 0)
+	if (cgroup && cgroup_remove(cgroup_path, &ignored) < 0)
 		log_stage_warning(&ignored);
-	if (cgroup_path && cgroup_path[0] && c->cgroup_unit[0] &&
-	    systemd_stop_unit(c, &ignored) < 0)
+	else if (!cgroup && cgroup_path && cgroup_path[0])
+		cgroup_remove_empty(cgroup_path, &ignored);
+	if (cgroup && c->cgroup_unit[0] && systemd_stop_unit(c, &ignored) < 0)
 		log_stage_warning(&ignored);
 	/* poststop: the container is gone, its state not yet (runtime-spec "delete") */
 	if (g && run_host_hooks(g, c, "poststop", "stopped", &ignored) < 0)
@@ -81,7 +93,11 @@ int cmd_kill(const struct global_opts *g, int argc, char **argv)
 		stage_fail(&err, 0, "container `%s` is not running", c.id);
 		goto fail;
 	}
-	if (all && c.cgroup_path[0]) {
+	if (all && c.cgroup_path[0] && !c.cgroup_owned && !c.cgroup_unit[0])
+		log_warning("container `%s`: its cgroup `%s` was there before it, and may hold "
+			    "other processes: --all signals only the container's process",
+			    c.id, c.cgroup_path);
+	if (all && c.cgroup_path[0] && (c.cgroup_owned || c.cgroup_unit[0])) {
 		if (cgroup_kill(c.cgroup_path, sig, &err) < 0)
 			goto fail;
 	} else if (kill(c.pid, sig) < 0) {
@@ -96,34 +112,34 @@ fail:
 }
 
 /*
- * A create killed before it wrote `status` left its directory and plan. Its
- * process died with it (EOF on the sync socket) or sits in its cgroup. The
- * default cgroup (/baton/ID) is baton's own and goes too; a cgroupsPath of
- * the config may not have been baton's to make (--cgroup-manager=disabled
- * leaves no trace), so it is named, not touched.
+ * No readable status: a create killed before it wrote it, or a status made
+ * corrupt. The pid is unknown; what can be trusted is the plan and the
+ * cgroup. The default cgroup (/baton/ID) is baton's own: its processes are
+ * killed and it goes. A cgroupsPath of the config may not have been baton's
+ * to make (--cgroup-manager=disabled leaves no trace), so it is named, not
+ * touched.
  */
-static int delete_unfinished(const struct global_opts *g, const char *id, struct stage_error *err)
+static void teardown_from_plan(struct container *c, const struct stage_error *why)
 {
 	autoplan struct plan plan = {0};
-	struct container c;
-	char own[sizeof(c.cgroup_path)];
+	struct stage_error err;
+	char own[sizeof(c->cgroup_path)];
 
-	if (state_open_unfinished(&c, g->root, id, err) < 0)
-		return err->errnum == ENOENT ? 0 : -1;
-	snprintf(own, sizeof(own), CGROUP_DEFAULT_PARENT "/%s", id);
-	if (state_load_plan(&c, &plan, err) == 0) {
+	log_warning("container `%s`: removed from what is left of it (%s)", c->id, why->msg);
+	snprintf(own, sizeof(own), CGROUP_DEFAULT_PARENT "/%s", c->id);
+	if (state_load_plan(c, &plan, &err) == 0) {
 		const char *path = plan_str(&plan, "cgroup.path", "");
 
-		if (strcmp(path, own) == 0)
-			snprintf(c.cgroup_path, sizeof(c.cgroup_path), "%s", path);
-		else if (path[0])
-			log_warning(
-			    "container `%s` was never fully created: its cgroup `%s`, if it "
-			    "was made, is left as it is",
-			    id, path);
+		if (strcmp(path, own) == 0) {
+			snprintf(c->cgroup_path, sizeof(c->cgroup_path), "%s", path);
+			c->cgroup_owned = true;
+		} else if (path[0]) {
+			log_warning("container `%s`: its cgroup `%s`, if it was made, is left as "
+				    "it is, with any process in it",
+				    c->id, path);
+		}
 	}
-	container_teardown(NULL, &c, c.cgroup_path);
-	return 0;
+	container_teardown(NULL, c, c->cgroup_path);
 }
 
 static int delete_one(const struct global_opts *g, const char *id, bool force,
@@ -131,11 +147,20 @@ static int delete_one(const struct global_opts *g, const char *id, bool force,
 {
 	struct container c;
 	enum container_status st;
+	int ret = state_open_any(&c, g->root, id, true, err);
 
-	if (state_open(&c, g->root, id, true, err) < 0) {
-		/* gone already: --force succeeds, as in crun and runc (podman and
-		 * the containerd shim delete --force after every exit) */
-		return force && err->errnum == ENOENT ? delete_unfinished(g, id, err) : -1;
+	/* gone already: --force succeeds, as in crun and runc (podman and the
+	 * containerd shim delete --force after every exit) */
+	if (ret < 0)
+		return force && err->errnum == ENOENT ? 0 : -1;
+	if (ret > 0 && !force) {
+		stage_wrap(err, "container `%s` is broken (delete --force removes it)", id);
+		state_close(&c);
+		return -1;
+	}
+	if (ret > 0) {
+		teardown_from_plan(&c, err);
+		return 0;
 	}
 	st = state_status(&c);
 	/* a created container has run no user code yet: crun deletes it too */

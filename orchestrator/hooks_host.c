@@ -31,7 +31,7 @@ int run_host_hooks(const struct global_opts *g, const struct container *c, const
 	struct stage_proc proc;
 	int wstatus;
 
-	plan_fd = openat(c->dirfd, "plan", O_RDONLY | O_CLOEXEC);
+	plan_fd = openat(c->dirfd, "plan", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (plan_fd < 0 || plan_load_fd(&plan, plan_fd, err) < 0)
 		return plan_fd < 0 ? 0 : -1; /* no plan, no hooks */
 	if (!hooks_present(&plan, phase))

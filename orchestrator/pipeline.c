@@ -208,7 +208,7 @@ static int load_plan(struct pipeline *p, struct stage_error *err)
 		p->c->cgroup_user_bus = strcmp(plan_str(&p->plan, "cgroup.bus", ""), "user") == 0;
 		snprintf(p->c->rootfs, sizeof(p->c->rootfs), "%s",
 			 plan_str(&p->plan, "root.path", ""));
-		if (host_mounts_note(p->c, &p->plan, err) < 0)
+		if (claim_cgroup(p->g, p->c, err) < 0 || host_mounts_note(p->c, &p->plan, err) < 0)
 			return -1;
 	}
 	if (plan_flag(&p->plan, "process.terminal") && open_console(p, err) < 0)
@@ -505,7 +505,7 @@ static int open_config(struct pipeline *p, struct stage_error *err)
 
 	if (p->mode == MODE_EXEC) {
 		/* the container's plan; the process comes from --process or from it */
-		p->base_fd = openat(p->c->dirfd, "plan", O_RDONLY | O_CLOEXEC);
+		p->base_fd = openat(p->c->dirfd, "plan", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 		if (p->base_fd < 0)
 			return stage_fail(err, errno, "cannot open the plan of `%s`", p->c->id);
 	}
@@ -529,7 +529,7 @@ static int open_inputs(struct pipeline *p, struct stage_error *err)
 	if (p->mode == MODE_CREATE) {
 		if (mkfifoat(p->c->dirfd, "exec.fifo", 0600) < 0)
 			return stage_fail(err, errno, "cannot create exec fifo");
-		p->fifo_fd = openat(p->c->dirfd, "exec.fifo", O_RDWR | O_CLOEXEC);
+		p->fifo_fd = openat(p->c->dirfd, "exec.fifo", O_RDWR | O_NOFOLLOW | O_CLOEXEC);
 		if (p->fifo_fd < 0)
 			return stage_fail(err, errno, "cannot open exec fifo");
 		/* read-write: a writer while final-exec lives, and data outlives no reader */
@@ -597,7 +597,8 @@ static void abort_pipeline(struct pipeline *p)
 		kill(p->pid, SIGKILL);
 		waitpid(p->pid, NULL, 0);
 	}
-	if (p->cgroup_made && p->c->cgroup_path[0]) {
+	/* never a cgroup that was there before: it is not ours to remove */
+	if (p->cgroup_made && p->c->cgroup_path[0] && p->c->cgroup_owned) {
 		struct stage_error ignored;
 
 		cgroup_remove(p->c->cgroup_path, &ignored);

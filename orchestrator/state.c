@@ -2,7 +2,8 @@
  * The state directory: ROOT/ID holds `status` (records in the plan syntax,
  * replaced atomically), `plan` (what parse-config derived) and, until
  * `start`, `exec.fifo`. Every command locks the directory with flock, so two
- * commands on one id cannot race.
+ * commands on one id cannot race. Nothing in it is opened through a symlink
+ * (O_NOFOLLOW): a link planted there must not lead a read or a write elsewhere.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -23,7 +24,7 @@
 
 const char *status_name(enum container_status s)
 {
-	static const char *names[] = {"created", "running", "paused", "stopped"};
+	static const char *names[] = {"created", "running", "paused", "stopped", "broken"};
 	return names[s];
 }
 
@@ -137,22 +138,42 @@ static void copy_field(char *dst, size_t size, const struct plan *p, const char 
 	snprintf(dst, size, "%s", plan_str(p, key, ""));
 }
 
+/* A status is a few hundred bytes: anything near the cap is not one of ours. */
+#define STATUS_MAX 65536
+
 static int read_status(struct container *c, struct stage_error *err)
 {
-	char path[4200], buf[16384];
+	char path[sizeof(c->dir) + 8];
+	autofree char *buf = malloc(STATUS_MAX);
 	autoclose int fd = -1;
 	autoplan struct plan st = {0};
+	size_t len = 0;
 	ssize_t n;
 
 	snprintf(path, sizeof(path), "%s/status", c->dir);
-	fd = openat(c->dirfd, "status", O_RDONLY | O_CLOEXEC);
+	if (!buf)
+		return stage_fail(err, ENOMEM, "read `%s`", path);
+	fd = openat(c->dirfd, "status", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ELOOP)
+		return stage_fail(err, ELOOP, "corrupt state file `%s`: a symlink", path);
 	if (fd < 0)
 		return stage_fail(err, errno, "error opening file `%s`", path);
-	n = read(fd, buf, sizeof(buf));
-	if (n < 0)
-		return stage_fail(err, errno, "error reading `%s`", path);
-	if (records_parse(&st, buf, (size_t)n, STATE_FORMAT, err) < 0)
+	while (len < STATUS_MAX && (n = read(fd, buf + len, STATUS_MAX - len)) != 0) {
+		if (n < 0 && errno != EINTR)
+			return stage_fail(err, errno, "error reading `%s`", path);
+		len += n > 0 ? (size_t)n : 0;
+	}
+	if (len == STATUS_MAX)
+		return stage_fail(err, EFBIG, "corrupt state file `%s`: over %d bytes", path,
+				  STATUS_MAX);
+	if (records_parse(&st, buf, len, STATE_FORMAT, err) < 0)
 		return stage_wrap(err, "corrupt state file `%s`", path);
+	/* written last: a file cut at a line's end lacks it */
+	if (!plan_get(&st, "end"))
+		return stage_fail(err, EINVAL, "corrupt state file `%s`: truncated", path);
+	if (strcmp(plan_str(&st, "id", ""), c->id) != 0)
+		return stage_fail(err, EINVAL, "corrupt state file `%s`: not the state of `%s`",
+				  path, c->id);
 	c->pid = (pid_t)strtol(plan_str(&st, "pid", "0"), NULL, 10);
 	c->pid_start = strtoull(plan_str(&st, "pid-start", "0"), NULL, 10);
 	copy_field(c->bundle, sizeof(c->bundle), &st, "bundle");
@@ -161,26 +182,35 @@ static int read_status(struct container *c, struct stage_error *err)
 	copy_field(c->cgroup_path, sizeof(c->cgroup_path), &st, "cgroup-path");
 	copy_field(c->cgroup_unit, sizeof(c->cgroup_unit), &st, "cgroup-unit");
 	c->cgroup_user_bus = strcmp(plan_str(&st, "cgroup-bus", ""), "user") == 0;
+	c->cgroup_owned = plan_flag(&st, "cgroup-owned");
+	return 0;
+}
+
+/* The directory, locked: -1 with errno ENOENT when there is no such container. */
+static int open_dir(struct container *c, bool exclusive, struct stage_error *err)
+{
+	c->dirfd = open(c->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	/* crun's words for a missing container: engines look for them */
+	if (c->dirfd < 0 && errno == ENOENT)
+		return stage_fail(err, ENOENT, "error opening file `%s/status`", c->dir);
+	if (c->dirfd < 0)
+		return stage_fail(err, errno, "error opening `%s`", c->dir);
+	if (flock(c->dirfd, exclusive ? LOCK_EX : LOCK_SH) < 0) {
+		stage_fail(err, errno, "cannot lock `%s`", c->dir);
+		state_close(c);
+		return -1;
+	}
 	return 0;
 }
 
 int state_open(struct container *c, const char *root, const char *id, bool exclusive,
 	       struct stage_error *err)
 {
-	char path[4200];
-
 	init_container(c, root, id);
-	snprintf(path, sizeof(path), "%s/status", c->dir);
 	if (validate_id(id, err) < 0)
 		return -1;
-	c->dirfd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (c->dirfd < 0)
-		return stage_fail(err, errno, "error opening file `%s`", path);
-	if (flock(c->dirfd, exclusive ? LOCK_EX : LOCK_SH) < 0) {
-		stage_fail(err, errno, "cannot lock `%s`", c->dir);
-		state_close(c);
+	if (open_dir(c, exclusive, err) < 0)
 		return -1;
-	}
 	if (read_status(c, err) < 0) {
 		state_close(c);
 		return -1;
@@ -188,26 +218,42 @@ int state_open(struct container *c, const char *root, const char *id, bool exclu
 	return 0;
 }
 
-int state_open_unfinished(struct container *c, const char *root, const char *id,
-			  struct stage_error *err)
+int state_open_any(struct container *c, const char *root, const char *id, bool exclusive,
+		   struct stage_error *err)
+{
+	init_container(c, root, id);
+	if (validate_id(id, err) < 0 || open_dir(c, exclusive, err) < 0)
+		return -1;
+	if (read_status(c, err) < 0) {
+		int dirfd = c->dirfd;
+
+		/* only what the name tells is known: clear what a half read left */
+		init_container(c, root, id);
+		c->dirfd = dirfd;
+		c->broken = true;
+		return 1;
+	}
+	return 0;
+}
+
+int state_peek(struct container *c, const char *root, const char *id, struct stage_error *err)
 {
 	init_container(c, root, id);
 	if (validate_id(id, err) < 0)
 		return -1;
-	c->dirfd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	c->dirfd = open(c->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (c->dirfd < 0)
 		return stage_fail(err, errno, "error opening `%s`", c->dir);
-	if (flock(c->dirfd, LOCK_EX) < 0) {
-		stage_fail(err, errno, "cannot lock `%s`", c->dir);
-		state_close(c);
-		return -1;
-	}
-	if (faccessat(c->dirfd, "status", F_OK, 0) == 0) {
-		stage_fail(err, EEXIST, "`%s` is not unfinished", c->dir);
-		state_close(c);
-		return -1;
-	}
-	return 0;
+	return read_status(c, err) < 0 ? 1 : 0;
+}
+
+bool state_is_current(const struct container *c)
+{
+	struct stat ours, now;
+
+	/* our fd pins the inode: a directory made anew for the id has another one */
+	return c->dirfd >= 0 && fstat(c->dirfd, &ours) == 0 && ours.st_nlink > 0 &&
+	       lstat(c->dir, &now) == 0 && now.st_dev == ours.st_dev && now.st_ino == ours.st_ino;
 }
 
 int state_write(const struct container *c, struct stage_error *err)
@@ -226,13 +272,17 @@ int state_write(const struct container *c, struct stage_error *err)
 	plan_emit(&sb, "rootfs", c->rootfs, NULL);
 	plan_emit(&sb, "created", c->created, NULL);
 	plan_emit(&sb, "cgroup-path", c->cgroup_path, NULL);
+	plan_emit(&sb, "cgroup-owned", c->cgroup_owned ? "1" : "0", NULL);
 	if (c->cgroup_unit[0]) {
 		plan_emit(&sb, "cgroup-unit", c->cgroup_unit, NULL);
 		plan_emit(&sb, "cgroup-bus", c->cgroup_user_bus ? "user" : "system", NULL);
 	}
+	plan_emit(&sb, "end", NULL);
 
 	/* write then rename: a reader sees the old status or the new one */
-	fd = openat(c->dirfd, "status.tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	unlinkat(c->dirfd, "status.tmp", 0);
+	fd = openat(c->dirfd, "status.tmp", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		    0600);
 	if (fd < 0 || write(fd, sb.data, sb.len) != (ssize_t)sb.len)
 		return stage_fail(err, errno, "cannot write state of `%s`", c->id);
 	if (renameat(c->dirfd, "status.tmp", c->dirfd, "status") < 0)
@@ -242,7 +292,8 @@ int state_write(const struct container *c, struct stage_error *err)
 
 int state_save_plan(const struct container *c, int plan_fd, struct stage_error *err)
 {
-	autoclose int fd = openat(c->dirfd, "plan", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	autoclose int fd =
+	    openat(c->dirfd, "plan", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	char buf[65536];
 	off_t off = 0;
 	ssize_t n;
@@ -261,7 +312,7 @@ int state_save_plan(const struct container *c, int plan_fd, struct stage_error *
 
 int state_load_plan(const struct container *c, struct plan *plan, struct stage_error *err)
 {
-	autoclose int fd = openat(c->dirfd, "plan", O_RDONLY | O_CLOEXEC);
+	autoclose int fd = openat(c->dirfd, "plan", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 
 	memset(plan, 0, sizeof(*plan));
 	if (fd < 0)
@@ -324,9 +375,11 @@ enum container_status state_status(const struct container *c)
 	bool frozen = false;
 	struct stage_error ignored;
 
+	if (c->broken)
+		return STATUS_BROKEN;
 	if (!pid_alive(c->pid, c->pid_start))
 		return STATUS_STOPPED;
-	if (faccessat(c->dirfd, "exec.fifo", F_OK, 0) == 0)
+	if (faccessat(c->dirfd, "exec.fifo", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
 		return STATUS_CREATED;
 	if (c->cgroup_path[0] && cgroup_is_frozen(c->cgroup_path, &frozen, &ignored) == 0 && frozen)
 		return STATUS_PAUSED;
@@ -352,7 +405,9 @@ void state_destroy(struct container *c)
 		unlinkat(c->dirfd, "notify/notify", 0);
 		unlinkat(c->dirfd, "notify", AT_REMOVEDIR);
 	}
-	/* rmdir while still holding the lock: a waiter then finds nothing */
-	rmdir(c->dir);
+	/* rmdir while still holding the lock: a waiter then finds nothing;
+	 * never a directory made anew for the id meanwhile */
+	if (state_is_current(c))
+		rmdir(c->dir);
 	state_close(c);
 }

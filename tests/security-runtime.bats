@@ -107,3 +107,167 @@ assert_decoy_unchanged() {
 	assert_success
 	assert_output 1
 }
+
+# ---- issue 14.4: shared cgroups -------------------------------------------------
+
+# A throw-away cgroup in the pids hierarchy, with a decoy process in it if asked.
+DECOYS=()
+decoy_cgroup() {
+	DECOY_CG=/$CID-decoy
+	mkdir "$CGROUP_V1/pids$DECOY_CG"
+	defer "for d in $CGROUP_V1/*$DECOY_CG; do rmdir \$d; done"
+}
+
+decoy_process() {
+	sleep 1000 &
+	DECOY_PID=$!
+	echo "$DECOY_PID" >"$CGROUP_V1/pids$DECOY_CG/cgroup.procs"
+	# runs before the deferred rmdir: the cgroup must be empty by then
+	DEFERRED=("kill -9 $DECOY_PID; wait $DECOY_PID" "${DEFERRED[@]}")
+}
+
+assert_decoy_alive() {
+	kill -0 "$DECOY_PID" 2>/dev/null || fail "the decoy process $DECOY_PID was killed"
+	grep -qx "$DECOY_PID" "$CGROUP_V1/pids$DECOY_CG/cgroup.procs" ||
+		fail "the decoy left its cgroup"
+}
+
+@test "cgroups: a cgroupsPath that holds processes is refused at create" {
+	requires cgroup_v1
+	decoy_cgroup
+	decoy_process
+	update_config --arg p "$DECOY_CG" '.linux.cgroupsPath = $p'
+	set_args sleep
+	run_baton create "$CID"
+	assert_failure
+	assert_output --partial "linux.cgroupsPath: cgroup \`$DECOY_CG\` is not empty: 1 process(es) found"
+	assert_decoy_alive
+}
+
+@test "cgroups: a cgroup that was there before is not the container's: kill --all and delete -f spare a process placed in it" {
+	requires cgroup_v1
+	decoy_cgroup
+	update_config --arg p "$DECOY_CG" '.linux.cgroupsPath = $p'
+	set_args sleep
+	run_baton run -d "$CID"
+	assert_success
+	container_pid >/dev/null
+	decoy_process
+	run_baton kill --all "$CID" KILL
+	assert_success
+	assert_output --partial 'signals only the container'
+	assert_decoy_alive
+	run_baton delete -f "$CID"
+	assert_success
+	assert_decoy_alive
+	# baton's own levels in the other hierarchies went, the pids one stays
+	[[ ! -d $CGROUP_V1/memory$DECOY_CG ]] || fail "the memory cgroup was left"
+}
+
+@test "cgroups: a cgroupsPath that is, contains or lies inside another container's is refused" {
+	update_config --arg p "/$CID-p/a" '.linux.cgroupsPath = $p'
+	defer "for d in $CGROUP_V1/*/$CID-p; do rmdir \$d; done"
+	set_args sleep
+	run_baton run -d "$CID-a"
+	assert_success
+	container_pid "$CID-a" >/dev/null
+	local p want
+	for p in "/$CID-p/a" "/$CID-p" "/$CID-p/a/b"; do
+		update_config --arg p "$p" '.linux.cgroupsPath = $p'
+		run_baton create "$CID-b"
+		assert_failure
+		case $p in
+		*/b) want="lies inside the cgroup \`/$CID-p/a\` of container \`$CID-a\`" ;;
+		*/a) want="is the cgroup of container \`$CID-a\`" ;;
+		*) want="contains the cgroup \`/$CID-p/a\` of container \`$CID-a\`" ;;
+		esac
+		assert_output --partial "linux.cgroupsPath: \`$p\` $want"
+	done
+	[[ $(container_status "$CID-a") == running ]] || fail "container $CID-a was harmed"
+}
+
+@test "cgroups: cgroupsPath /baton, the parent of every container's, does not plan" {
+	update_config '.linux.cgroupsPath = "/baton"'
+	run_baton create "$CID"
+	assert_failure
+	assert_output --partial 'linux.cgroupsPath: `/baton` is the parent of other cgroups'
+}
+
+# ---- issue 14.5: an id reused under a foreground run -----------------------------
+
+@test "run: a newer container with the same id survives the older run's exit" {
+	set_args sleep
+	baton_cmd run "$CID" >"$BATS_TEST_TMPDIR/run.log" 2>&1 </dev/null 3>&- &
+	local run_pid=$! baton_pid old new
+	wait_status running
+	old=$(container_pid)
+	# baton itself (under timeout), held still so that it wakes only after
+	# the id is taken again, as a slow scheduler would have it
+	baton_pid=$(ps -o ppid= -p "$old" | tr -d ' ')
+	[[ $(cat "/proc/$baton_pid/comm") == baton ]] || fail "the container's parent is not baton"
+	kill -STOP "$baton_pid"
+	run_baton delete -f "$CID"
+	assert_success
+	run_baton create "$CID"
+	assert_success
+	new=$(container_pid)
+	[[ $new != "$old" ]] || fail "the same process?"
+	kill -CONT "$baton_pid"
+	wait "$run_pid" || true
+	# the older run has ended: the newer container is whole
+	[[ $(container_status) == created ]] || fail "status: $(container_status)"
+	kill -0 "$new" || fail "the newer container's process was killed"
+	[[ -d $CGROUP_V1/pids/baton/$CID ]] || fail "the newer container's cgroup was removed"
+	[[ -f $STATE_ROOT/$CID/status ]] || fail "the newer container's state was removed"
+}
+
+# ---- issue 14.8: a corrupt status -------------------------------------------------
+
+# corrupt FORM: create a sleeper, break its status, check every command.
+corrupt_and_delete() {
+	set_args sleep
+	run_baton create "$CID"
+	assert_success
+	container_pid >/dev/null
+	local status=$STATE_ROOT/$CID/status
+	case $1 in
+	truncated) head -c 25 "$status" >"$status.new" && mv "$status.new" "$status" ;;
+	line) head -n 3 "$status" >"$status.new" && mv "$status.new" "$status" ;;
+	garbage) printf 'garbage\x01\n\x00\n' >"$status" ;;
+	symlink) rm "$status" && ln -s /etc/hostname "$status" ;;
+	esac
+	run_baton state "$CID"
+	assert_failure
+	assert_output --partial 'corrupt state file'
+	run_baton list
+	assert_success
+	assert_line --regexp "^$CID +0 +broken "
+	run_baton list -f json
+	[[ $(jq -r --arg id "$CID" '.[] | select(.id == $id) | .status' <<<"$output") == broken ]] ||
+		fail "list -f json: $output"
+	run_baton delete "$CID"
+	assert_failure
+	assert_output --partial 'is broken (delete --force removes it)'
+	run_baton delete -f "$CID"
+	assert_success
+	# teardown checks the process, the cgroup and the state dir are gone
+	run_baton list -q
+	refute_output --partial "$CID"
+}
+
+@test "corrupt status: truncated" {
+	corrupt_and_delete truncated
+}
+
+@test "corrupt status: cut at a line's end" {
+	corrupt_and_delete line
+}
+
+@test "corrupt status: garbage" {
+	corrupt_and_delete garbage
+}
+
+@test "corrupt status: a symlink to a host file is not followed" {
+	corrupt_and_delete symlink
+	[[ -s /etc/hostname ]] || fail "the host's /etc/hostname changed"
+}

@@ -193,6 +193,17 @@ int rule_cgroups_path(const char *value, const char *id, char *out, size_t size,
 		n = snprintf(out, size, "%s%s", value[0] == '/' ? "" : "/", value);
 	if (n < 0 || (size_t)n >= size)
 		return stage_fail(err, ENAMETOOLONG, "linux.cgroupsPath: too long");
+	/* delete and kill --all act on the whole cgroup: the root, or the parent
+	 * of every container's, would take all of them (and the host) along */
+	size_t len = strlen(out);
+	while (len > 1 && out[len - 1] == '/')
+		len--;
+	if (len == 1 ||
+	    (len == strlen(CGROUP_DEFAULT_PARENT) && strncmp(out, CGROUP_DEFAULT_PARENT, len) == 0))
+		return stage_fail(err, EINVAL,
+				  "linux.cgroupsPath: `%s` is the parent of other cgroups (%s), "
+				  "not a container's own",
+				  value, len == 1 ? "the root" : "every container's");
 	return 0;
 }
 

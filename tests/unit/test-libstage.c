@@ -9,6 +9,7 @@
 #include "cleanup.h"
 #include "fdenv.h"
 #include "plan.h"
+#include "procfs.h"
 #include "record.h"
 #include "unit.h"
 
@@ -203,6 +204,23 @@ TEST(fd_contract_checks_kind)
 	CHECK_CONTAINS(err.msg, "not an fd number");
 	unsetenv("BATON_FD_T");
 	close(sealed);
+}
+
+TEST(proc_open_stays_on_procfs)
+{
+	struct stage_error err;
+	int fd = proc_open("/proc/self/status", O_RDONLY, &err);
+
+	CHECK(fd >= 0);
+	if (fd >= 0)
+		close(fd);
+	/* magic links lead out of procfs: refused */
+	CHECK(proc_open("/proc/self/root/etc/passwd", O_RDONLY, &err) < 0);
+	CHECK(err.errnum == ELOOP);
+	CHECK(proc_open("/proc/self/cwd", O_RDONLY, &err) < 0);
+	CHECK(proc_open("/proc/../etc/passwd", O_RDONLY, &err) < 0);
+	CHECK(proc_open("/etc/passwd", O_RDONLY, &err) < 0);
+	CHECK(err.errnum == EINVAL);
 }
 
 int main(void)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "parse.h"
+#include "rules.h"
 #include "unit.h"
 #include <sys/stat.h>
 #include <unistd.h>
@@ -802,6 +803,21 @@ TEST(resources_blockio_devices_and_rdma)
 	       "linux.resources.blockIO.throttleWriteIOPSDevice[0]: rate is required");
 	REJECT("", NS() ",'resources':{'rdma':{'a/b':{'hcaHandles':1}}}",
 	       "linux.resources.rdma.a/b: invalid device name");
+}
+
+TEST(cgroups_path_refuses_shared_parents)
+{
+	struct stage_error err;
+	char out[256];
+
+	CHECK(rule_cgroups_path("/baton", "c1", out, sizeof(out), &err) < 0);
+	CHECK(strstr(err.msg, "linux.cgroupsPath") != NULL);
+	CHECK(rule_cgroups_path("baton/", "c1", out, sizeof(out), &err) < 0);
+	CHECK(rule_cgroups_path("/", "c1", out, sizeof(out), &err) < 0);
+	CHECK(rule_cgroups_path("/baton/c1", "c1", out, sizeof(out), &err) == 0);
+	CHECK(rule_cgroups_path("/batons", "c1", out, sizeof(out), &err) == 0);
+	CHECK(rule_cgroups_path(NULL, "c1", out, sizeof(out), &err) == 0);
+	CHECK_STR(out, "/baton/c1");
 }
 
 int main(void)
