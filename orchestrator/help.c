@@ -26,9 +26,12 @@ static const struct command_help helps[] = {
      false},
     {"state", "CONTAINER", "print the state of a container", "", false},
     {"kill", "CONTAINER [SIGNAL]", "send a signal (default SIGTERM) to the container process",
-     "  -a, --all                 signal every process of the container's cgroup\n", false},
+     "  -a, --all                 signal every process of the container's cgroup (one that\n"
+     "                            baton made; else only the container process)\n",
+     false},
     {"delete", "CONTAINER", "remove a container",
-     "  -f, --force               kill the container first if it is running\n"
+     "  -f, --force               kill the container first if it is running; remove one\n"
+     "                            whose state is broken\n"
      "  -r, --regex               CONTAINER is a regular expression: delete every match\n",
      false},
     {"list", "", "list known containers",
