@@ -20,7 +20,11 @@
 #include "cgroup.h"
 #include "cleanup.h"
 
-#define STATE_FORMAT "baton-state/1"
+#define STATE_FORMAT "baton-state/2"
+/* without `end` and cgroup-owned: still read as before (a running container
+ * outlives an upgrade of baton), its cgroup taken as baton's */
+#define STATE_FORMAT_V1 "baton-state/1"
+#define V1_HEAD		"format\t" STATE_FORMAT_V1 "\n"
 
 const char *status_name(enum container_status s)
 {
@@ -166,10 +170,11 @@ static int read_status(struct container *c, struct stage_error *err)
 	if (len == STATUS_MAX)
 		return stage_fail(err, EFBIG, "corrupt state file `%s`: over %d bytes", path,
 				  STATUS_MAX);
-	if (records_parse(&st, buf, len, STATE_FORMAT, err) < 0)
+	bool v1 = len >= strlen(V1_HEAD) && strncmp(buf, V1_HEAD, strlen(V1_HEAD)) == 0;
+	if (records_parse(&st, buf, len, v1 ? STATE_FORMAT_V1 : STATE_FORMAT, err) < 0)
 		return stage_wrap(err, "corrupt state file `%s`", path);
 	/* written last: a file cut at a line's end lacks it */
-	if (!plan_get(&st, "end"))
+	if (!v1 && !plan_get(&st, "end"))
 		return stage_fail(err, EINVAL, "corrupt state file `%s`: truncated", path);
 	if (strcmp(plan_str(&st, "id", ""), c->id) != 0)
 		return stage_fail(err, EINVAL, "corrupt state file `%s`: not the state of `%s`",
@@ -182,7 +187,7 @@ static int read_status(struct container *c, struct stage_error *err)
 	copy_field(c->cgroup_path, sizeof(c->cgroup_path), &st, "cgroup-path");
 	copy_field(c->cgroup_unit, sizeof(c->cgroup_unit), &st, "cgroup-unit");
 	c->cgroup_user_bus = strcmp(plan_str(&st, "cgroup-bus", ""), "user") == 0;
-	c->cgroup_owned = plan_flag(&st, "cgroup-owned");
+	c->cgroup_owned = v1 || plan_flag(&st, "cgroup-owned");
 	return 0;
 }
 

@@ -271,3 +271,18 @@ corrupt_and_delete() {
 	corrupt_and_delete symlink
 	[[ -s /etc/hostname ]] || fail "the host's /etc/hostname changed"
 }
+
+@test "corrupt status: not one, a status written before the end record (baton-state/1) is still read" {
+	set_args sleep
+	run_baton create "$CID"
+	assert_success
+	container_pid >/dev/null
+	local status=$STATE_ROOT/$CID/status
+	sed -e 's|^format\tbaton-state/2$|format\tbaton-state/1|' -e '/^end$/d' -e '/^cgroup-owned\t/d' \
+		"$status" >"$status.new" && mv "$status.new" "$status"
+	grep -q 'baton-state/1' "$status" || fail "no v1 status: $(cat "$status")"
+	[[ $(container_status) == created ]] || fail "status: $(container_status)"
+	run_baton delete -f "$CID"
+	assert_success
+	refute_output --partial 'broken'
+}
