@@ -94,6 +94,10 @@ int state_peek(struct container *c, const char *root, const char *id, struct sta
 /* ROOT/ID is still the directory c opened (not deleted, nor made anew for the id). */
 bool state_is_current(const struct container *c);
 int state_write(const struct container *c, struct stage_error *err);
+/* Remember that baton made c->cgroup_path (a file apart from the status). */
+int state_mark_cgroup_owned(const struct container *c, struct stage_error *err);
+/* Did baton make the cgroup path for c? */
+bool state_cgroup_owned(const struct container *c, const char *path);
 /* Store the plan the container was made from, for later commands. */
 int state_save_plan(const struct container *c, int plan_fd, struct stage_error *err);
 int state_load_plan(const struct container *c, struct plan *plan, struct stage_error *err);

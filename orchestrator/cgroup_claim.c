@@ -105,5 +105,5 @@ int claim_cgroup(const struct global_opts *g, struct container *c, struct stage_
 	if (cgroup_claim(c->cgroup_path, &exists, err) < 0)
 		return -1;
 	c->cgroup_owned = !exists;
-	return 0;
+	return c->cgroup_owned ? state_mark_cgroup_owned(c, err) : 0;
 }

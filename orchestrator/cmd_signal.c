@@ -114,23 +114,21 @@ fail:
 /*
  * No readable status: a create killed before it wrote it, or a status made
  * corrupt. The pid is unknown; what can be trusted is the plan and the
- * cgroup. The default cgroup (/baton/ID) is baton's own: its processes are
- * killed and it goes. A cgroupsPath of the config may not have been baton's
- * to make (--cgroup-manager=disabled leaves no trace), so it is named, not
- * touched.
+ * cgroup: if the state says baton made the plan's cgroup (state_cgroup_owned,
+ * apart from the status), its processes are killed and it goes; otherwise it
+ * may not have been baton's to make (--cgroup-manager=disabled leaves no
+ * trace), so it is named, not touched.
  */
 static void teardown_from_plan(struct container *c, const struct stage_error *why)
 {
 	autoplan struct plan plan = {0};
 	struct stage_error err;
-	char own[sizeof(c->cgroup_path)];
 
 	log_warning("container `%s`: removed from what is left of it (%s)", c->id, why->msg);
-	snprintf(own, sizeof(own), CGROUP_DEFAULT_PARENT "/%s", c->id);
 	if (state_load_plan(c, &plan, &err) == 0) {
 		const char *path = plan_str(&plan, "cgroup.path", "");
 
-		if (strcmp(path, own) == 0) {
+		if (state_cgroup_owned(c, path)) {
 			snprintf(c->cgroup_path, sizeof(c->cgroup_path), "%s", path);
 			c->cgroup_owned = true;
 		} else if (path[0]) {

@@ -1,9 +1,9 @@
 /*
  * The state directory: ROOT/ID holds `status` (records in the plan syntax,
- * replaced atomically), `plan` (what parse-config derived) and, until
- * `start`, `exec.fifo`. Every command locks the directory with flock, so two
- * commands on one id cannot race. Nothing in it is opened through a symlink
- * (O_NOFOLLOW): a link planted there must not lead a read or a write elsewhere.
+ * replaced atomically), `plan` (what parse-config derived), `cgroup` (the
+ * cgroup baton made, if it made one) and, until `start`, `exec.fifo`. Every command locks the
+ * directory with flock, so two commands on one id cannot race. Nothing in it is opened through a
+ * symlink (O_NOFOLLOW): a link planted there must not lead a read or a write elsewhere.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -21,8 +21,8 @@
 #include "cleanup.h"
 
 #define STATE_FORMAT "baton-state/2"
-/* without `end` and cgroup-owned: still read as before (a running container
- * outlives an upgrade of baton), its cgroup taken as baton's */
+/* without `end`: still read as before (a running container outlives an
+ * upgrade of baton), its cgroup taken as baton's */
 #define STATE_FORMAT_V1 "baton-state/1"
 #define V1_HEAD		"format\t" STATE_FORMAT_V1 "\n"
 
@@ -187,7 +187,7 @@ static int read_status(struct container *c, struct stage_error *err)
 	copy_field(c->cgroup_path, sizeof(c->cgroup_path), &st, "cgroup-path");
 	copy_field(c->cgroup_unit, sizeof(c->cgroup_unit), &st, "cgroup-unit");
 	c->cgroup_user_bus = strcmp(plan_str(&st, "cgroup-bus", ""), "user") == 0;
-	c->cgroup_owned = v1 || plan_flag(&st, "cgroup-owned");
+	c->cgroup_owned = v1 || state_cgroup_owned(c, c->cgroup_path);
 	return 0;
 }
 
@@ -277,7 +277,6 @@ int state_write(const struct container *c, struct stage_error *err)
 	plan_emit(&sb, "rootfs", c->rootfs, NULL);
 	plan_emit(&sb, "created", c->created, NULL);
 	plan_emit(&sb, "cgroup-path", c->cgroup_path, NULL);
-	plan_emit(&sb, "cgroup-owned", c->cgroup_owned ? "1" : "0", NULL);
 	if (c->cgroup_unit[0]) {
 		plan_emit(&sb, "cgroup-unit", c->cgroup_unit, NULL);
 		plan_emit(&sb, "cgroup-bus", c->cgroup_user_bus ? "user" : "system", NULL);
@@ -293,6 +292,35 @@ int state_write(const struct container *c, struct stage_error *err)
 	if (renameat(c->dirfd, "status.tmp", c->dirfd, "status") < 0)
 		return stage_fail(err, errno, "cannot write state of `%s`", c->id);
 	return 0;
+}
+
+/*
+ * `cgroup` holds the path of a cgroup baton made for the container: apart
+ * from `status`, so that delete --force of a broken or unfinished container
+ * still knows it may kill through it and remove it.
+ */
+int state_mark_cgroup_owned(const struct container *c, struct stage_error *err)
+{
+	autoclose int fd =
+	    openat(c->dirfd, "cgroup", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	size_t len = strlen(c->cgroup_path);
+
+	if (fd < 0 || write(fd, c->cgroup_path, len) != (ssize_t)len)
+		return stage_fail(err, errno, "cannot write state of `%s`", c->id);
+	return 0;
+}
+
+bool state_cgroup_owned(const struct container *c, const char *path)
+{
+	autoclose int fd = openat(c->dirfd, "cgroup", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	size_t len = strlen(path);
+	char buf[sizeof(c->cgroup_path) + 1];
+	ssize_t n;
+
+	if (fd < 0 || !len)
+		return false;
+	n = read(fd, buf, sizeof(buf));
+	return n == (ssize_t)len && memcmp(buf, path, len) == 0;
 }
 
 int state_save_plan(const struct container *c, int plan_fd, struct stage_error *err)
@@ -400,8 +428,8 @@ void state_close(struct container *c)
 
 void state_destroy(struct container *c)
 {
-	static const char *files[] = {"status",	     "status.tmp",  "plan", "exec.fifo",
-				      "exec.result", "host-mounts", NULL};
+	static const char *files[] = {"status",	     "status.tmp",  "plan",   "exec.fifo",
+				      "exec.result", "host-mounts", "cgroup", NULL};
 
 	if (c->dirfd >= 0) {
 		for (const char **f = files; *f; f++)

@@ -272,6 +272,17 @@ corrupt_and_delete() {
 	[[ -s /etc/hostname ]] || fail "the host's /etc/hostname changed"
 }
 
+@test "corrupt status: garbage, with a cgroupsPath baton made, still killed through it and removed" {
+	requires cgroup_v1
+	update_config --arg p "/$CID-own" '.linux.cgroupsPath = $p'
+	defer "for d in $CGROUP_V1/*/$CID-own; do rmdir \$d; done"
+	corrupt_and_delete garbage
+	local d
+	for d in "$CGROUP_V1"/*/"$CID-own"; do
+		[[ ! -d $d ]] || fail "cgroup $d was left"
+	done
+}
+
 @test "corrupt status: not one, a status written before the end record (baton-state/1) is still read" {
 	set_args sleep
 	run_baton create "$CID"
