@@ -124,7 +124,8 @@ int host_mounts_note(const struct container *c, const struct plan *plan, struct 
 	strbuf_printf(&text, "%s\n", c->rootfs);
 	for (size_t i = 0; i < ids.n; i++)
 		strbuf_printf(&text, "%lu\n", ids.id[i]);
-	fd = openat(c->dirfd, HOST_MOUNTS_FILE, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	fd = openat(c->dirfd, HOST_MOUNTS_FILE,
+		    O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0 || write(fd, text.data, text.len) != (ssize_t)text.len) {
 		stage_fail(err, errno, "write `%s/%s`", c->dir, HOST_MOUNTS_FILE);
 		goto out;
@@ -138,7 +139,7 @@ out:
 /* The note: the rootfs path into rootfs (heap), the ids that were there. */
 static int read_note(const struct container *c, char **rootfs, struct mount_ids *before)
 {
-	int fd = openat(c->dirfd, HOST_MOUNTS_FILE, O_RDONLY | O_CLOEXEC);
+	int fd = openat(c->dirfd, HOST_MOUNTS_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	autofile FILE *f = fd >= 0 ? fdopen(fd, "re") : NULL;
 	autofree char *line = NULL;
 	size_t size = 0;
