@@ -39,7 +39,8 @@ int notify_dir_make(const struct container *c, struct stage_error *err)
 int notify_proxy_bind(const struct container *c, struct stage_error *err)
 {
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
-	autoclose int dir = openat(c->dirfd, "notify", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	autoclose int dir =
+	    openat(c->dirfd, "notify", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	int sock;
 
 	if (dir < 0)

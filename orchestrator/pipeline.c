@@ -535,7 +535,7 @@ static int open_inputs(struct pipeline *p, struct stage_error *err)
 		/* read-write: a writer while final-exec lives, and data outlives no reader */
 		if (mkfifoat(p->c->dirfd, "exec.result", 0600) < 0)
 			return stage_fail(err, errno, "cannot create the start result fifo");
-		p->result_fd = openat(p->c->dirfd, "exec.result", O_RDWR | O_CLOEXEC);
+		p->result_fd = openat(p->c->dirfd, "exec.result", O_RDWR | O_NOFOLLOW | O_CLOEXEC);
 		if (p->result_fd < 0)
 			return stage_fail(err, errno, "cannot open the start result fifo");
 	}

@@ -17,7 +17,7 @@
 int start_result_open(const struct container *c)
 {
 	/* non-blocking: opening a fifo for reading otherwise waits for a writer */
-	return openat(c->dirfd, "exec.result", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	return openat(c->dirfd, "exec.result", O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
 }
 
 int start_result_wait(int fd, const char *id, struct stage_error *err)
