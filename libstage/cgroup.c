@@ -356,10 +356,20 @@ static int apply_write(const struct hierarchy *h, size_t nh, const char *path,
 	if (cg_dir(dir, sizeof(dir), owner, path, err) < 0)
 		return -1;
 	bool use_alt = w->alt_file[0] && !cg_file_exists(dir, w->file);
-	if (w->optional && !cg_file_exists(dir, use_alt ? w->alt_file : w->file)) {
+	bool missing = !cg_file_exists(dir, use_alt ? w->alt_file : w->file);
+	if (w->optional && missing) {
 		stage_debug("skip %s = %s: no such file in %s", w->file, w->value, dir);
 		return 0;
 	}
+	if (missing && w->field && w->alt_file[0])
+		return stage_fail(err, ENOENT, "%s: the host has neither `%s` nor `%s` (%s)",
+				  w->field, w->file, w->alt_file, w->why);
+	if (missing && w->field)
+		return stage_fail(err, ENOENT, "%s: the host has no `%s` (%s)", w->field, w->file,
+				  w->why);
+	if (!owner->unified && strcmp(w->file, "cpu.rt_runtime_us") == 0 &&
+	    cg_rt_make_room(owner->root, path, w->value, err) < 0)
+		return -1;
 	return cg_write_file(dir, use_alt ? w->alt_file : w->file,
 			     use_alt ? w->alt_value : w->value, err);
 }

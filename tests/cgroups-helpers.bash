@@ -105,3 +105,28 @@ cg_refused() {
 	[[ -z $(ls -A -I .cache "$STATE_ROOT") ]] || fail "state left: $(ls -A "$STATE_ROOT")"
 	[[ -z $(leftover_cgroups) ]] || fail "cgroups left: $(leftover_cgroups)"
 }
+
+# cg_weight_file [device]: the block I/O weight file (or, with `device`, the
+# per-device one) that this host gives a container: bfq's, v1's, v2's iocost,
+# or nothing (mq-deadline or none schedulers have no weights). Found in the
+# cgroup of a plain container, run and removed for the purpose.
+cg_weight_file() {
+	local files f found=
+	if cg_v2; then
+		files=(io.bfq.weight io.weight)
+	elif [[ ${1-} == device ]]; then
+		files=(blkio.weight_device blkio.bfq.weight_device)
+	else
+		files=(blkio.weight blkio.bfq.weight)
+	fi
+	jq '.process.args = ["/probe", "sleep"] | del(.linux.resources)' "$BUNDLE/config.json" \
+		>"$BATS_TEST_TMPDIR/plain.json"
+	run_baton run -d --config "$BATS_TEST_TMPDIR/plain.json" "$CID-w"
+	assert_success
+	for f in "${files[@]}"; do
+		[[ -e $(cg_path "$f" "$CID-w") ]] && found=$f && break
+	done
+	run_baton delete -f "$CID-w"
+	assert_success
+	echo "$found"
+}

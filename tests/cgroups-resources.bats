@@ -146,6 +146,50 @@ setup() {
 	cg_both cpu.rt_period_us 400000
 }
 
+# The container may run SCHED_FIFO (CAP_SYS_NICE) once its cgroup has a budget.
+rt_config() {
+	update_config --argjson rt "$1" '.linux.resources.cpu = {"realtimePeriod": 1000000, "realtimeRuntime": $rt} |
+		.process.capabilities |= with_entries(.value += ["CAP_SYS_NICE"])'
+}
+
+@test "cpu: realtime runtime (v1): the parents get a budget first, SCHED_FIFO works inside" {
+	rt_config 10000
+	if cg_v2; then
+		cg_refused
+		assert_output --partial '`cpu.realtime-period` has no equivalent on cgroup v2'
+		return
+	fi
+	if [[ ! -e $CGROUP_V1/cpu/cpu.rt_runtime_us ]]; then
+		cg_refused
+		assert_output 'baton: cgroup-setup: linux.resources.cpu.realtimePeriod: the host has no `cpu.rt_period_us` (a kernel without CONFIG_RT_GROUP_SCHED): No such file or directory'
+		return
+	fi
+	run_watcher cpu.rt_runtime_us
+	cg_both cpu.rt_runtime_us 10000
+	(($(cat "$CGROUP_V1/cpu/baton/cpu.rt_runtime_us") >= 10000)) || fail "/baton has no budget"
+	run_baton exec "$CID" /probe rt
+	assert_success
+	assert_output ok
+	run_baton update --cpu-rt-runtime 20000 "$CID"
+	assert_success
+	cg_both cpu.rt_runtime_us 20000
+	(($(cat "$CGROUP_V1/cpu/baton/cpu.rt_runtime_us") >= 20000)) || fail "/baton's budget was not raised"
+}
+
+@test "cpu: without a realtime runtime (v1) SCHED_FIFO is refused, more than the host grants is a clear error" {
+	cg_v2 && skip "v1 only: cgroup v2 has no realtime budgets"
+	[[ -e $CGROUP_V1/cpu/cpu.rt_runtime_us ]] || skip "kernel without CONFIG_RT_GROUP_SCHED (the test above checks the error)"
+	update_config '.process.capabilities |= with_entries(.value += ["CAP_SYS_NICE"])'
+	set_args rt
+	run_baton run "$CID"
+	assert_success
+	assert_output EPERM
+	# the whole period: more than any root budget (950000 by default) leaves
+	rt_config 1000000
+	cg_refused
+	assert_output --regexp '^baton: cgroup-setup: linux.resources.cpu.realtimeRuntime: 1000000 us needs [0-9]+ us in `/sys/fs/cgroup/cpu[^`]*/baton`, more than its parent grants'
+}
+
 @test "cpuset: cpus and mems, then update" {
 	update_config '.linux.resources.cpu = {"cpus": "0", "mems": "0"}'
 	run_watcher cpuset.cpus cpuset.mems
@@ -169,19 +213,32 @@ setup() {
 	cg_both pids.max max
 }
 
-@test "blockIO: weight (bfq or io.weight), then update" {
-	update_config '.linux.resources.blockIO = {"weight": 300}'
-	run_watcher pids.max
+@test "blockIO: weight (bfq or io.weight), then update; a clear error without either" {
 	local file
-	if cg_v2; then
-		file=$(cg_first_existing io.bfq.weight io.weight) || skip "no io weight files"
-		if [[ $file == io.weight ]]; then
-			cg_check io.weight "default 2930" # 1 + (300 - 10) * 9999 / 990
+	file=$(cg_weight_file)
+	update_config '.linux.resources.blockIO = {"weight": 300}'
+	if [[ -z $file ]]; then
+		# mq-deadline, kyber or none: no scheduler with weights
+		cg_refused
+		if cg_v2; then
+			assert_output 'baton: cgroup-setup: linux.resources.blockIO.weight: the host has neither `io.bfq.weight` nor `io.weight` (no bfq I/O scheduler and no io.weight (iocost)): No such file or directory'
 		else
-			cg_check io.bfq.weight "default 300"
+			assert_output 'baton: cgroup-setup: linux.resources.blockIO.weight: the host has neither `blkio.weight` nor `blkio.bfq.weight` (no bfq I/O scheduler): No such file or directory'
 		fi
+		# and `update` says the same of a container made without one
+		update_config 'del(.linux.resources.blockIO)'
+		run_watcher pids.max
+		run_baton update --blkio-weight 500 "$CID"
+		assert_failure
+		assert_output --partial 'linux.resources.blockIO.weight: the host has neither'
+		return
+	fi
+	run_watcher pids.max
+	if [[ $file == io.weight ]]; then
+		cg_check io.weight "default 2930" # 1 + (300 - 10) * 9999 / 990
+	elif [[ $file == io.bfq.weight ]]; then
+		cg_check io.bfq.weight "default 300"
 	else
-		file=$(cg_first_existing blkio.weight blkio.bfq.weight) || skip "no blkio weight files"
 		cg_check "$file" 300
 	fi
 	run_baton update --blkio-weight 500 "$CID"
@@ -192,6 +249,27 @@ setup() {
 		cg_check io.bfq.weight "default 500"
 	else
 		cg_check "$file" 500
+	fi
+}
+
+@test "blockIO: weightDevice where the host has per-device weights, a clear error where not" {
+	local disk file
+	disk=$(cg_disk)
+	[[ -n $disk ]] || skip "no disk on this machine to give a weight"
+	file=$(cg_weight_file device)
+	update_config --argjson maj "${disk%:*}" --argjson min "${disk#*:}" \
+		'.linux.resources.blockIO = {"weightDevice": [{"major": $maj, "minor": $min, "weight": 200}]}'
+	if [[ -z $file ]]; then
+		cg_refused
+		assert_output --regexp '^baton: cgroup-setup: linux.resources.blockIO.weightDevice: the host has neither `[a-z._]+` nor `[a-z._]+` \(no bfq I/O scheduler'
+		return
+	fi
+	run_watcher pids.max
+	# one line per device; ours among them
+	if [[ $file == io.weight ]]; then
+		grep -qx "$disk 1920" "$(cg_path "$file")" || fail "$file: $(cat "$(cg_path "$file")")"
+	else
+		grep -qx "$disk 200" "$(cg_path "$file")" || fail "$file: $(cat "$(cg_path "$file")")"
 	fi
 }
 
