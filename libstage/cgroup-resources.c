@@ -108,6 +108,7 @@ static const struct {
      "a kernel without CONFIG_RT_GROUP_SCHED"},
     {"cpu.realtime-runtime", "linux.resources.cpu.realtimeRuntime",
      "a kernel without CONFIG_RT_GROUP_SCHED"},
+    {"network.class-id", "linux.resources.network.classID", NULL},
 };
 
 /* Resource names handled by the functions below, and the families (NAME.x). */
@@ -371,9 +372,13 @@ static int write_hugepage(struct out *o, const char *size, const char *value)
 	snprintf(file, sizeof(file), o->v2 ? "hugetlb.%s.max" : "hugetlb.%s.limit_in_bytes", size);
 	if (add(o, "hugetlb", file, false, "%s", value) < 0)
 		return -1;
+	describe(o, "linux.resources.hugepageLimits", NULL);
 	snprintf(file, sizeof(file),
 		 o->v2 ? "hugetlb.%s.rsvd.max" : "hugetlb.%s.rsvd.limit_in_bytes", size);
-	return add(o, "hugetlb", file, true, "%s", value);
+	if (add(o, "hugetlb", file, true, "%s", value) < 0)
+		return -1;
+	describe(o, "linux.resources.hugepageLimits", NULL);
+	return 0;
 }
 
 /* unified.KEY: the raw v2 file; its controller is the part before the dot. */
@@ -402,13 +407,20 @@ static int write_family(struct out *o, const char *name, const char *value)
 		return write_hugepage(o, rest, value);
 	if (starts_with(name, "unified."))
 		return write_unified(o, rest, value);
-	if (starts_with(name, "rdma."))
-		return add(o, "rdma", "rdma.max", false, "%s %s", rest, value);
+	if (starts_with(name, "rdma.")) {
+		if (add(o, "rdma", "rdma.max", false, "%s %s", rest, value) < 0)
+			return -1;
+		describe(o, "linux.resources.rdma", NULL);
+		return 0;
+	}
 	if (starts_with(name, "network.priority.")) {
 		if (o->v2)
 			return no_v2_knob(o, "network.priorities");
-		return add(o, "net_prio", "net_prio.ifpriomap", false, "%s %s",
-			   name + strlen("network.priority."), value);
+		if (add(o, "net_prio", "net_prio.ifpriomap", false, "%s %s",
+			name + strlen("network.priority."), value) < 0)
+			return -1;
+		describe(o, "linux.resources.network.priorities", NULL);
+		return 0;
 	}
 	if (starts_with(name, "blockio.weight-device."))
 		return write_blkio_weight(o, name + strlen("blockio.weight-device."), value);

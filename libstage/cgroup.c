@@ -340,10 +340,16 @@ static void remove_created(const struct hierarchy *h, const char *path, int firs
 static int check_controllers(const struct hierarchy *h, size_t nh, const struct cgroup_write *w,
 			     size_t nw, struct stage_error *err)
 {
-	for (size_t i = 0; i < nw; i++)
-		if (!cg_find_controller(h, nh, w[i].controller))
-			return stage_fail(err, ENOENT, "cgroup controller `%s` (for `%s`)",
-					  w[i].controller, w[i].file);
+	for (size_t i = 0; i < nw; i++) {
+		if (cg_find_controller(h, nh, w[i].controller))
+			continue;
+		if (w[i].field)
+			return stage_fail(err, ENOENT,
+					  "%s: the host has no cgroup controller `%s` (for `%s`)",
+					  w[i].field, w[i].controller, w[i].file);
+		return stage_fail(err, ENOENT, "cgroup controller `%s` (for `%s`)", w[i].controller,
+				  w[i].file);
+	}
 	return 0;
 }
 
@@ -361,10 +367,10 @@ static int apply_write(const struct hierarchy *h, size_t nh, const char *path,
 		stage_debug("skip %s = %s: no such file in %s", w->file, w->value, dir);
 		return 0;
 	}
-	if (missing && w->field && w->alt_file[0])
+	if (missing && w->why && w->alt_file[0])
 		return stage_fail(err, ENOENT, "%s: the host has neither `%s` nor `%s` (%s)",
 				  w->field, w->file, w->alt_file, w->why);
-	if (missing && w->field)
+	if (missing && w->field && w->why)
 		return stage_fail(err, ENOENT, "%s: the host has no `%s` (%s)", w->field, w->file,
 				  w->why);
 	if (!owner->unified && strcmp(w->file, "cpu.rt_runtime_us") == 0 &&

@@ -86,16 +86,12 @@ cg_both() {
 
 # The "MAJ:MIN" of a whole disk of this machine, or nothing.
 cg_disk() {
-	awk 'NR > 2 && $4 !~ /[0-9]$/ && $1 != 7 && $1 != 1 {print $1 ":" $2; exit}' /proc/partitions
+	host_disk
 }
 
 # Is the cgroup controller available to containers here?
 cg_has_controller() {
-	if cg_v2; then
-		grep -qw "$1" /sys/fs/cgroup/cgroup.controllers
-	else
-		[[ $(stat -f -c %T "$CGROUP_V1/$1" 2>/dev/null) == cgroupfs ]]
-	fi
+	host_has "controller:$1"
 }
 
 # A create that must fail: no state, no cgroup left (teardown checks those too).

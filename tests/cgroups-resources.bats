@@ -298,7 +298,7 @@ rt_config() {
 	update_config '.linux.resources.hugepageLimits = [{"pageSize": "2MB", "limit": 4194304}]'
 	if ! cg_has_controller hugetlb; then
 		cg_refused
-		assert_output --partial 'cgroup controller `hugetlb`'
+		assert_output --partial 'linux.resources.hugepageLimits: the host has no cgroup controller `hugetlb`'
 		return
 	fi
 	run_watcher pids.max
@@ -317,11 +317,41 @@ rt_config() {
 		assert_output --partial '`network.class-id` has no equivalent on cgroup v2'
 	elif ! cg_has_controller net_cls; then
 		cg_refused
-		assert_output --partial 'cgroup controller `net_cls`'
+		assert_output 'baton: cgroup-setup: linux.resources.network.classID: the host has no cgroup controller `net_cls` (for `net_cls.classid`): No such file or directory'
 	else
 		run_watcher pids.max
 		cg_check net_cls.classid 1048577
 	fi
+}
+
+@test "network: priorities on v1 with net_prio, refused elsewhere" {
+	update_config '.linux.resources.network = {"priorities": [{"name": "lo", "priority": 5}]}'
+	if cg_v2; then
+		cg_refused
+		assert_output --partial '`network.priorities` has no equivalent on cgroup v2'
+	elif ! cg_has_controller net_prio; then
+		cg_refused
+		assert_output 'baton: cgroup-setup: linux.resources.network.priorities: the host has no cgroup controller `net_prio` (for `net_prio.ifpriomap`): No such file or directory'
+	else
+		run_watcher pids.max
+		grep -qx 'lo 5' "$(cg_path net_prio.ifpriomap)" ||
+			fail "net_prio.ifpriomap: $(cat "$(cg_path net_prio.ifpriomap)")"
+	fi
+}
+
+@test "rdma: limits where the controller and a device exist, a clear error where not" {
+	local dev
+	dev=$(ls /sys/class/infiniband 2>/dev/null | head -n 1)
+	update_config --arg d "${dev:-mlx5_0}" '.linux.resources.rdma = {($d): {"hcaHandles": 3, "hcaObjects": 10000}}'
+	if ! cg_has_controller rdma; then
+		cg_refused
+		assert_output 'baton: cgroup-setup: linux.resources.rdma: the host has no cgroup controller `rdma` (for `rdma.max`): No such file or directory'
+		return
+	fi
+	[[ -n $dev ]] || skip "the rdma controller is here, but no RDMA device to limit"
+	run_watcher pids.max
+	grep -qx "$dev hca_handle=3 hca_object=10000" "$(cg_path rdma.max)" ||
+		fail "rdma.max: $(cat "$(cg_path rdma.max)")"
 }
 
 @test "unified: raw v2 keys on v2, a clear error on v1" {
