@@ -138,7 +138,11 @@ setup() {
 		assert_output --partial 'cpu.realtime-period` has no equivalent on cgroup v2'
 		return
 	fi
-	[[ -e $CGROUP_V1/cpu/cpu.rt_period_us ]] || skip "kernel without CONFIG_RT_GROUP_SCHED"
+	if ! host_has rt_sched; then
+		cg_refused
+		assert_output 'baton: cgroup-setup: linux.resources.cpu.realtimePeriod: the host has no `cpu.rt_period_us` (a kernel without CONFIG_RT_GROUP_SCHED): No such file or directory'
+		return
+	fi
 	run_watcher cpu.rt_period_us
 	cg_both cpu.rt_period_us 500000
 	run_baton update --cpu-rt-period 400000 "$CID"
@@ -159,7 +163,7 @@ rt_config() {
 		assert_output --partial '`cpu.realtime-period` has no equivalent on cgroup v2'
 		return
 	fi
-	if [[ ! -e $CGROUP_V1/cpu/cpu.rt_runtime_us ]]; then
+	if ! host_has rt_sched; then
 		cg_refused
 		assert_output 'baton: cgroup-setup: linux.resources.cpu.realtimePeriod: the host has no `cpu.rt_period_us` (a kernel without CONFIG_RT_GROUP_SCHED): No such file or directory'
 		return
@@ -178,7 +182,8 @@ rt_config() {
 
 @test "cpu: without a realtime runtime (v1) SCHED_FIFO is refused, more than the host grants is a clear error" {
 	cg_v2 && skip "v1 only: cgroup v2 has no realtime budgets"
-	[[ -e $CGROUP_V1/cpu/cpu.rt_runtime_us ]] || skip "kernel without CONFIG_RT_GROUP_SCHED (the test above checks the error)"
+	# without it, the test above checks the error
+	requires rt_sched
 	update_config '.process.capabilities |= with_entries(.value += ["CAP_SYS_NICE"])'
 	set_args rt
 	run_baton run "$CID"
@@ -253,9 +258,9 @@ rt_config() {
 }
 
 @test "blockIO: weightDevice where the host has per-device weights, a clear error where not" {
+	requires disk
 	local disk file
 	disk=$(cg_disk)
-	[[ -n $disk ]] || skip "no disk on this machine to give a weight"
 	file=$(cg_weight_file device)
 	update_config --argjson maj "${disk%:*}" --argjson min "${disk#*:}" \
 		'.linux.resources.blockIO = {"weightDevice": [{"major": $maj, "minor": $min, "weight": 200}]}'
@@ -274,9 +279,9 @@ rt_config() {
 }
 
 @test "blockIO: throttles of a disk" {
+	requires disk
 	local disk
 	disk=$(cg_disk)
-	[[ -n $disk ]] || skip "no disk"
 	local maj=${disk%:*} min=${disk#*:}
 	update_config --argjson maj "$maj" --argjson min "$min" '.linux.resources.blockIO = {
 		"throttleReadBpsDevice": [{"major": $maj, "minor": $min, "rate": 1048576}],
