@@ -376,8 +376,10 @@ static int apply_write(const struct hierarchy *h, size_t nh, const char *path,
 	if (!owner->unified && strcmp(w->file, "cpu.rt_runtime_us") == 0 &&
 	    cg_rt_make_room(owner->root, path, w->value, err) < 0)
 		return -1;
-	return cg_write_file(dir, use_alt ? w->alt_file : w->file,
-			     use_alt ? w->alt_value : w->value, err);
+	if (cg_write_file(dir, use_alt ? w->alt_file : w->file, use_alt ? w->alt_value : w->value,
+			  err) < 0)
+		return w->field ? stage_wrap(err, "%s", w->field) : -1;
+	return 0;
 }
 
 static int apply_writes(const struct hierarchy *h, size_t nh, const char *path,

@@ -269,6 +269,14 @@ rt_config() {
 		assert_output --regexp '^baton: cgroup-setup: linux.resources.blockIO.weightDevice: the host has neither `[a-z._]+` nor `[a-z._]+` \(no bfq I/O scheduler'
 		return
 	fi
+	# iocost takes a device's weight only where the host enabled it for that
+	# device (the root's io.cost.qos, not ours to change): else the kernel's
+	# refusal, named
+	if [[ $file == io.weight ]] && ! grep -q "^$disk enable=1" /sys/fs/cgroup/io.cost.qos 2>/dev/null; then
+		cg_refused
+		assert_output --regexp '^baton: cgroup-setup: linux.resources.blockIO.weightDevice: write `'"$disk"' 1920` to `[^`]*/io.weight`: '
+		return
+	fi
 	run_watcher pids.max
 	# one line per device; ours among them
 	if [[ $file == io.weight ]]; then
