@@ -41,6 +41,12 @@ bool cg_file_exists(const char *dir, const char *file);
 void cg_sleep_ms(long ms);
 
 /*
+ * v1 (cgroup-rt.c): before path's cpu.rt_runtime_us becomes value, raise its
+ * ancestors' budgets below the root to what their children need.
+ */
+int cg_rt_make_room(const char *root, const char *path, const char *value, struct stage_error *err);
+
+/*
  * Rootless (cgroup-delegate.c): keep only the hierarchies the caller may use
  * for path. Root of the host: all of them. Otherwise a hierarchy with
  * controllers whose subtree is not delegated to the caller fails (err says

@@ -100,6 +100,17 @@ static const struct rule rules[] = {
     {"network.class-id", "net_cls", "net_cls.classid", RAW, false, NULL, REJECT},
 };
 
+/* Rules whose file a host may lack: the config field to name, and why. */
+static const struct {
+	const char *name, *field, *why;
+} hints[] = {
+    {"cpu.realtime-period", "linux.resources.cpu.realtimePeriod",
+     "a kernel without CONFIG_RT_GROUP_SCHED"},
+    {"cpu.realtime-runtime", "linux.resources.cpu.realtimeRuntime",
+     "a kernel without CONFIG_RT_GROUP_SCHED"},
+    {"network.class-id", "linux.resources.network.classID", NULL},
+};
+
 /* Resource names handled by the functions below, and the families (NAME.x). */
 static const char *const special[] = {"memory.swap", "cpu.quota", "cpu.period", "cpu.burst",
 				      "blockio.weight"};
@@ -161,6 +172,13 @@ __attribute__((format(printf, 3, 4))) static void add_alt(struct out *o, const c
 	va_start(ap, fmt);
 	vsnprintf(w->alt_value, sizeof(w->alt_value), fmt, ap);
 	va_end(ap);
+}
+
+/* The previous write names its config field and why its file may be missing. */
+static void describe(struct out *o, const char *field, const char *why)
+{
+	o->w[o->n - 1].field = field;
+	o->w[o->n - 1].why = why;
 }
 
 static const char *resource(const struct plan *plan, const char *name)
@@ -311,12 +329,16 @@ static int write_blkio_weight(struct out *o, const char *device, const char *val
 			return -1;
 		add_alt(o, *device ? "blkio.bfq.weight_device" : "blkio.bfq.weight", "%s%s%" PRId64,
 			device, sep, w);
-		return 0;
+	} else {
+		if (add(o, "io", "io.bfq.weight", false, "%s%s%" PRId64, device, sep, w) < 0)
+			return -1;
+		add_alt(o, "io.weight", "%s%s%" PRIu64, device, sep,
+			cgroup_blkio_to_io_weight((uint64_t)w));
 	}
-	if (add(o, "io", "io.bfq.weight", false, "%s%s%" PRId64, device, sep, w) < 0)
-		return -1;
-	add_alt(o, "io.weight", "%s%s%" PRIu64, device, sep,
-		cgroup_blkio_to_io_weight((uint64_t)w));
+	/* weights need bfq (or, on v2, iocost); mq-deadline and none have none */
+	describe(
+	    o, *device ? "linux.resources.blockIO.weightDevice" : "linux.resources.blockIO.weight",
+	    o->v2 ? "no bfq I/O scheduler and no io.weight (iocost)" : "no bfq I/O scheduler");
 	return 0;
 }
 
@@ -350,9 +372,13 @@ static int write_hugepage(struct out *o, const char *size, const char *value)
 	snprintf(file, sizeof(file), o->v2 ? "hugetlb.%s.max" : "hugetlb.%s.limit_in_bytes", size);
 	if (add(o, "hugetlb", file, false, "%s", value) < 0)
 		return -1;
+	describe(o, "linux.resources.hugepageLimits", NULL);
 	snprintf(file, sizeof(file),
 		 o->v2 ? "hugetlb.%s.rsvd.max" : "hugetlb.%s.rsvd.limit_in_bytes", size);
-	return add(o, "hugetlb", file, true, "%s", value);
+	if (add(o, "hugetlb", file, true, "%s", value) < 0)
+		return -1;
+	describe(o, "linux.resources.hugepageLimits", NULL);
+	return 0;
 }
 
 /* unified.KEY: the raw v2 file; its controller is the part before the dot. */
@@ -381,13 +407,20 @@ static int write_family(struct out *o, const char *name, const char *value)
 		return write_hugepage(o, rest, value);
 	if (starts_with(name, "unified."))
 		return write_unified(o, rest, value);
-	if (starts_with(name, "rdma."))
-		return add(o, "rdma", "rdma.max", false, "%s %s", rest, value);
+	if (starts_with(name, "rdma.")) {
+		if (add(o, "rdma", "rdma.max", false, "%s %s", rest, value) < 0)
+			return -1;
+		describe(o, "linux.resources.rdma", NULL);
+		return 0;
+	}
 	if (starts_with(name, "network.priority.")) {
 		if (o->v2)
 			return no_v2_knob(o, "network.priorities");
-		return add(o, "net_prio", "net_prio.ifpriomap", false, "%s %s",
-			   name + strlen("network.priority."), value);
+		if (add(o, "net_prio", "net_prio.ifpriomap", false, "%s %s",
+			name + strlen("network.priority."), value) < 0)
+			return -1;
+		describe(o, "linux.resources.network.priorities", NULL);
+		return 0;
 	}
 	if (starts_with(name, "blockio.weight-device."))
 		return write_blkio_weight(o, name + strlen("blockio.weight-device."), value);
@@ -446,9 +479,17 @@ int cgroup_writes_for_update(const struct plan *plan, bool v2, int64_t current_l
 		return -1;
 	if (write_swap(&o, plan) < 0)
 		return -1;
-	for (size_t i = 1; i < sizeof(rules) / sizeof(rules[0]) && ret == 0; i++)
-		if ((value = resource(plan, rules[i].name)))
-			ret = apply_rule(&o, &rules[i], value);
+	for (size_t i = 1; i < sizeof(rules) / sizeof(rules[0]) && ret == 0; i++) {
+		size_t before = o.n;
+
+		if (!(value = resource(plan, rules[i].name)))
+			continue;
+		ret = apply_rule(&o, &rules[i], value);
+		for (size_t k = 0; k < sizeof(hints) / sizeof(hints[0]) && ret == 0 && o.n > before;
+		     k++)
+			if (strcmp(hints[k].name, rules[i].name) == 0)
+				describe(&o, hints[k].field, hints[k].why);
+	}
 	if (ret < 0 || write_cpu_bandwidth(&o, plan) < 0)
 		return -1;
 	if ((value = resource(plan, "blockio.weight")) && write_blkio_weight(&o, NULL, value) < 0)

@@ -340,10 +340,16 @@ static void remove_created(const struct hierarchy *h, const char *path, int firs
 static int check_controllers(const struct hierarchy *h, size_t nh, const struct cgroup_write *w,
 			     size_t nw, struct stage_error *err)
 {
-	for (size_t i = 0; i < nw; i++)
-		if (!cg_find_controller(h, nh, w[i].controller))
-			return stage_fail(err, ENOENT, "cgroup controller `%s` (for `%s`)",
-					  w[i].controller, w[i].file);
+	for (size_t i = 0; i < nw; i++) {
+		if (cg_find_controller(h, nh, w[i].controller))
+			continue;
+		if (w[i].field)
+			return stage_fail(err, ENOENT,
+					  "%s: the host has no cgroup controller `%s` (for `%s`)",
+					  w[i].field, w[i].controller, w[i].file);
+		return stage_fail(err, ENOENT, "cgroup controller `%s` (for `%s`)", w[i].controller,
+				  w[i].file);
+	}
 	return 0;
 }
 
@@ -356,12 +362,24 @@ static int apply_write(const struct hierarchy *h, size_t nh, const char *path,
 	if (cg_dir(dir, sizeof(dir), owner, path, err) < 0)
 		return -1;
 	bool use_alt = w->alt_file[0] && !cg_file_exists(dir, w->file);
-	if (w->optional && !cg_file_exists(dir, use_alt ? w->alt_file : w->file)) {
+	bool missing = !cg_file_exists(dir, use_alt ? w->alt_file : w->file);
+	if (w->optional && missing) {
 		stage_debug("skip %s = %s: no such file in %s", w->file, w->value, dir);
 		return 0;
 	}
-	return cg_write_file(dir, use_alt ? w->alt_file : w->file,
-			     use_alt ? w->alt_value : w->value, err);
+	if (missing && w->why && w->alt_file[0])
+		return stage_fail(err, ENOENT, "%s: the host has neither `%s` nor `%s` (%s)",
+				  w->field, w->file, w->alt_file, w->why);
+	if (missing && w->field && w->why)
+		return stage_fail(err, ENOENT, "%s: the host has no `%s` (%s)", w->field, w->file,
+				  w->why);
+	if (!owner->unified && strcmp(w->file, "cpu.rt_runtime_us") == 0 &&
+	    cg_rt_make_room(owner->root, path, w->value, err) < 0)
+		return -1;
+	if (cg_write_file(dir, use_alt ? w->alt_file : w->file, use_alt ? w->alt_value : w->value,
+			  err) < 0)
+		return w->field ? stage_wrap(err, "%s", w->field) : -1;
+	return 0;
 }
 
 static int apply_writes(const struct hierarchy *h, size_t nh, const char *path,

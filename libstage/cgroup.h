@@ -140,6 +140,11 @@ struct cgroup_write {
 	char alt_file[CGROUP_FILE_MAX];
 	char alt_value[CGROUP_VALUE_MAX];
 	bool optional; /* skipped (with a debug line) when neither file exists */
+	/*
+	 * The config field the write comes from and why its file may be missing
+	 * on a host, for an error that names both instead of a bare ENOENT.
+	 */
+	const char *field, *why;
 };
 
 /*

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/statfs.h>
@@ -42,15 +43,23 @@ static void hierarchy_dir(const char *controllers, char *dir, size_t size)
 	}
 }
 
-static int enter(const char *dir, const char *path, const char *sub, pid_t pid,
-		 struct stage_error *err)
+/* dir/path[/sub]; false when it does not fit (never a cut path). */
+static bool cgroup_dir(char *buf, size_t size, const char *dir, const char *path, const char *sub)
 {
-	char procs[8192], value[32];
+	int n = snprintf(buf, size, "%s%s%s%s", dir, strcmp(path, "/") ? path : "", sub ? "/" : "",
+			 sub ? sub : "");
+
+	return n >= 0 && (size_t)n < size;
+}
+
+static int enter(const char *cgroup, pid_t pid, struct stage_error *err)
+{
+	char procs[PATH_MAX], value[32];
 	autoclose int fd = -1;
 	int len = snprintf(value, sizeof(value), "%d", (int)pid);
 
-	snprintf(procs, sizeof(procs), "%s%s%s%s/cgroup.procs", dir, strcmp(path, "/") ? path : "",
-		 sub ? "/" : "", sub ? sub : "");
+	if (snprintf(procs, sizeof(procs), "%s/cgroup.procs", cgroup) >= (int)sizeof(procs))
+		return stage_fail(err, ENAMETOOLONG, "cgroup `%s`", cgroup);
 	fd = open(procs, O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, value, (size_t)len) != len)
 		return stage_fail(err, errno, "join cgroup `%s`", procs);
@@ -69,31 +78,49 @@ static bool shared_with_us(const char *line)
 	return false;
 }
 
+/*
+ * With a sub-cgroup, each hierarchy where it exists gets the process there,
+ * the others in the container's own cgroup (v1 controllers are separate
+ * trees: an engine makes the sub-cgroup only in the ones it uses, as crun
+ * allows); a sub-cgroup that exists nowhere is an error.
+ */
 int cgroup_join_like(pid_t target, pid_t pid, const char *sub, struct stage_error *err)
 {
-	char path[64], line[4096], dir[512];
+	char path[64], line[4096], dir[512], cgroup[PATH_MAX];
 	autofile FILE *f = NULL;
+	bool sub_found = false;
 
 	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)target);
 	f = fopen(path, "re");
 	if (!f)
 		return stage_fail(err, errno, "read `%s`", path);
 	while (fgets(line, sizeof(line), f)) {
-		char *controllers = strchr(line, ':'), *cgroup;
+		char *controllers = strchr(line, ':'), *own;
+		bool shared = shared_with_us(line);
 
-		/* the new process is already where the container is (and may not write there) */
-		if (!sub && shared_with_us(line))
+		if (!controllers || !(own = strchr(++controllers, ':')))
 			continue;
-		if (!controllers || !(cgroup = strchr(++controllers, ':')))
-			continue;
-		*cgroup++ = '\0';
-		cgroup[strcspn(cgroup, "\n")] = '\0';
+		*own++ = '\0';
+		own[strcspn(own, "\n")] = '\0';
 		hierarchy_dir(controllers, dir, sizeof(dir));
 		if (access(dir, F_OK) < 0)
 			continue; /* a hierarchy this mount namespace does not show */
-		if (enter(dir, cgroup, sub, pid, err) < 0)
+		if (!cgroup_dir(cgroup, sizeof(cgroup), dir, own, sub))
+			return stage_fail(err, ENAMETOOLONG, "cgroup `%s%s/%s`", dir, own,
+					  sub ? sub : "");
+		bool here = sub && access(cgroup, F_OK) == 0;
+		sub_found |= here;
+		/* the new process is already where the container is (and may not write there) */
+		if (!here && shared)
+			continue;
+		if (!here && sub)
+			cgroup_dir(cgroup, sizeof(cgroup), dir, own, NULL);
+		if (enter(cgroup, pid, err) < 0)
 			return -1;
 	}
+	if (sub && !sub_found)
+		return stage_fail(err, ENOENT,
+				  "--cgroup: `%s` is in none of the container's cgroups", sub);
 	return 0;
 }
 

@@ -223,3 +223,25 @@ count() {
 	while [[ $(cat "$BUNDLE/rootfs/tmp/tun" 2>/dev/null) != EPERM ]] && ((tries-- > 0)); do sleep 0.05; done
 	[[ $(cat "$BUNDLE/rootfs/tmp/tun") == EPERM ]] || fail "tun allowed after the second update"
 }
+
+@test "exec --cgroup SUB joins the sub-cgroup where it exists (v1: in those hierarchies only)" {
+	set_args sleep
+	run_baton run -d "$CID"
+	assert_success
+	container_pid >/dev/null
+	# an engine's sub-cgroup: on v1 in the memory hierarchy alone
+	mkdir "$(dirname "$(cg_path memory.max)")/sub"
+	run_baton exec --cgroup sub "$CID" /probe cgroup
+	assert_success
+	if cg_v2; then
+		assert_line --regexp '^0::.*/sub$'
+	else
+		assert_line --regexp '^[0-9]+:memory:.*/sub$'
+		# the other hierarchies: the container's own cgroup
+		assert_line --regexp "^[0-9]+:pids:(/|.*/$CID)\$"
+		refute_line --regexp '^[0-9]+:pids:.*/sub$'
+	fi
+	run_baton exec --cgroup nosuch "$CID" /probe cgroup
+	assert_failure
+	assert_output --partial '--cgroup: `nosuch` is in none of the container'"'"'s cgroups'
+}

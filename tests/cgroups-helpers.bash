@@ -86,16 +86,12 @@ cg_both() {
 
 # The "MAJ:MIN" of a whole disk of this machine, or nothing.
 cg_disk() {
-	awk 'NR > 2 && $4 !~ /[0-9]$/ && $1 != 7 && $1 != 1 {print $1 ":" $2; exit}' /proc/partitions
+	host_disk
 }
 
 # Is the cgroup controller available to containers here?
 cg_has_controller() {
-	if cg_v2; then
-		grep -qw "$1" /sys/fs/cgroup/cgroup.controllers
-	else
-		[[ $(stat -f -c %T "$CGROUP_V1/$1" 2>/dev/null) == cgroupfs ]]
-	fi
+	host_has "controller:$1"
 }
 
 # A create that must fail: no state, no cgroup left (teardown checks those too).
@@ -104,4 +100,29 @@ cg_refused() {
 	assert_failure
 	[[ -z $(ls -A -I .cache "$STATE_ROOT") ]] || fail "state left: $(ls -A "$STATE_ROOT")"
 	[[ -z $(leftover_cgroups) ]] || fail "cgroups left: $(leftover_cgroups)"
+}
+
+# cg_weight_file [device]: the block I/O weight file (or, with `device`, the
+# per-device one) that this host gives a container: bfq's, v1's, v2's iocost,
+# or nothing (mq-deadline or none schedulers have no weights). Found in the
+# cgroup of a plain container, run and removed for the purpose.
+cg_weight_file() {
+	local files f found=
+	if cg_v2; then
+		files=(io.bfq.weight io.weight)
+	elif [[ ${1-} == device ]]; then
+		files=(blkio.weight_device blkio.bfq.weight_device)
+	else
+		files=(blkio.weight blkio.bfq.weight)
+	fi
+	jq '.process.args = ["/probe", "sleep"] | del(.linux.resources)' "$BUNDLE/config.json" \
+		>"$BATS_TEST_TMPDIR/plain.json"
+	run_baton run -d --config "$BATS_TEST_TMPDIR/plain.json" "$CID-w"
+	assert_success
+	for f in "${files[@]}"; do
+		[[ -e $(cg_path "$f" "$CID-w") ]] && found=$f && break
+	done
+	run_baton delete -f "$CID-w"
+	assert_success
+	echo "$found"
 }

@@ -138,12 +138,61 @@ setup() {
 		assert_output --partial 'cpu.realtime-period` has no equivalent on cgroup v2'
 		return
 	fi
-	[[ -e $CGROUP_V1/cpu/cpu.rt_period_us ]] || skip "kernel without CONFIG_RT_GROUP_SCHED"
+	if ! host_has rt_sched; then
+		cg_refused
+		assert_output 'baton: cgroup-setup: linux.resources.cpu.realtimePeriod: the host has no `cpu.rt_period_us` (a kernel without CONFIG_RT_GROUP_SCHED): No such file or directory'
+		return
+	fi
 	run_watcher cpu.rt_period_us
 	cg_both cpu.rt_period_us 500000
 	run_baton update --cpu-rt-period 400000 "$CID"
 	assert_success
 	cg_both cpu.rt_period_us 400000
+}
+
+# The container may run SCHED_FIFO (CAP_SYS_NICE) once its cgroup has a budget.
+rt_config() {
+	update_config --argjson rt "$1" '.linux.resources.cpu = {"realtimePeriod": 1000000, "realtimeRuntime": $rt} |
+		.process.capabilities |= with_entries(.value += ["CAP_SYS_NICE"])'
+}
+
+@test "cpu: realtime runtime (v1): the parents get a budget first, SCHED_FIFO works inside" {
+	rt_config 10000
+	if cg_v2; then
+		cg_refused
+		assert_output --partial '`cpu.realtime-period` has no equivalent on cgroup v2'
+		return
+	fi
+	if ! host_has rt_sched; then
+		cg_refused
+		assert_output 'baton: cgroup-setup: linux.resources.cpu.realtimePeriod: the host has no `cpu.rt_period_us` (a kernel without CONFIG_RT_GROUP_SCHED): No such file or directory'
+		return
+	fi
+	run_watcher cpu.rt_runtime_us
+	cg_both cpu.rt_runtime_us 10000
+	(($(cat "$CGROUP_V1/cpu/baton/cpu.rt_runtime_us") >= 10000)) || fail "/baton has no budget"
+	run_baton exec "$CID" /probe rt
+	assert_success
+	assert_output ok
+	run_baton update --cpu-rt-runtime 20000 "$CID"
+	assert_success
+	cg_both cpu.rt_runtime_us 20000
+	(($(cat "$CGROUP_V1/cpu/baton/cpu.rt_runtime_us") >= 20000)) || fail "/baton's budget was not raised"
+}
+
+@test "cpu: without a realtime runtime (v1) SCHED_FIFO is refused, more than the host grants is a clear error" {
+	cg_v2 && skip "v1 only: cgroup v2 has no realtime budgets"
+	# without it, the test above checks the error
+	requires rt_sched
+	update_config '.process.capabilities |= with_entries(.value += ["CAP_SYS_NICE"])'
+	set_args rt
+	run_baton run "$CID"
+	assert_success
+	assert_output EPERM
+	# the whole period: more than any root budget (950000 by default) leaves
+	rt_config 1000000
+	cg_refused
+	assert_output --regexp '^baton: cgroup-setup: linux.resources.cpu.realtimeRuntime: 1000000 us needs [0-9]+ us in `/sys/fs/cgroup/cpu[^`]*/baton`, more than its parent grants'
 }
 
 @test "cpuset: cpus and mems, then update" {
@@ -169,19 +218,32 @@ setup() {
 	cg_both pids.max max
 }
 
-@test "blockIO: weight (bfq or io.weight), then update" {
-	update_config '.linux.resources.blockIO = {"weight": 300}'
-	run_watcher pids.max
+@test "blockIO: weight (bfq or io.weight), then update; a clear error without either" {
 	local file
-	if cg_v2; then
-		file=$(cg_first_existing io.bfq.weight io.weight) || skip "no io weight files"
-		if [[ $file == io.weight ]]; then
-			cg_check io.weight "default 2930" # 1 + (300 - 10) * 9999 / 990
+	file=$(cg_weight_file)
+	update_config '.linux.resources.blockIO = {"weight": 300}'
+	if [[ -z $file ]]; then
+		# mq-deadline, kyber or none: no scheduler with weights
+		cg_refused
+		if cg_v2; then
+			assert_output 'baton: cgroup-setup: linux.resources.blockIO.weight: the host has neither `io.bfq.weight` nor `io.weight` (no bfq I/O scheduler and no io.weight (iocost)): No such file or directory'
 		else
-			cg_check io.bfq.weight "default 300"
+			assert_output 'baton: cgroup-setup: linux.resources.blockIO.weight: the host has neither `blkio.weight` nor `blkio.bfq.weight` (no bfq I/O scheduler): No such file or directory'
 		fi
+		# and `update` says the same of a container made without one
+		update_config 'del(.linux.resources.blockIO)'
+		run_watcher pids.max
+		run_baton update --blkio-weight 500 "$CID"
+		assert_failure
+		assert_output --partial 'linux.resources.blockIO.weight: the host has neither'
+		return
+	fi
+	run_watcher pids.max
+	if [[ $file == io.weight ]]; then
+		cg_check io.weight "default 2930" # 1 + (300 - 10) * 9999 / 990
+	elif [[ $file == io.bfq.weight ]]; then
+		cg_check io.bfq.weight "default 300"
 	else
-		file=$(cg_first_existing blkio.weight blkio.bfq.weight) || skip "no blkio weight files"
 		cg_check "$file" 300
 	fi
 	run_baton update --blkio-weight 500 "$CID"
@@ -195,10 +257,39 @@ setup() {
 	fi
 }
 
+@test "blockIO: weightDevice where the host has per-device weights, a clear error where not" {
+	requires disk
+	local disk file
+	disk=$(cg_disk)
+	file=$(cg_weight_file device)
+	update_config --argjson maj "${disk%:*}" --argjson min "${disk#*:}" \
+		'.linux.resources.blockIO = {"weightDevice": [{"major": $maj, "minor": $min, "weight": 200}]}'
+	if [[ -z $file ]]; then
+		cg_refused
+		assert_output --regexp '^baton: cgroup-setup: linux.resources.blockIO.weightDevice: the host has neither `[a-z._]+` nor `[a-z._]+` \(no bfq I/O scheduler'
+		return
+	fi
+	# iocost takes a device's weight only where the host enabled it for that
+	# device (the root's io.cost.qos, not ours to change): else the kernel's
+	# refusal, named
+	if [[ $file == io.weight ]] && ! grep -q "^$disk enable=1" /sys/fs/cgroup/io.cost.qos 2>/dev/null; then
+		cg_refused
+		assert_output --regexp '^baton: cgroup-setup: linux.resources.blockIO.weightDevice: write `'"$disk"' 1920` to `[^`]*/io.weight`: '
+		return
+	fi
+	run_watcher pids.max
+	# one line per device; ours among them
+	if [[ $file == io.weight ]]; then
+		grep -qx "$disk 1920" "$(cg_path "$file")" || fail "$file: $(cat "$(cg_path "$file")")"
+	else
+		grep -qx "$disk 200" "$(cg_path "$file")" || fail "$file: $(cat "$(cg_path "$file")")"
+	fi
+}
+
 @test "blockIO: throttles of a disk" {
+	requires disk
 	local disk
 	disk=$(cg_disk)
-	[[ -n $disk ]] || skip "no disk"
 	local maj=${disk%:*} min=${disk#*:}
 	update_config --argjson maj "$maj" --argjson min "$min" '.linux.resources.blockIO = {
 		"throttleReadBpsDevice": [{"major": $maj, "minor": $min, "rate": 1048576}],
@@ -220,7 +311,7 @@ setup() {
 	update_config '.linux.resources.hugepageLimits = [{"pageSize": "2MB", "limit": 4194304}]'
 	if ! cg_has_controller hugetlb; then
 		cg_refused
-		assert_output --partial 'cgroup controller `hugetlb`'
+		assert_output --partial 'linux.resources.hugepageLimits: the host has no cgroup controller `hugetlb`'
 		return
 	fi
 	run_watcher pids.max
@@ -239,11 +330,41 @@ setup() {
 		assert_output --partial '`network.class-id` has no equivalent on cgroup v2'
 	elif ! cg_has_controller net_cls; then
 		cg_refused
-		assert_output --partial 'cgroup controller `net_cls`'
+		assert_output 'baton: cgroup-setup: linux.resources.network.classID: the host has no cgroup controller `net_cls` (for `net_cls.classid`): No such file or directory'
 	else
 		run_watcher pids.max
 		cg_check net_cls.classid 1048577
 	fi
+}
+
+@test "network: priorities on v1 with net_prio, refused elsewhere" {
+	update_config '.linux.resources.network = {"priorities": [{"name": "lo", "priority": 5}]}'
+	if cg_v2; then
+		cg_refused
+		assert_output --partial '`network.priorities` has no equivalent on cgroup v2'
+	elif ! cg_has_controller net_prio; then
+		cg_refused
+		assert_output 'baton: cgroup-setup: linux.resources.network.priorities: the host has no cgroup controller `net_prio` (for `net_prio.ifpriomap`): No such file or directory'
+	else
+		run_watcher pids.max
+		grep -qx 'lo 5' "$(cg_path net_prio.ifpriomap)" ||
+			fail "net_prio.ifpriomap: $(cat "$(cg_path net_prio.ifpriomap)")"
+	fi
+}
+
+@test "rdma: limits where the controller and a device exist, a clear error where not" {
+	local dev
+	dev=$(ls /sys/class/infiniband 2>/dev/null | head -n 1)
+	update_config --arg d "${dev:-mlx5_0}" '.linux.resources.rdma = {($d): {"hcaHandles": 3, "hcaObjects": 10000}}'
+	if ! cg_has_controller rdma; then
+		cg_refused
+		assert_output 'baton: cgroup-setup: linux.resources.rdma: the host has no cgroup controller `rdma` (for `rdma.max`): No such file or directory'
+		return
+	fi
+	[[ -n $dev ]] || skip "the rdma controller is here, but no RDMA device to limit"
+	run_watcher pids.max
+	grep -qx "$dev hca_handle=3 hca_object=10000" "$(cg_path rdma.max)" ||
+		fail "rdma.max: $(cat "$(cg_path rdma.max)")"
 }
 
 @test "unified: raw v2 keys on v2, a clear error on v1" {

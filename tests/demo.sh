@@ -3,6 +3,11 @@
 # Needs root, busybox-static and jq, and a built tree (make).
 set -eu
 
+if [ "$(id -u)" -ne 0 ]; then
+	echo "tests/demo.sh: needs root: run it in a root shell, or as sudo tests/demo.sh" >&2
+	exit 1
+fi
+
 repo=$(cd "$(dirname "$0")/.." && pwd)
 baton=${BATON:-$repo/build/bin/baton}
 bundle=$(mktemp -d /tmp/baton-demo.XXXXXX)

@@ -74,11 +74,50 @@ set_cmd() {
 	update_config --argjson a "$args" '.process.args = $a'
 }
 
-# requires FEATURE...: skip the test unless the host has it.
+# host_has FEATURE: does this host have it? For tests that take one branch
+# where it exists and check baton's error where it does not.
+#   apparmor, selinux     the LSM is enabled
+#   cap_sys_resource      in our bounding set (rlimits above the hard limit)
+#   rt_sched              v1 realtime budgets (CONFIG_RT_GROUP_SCHED)
+#   swap_accounting       v1 memory.memsw.* (swapaccount=1)
+#   disk                  a whole disk to throttle or weigh
+#   controller:NAME       a cgroup controller containers can use
+host_has() {
+	case $1 in
+	apparmor)
+		[[ -e /proc/self/attr/apparmor/exec &&
+			$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null) == Y ]]
+		;;
+	selinux) grep -qw selinuxfs /proc/filesystems ;;
+	cap_sys_resource) (($(awk '/^CapBnd/ {print "0x" $2}' /proc/self/status) >> 24 & 1)) ;;
+	rt_sched) [[ -e $CGROUP_V1/cpu/cpu.rt_runtime_us ]] ;;
+	swap_accounting) [[ -e $CGROUP_V1/memory/memory.memsw.limit_in_bytes ]] ;;
+	disk) [[ -n $(host_disk) ]] ;;
+	controller:*)
+		if [[ $(stat -f -c %T /sys/fs/cgroup 2>/dev/null) == cgroup2fs ]]; then
+			grep -qw "${1#controller:}" /sys/fs/cgroup/cgroup.controllers
+		else
+			[[ $(stat -f -c %T "$CGROUP_V1/${1#controller:}" 2>/dev/null) == cgroupfs ]]
+		fi
+		;;
+	*) fail "host_has: unknown feature $1" ;;
+	esac
+}
+
+# The "MAJ:MIN" of a whole disk of this machine (not a loop, ram or partition), or nothing.
+host_disk() {
+	awk 'NR > 2 && $4 !~ /[0-9]$/ && $1 != 7 && $1 != 1 {print $1 ":" $2; exit}' /proc/partitions
+}
+
+# requires FEATURE...: skip the test unless the host has it (see host_has
+# for the host features; a skip says what is missing).
 requires() {
 	local r
 	for r in "$@"; do
 		case $r in
+		apparmor | selinux | cap_sys_resource | rt_sched | swap_accounting | disk | controller:*)
+			host_has "$r" || skip "needs $r, which this host lacks"
+			;;
 		root) [[ $EUID -eq 0 ]] || skip "needs root" ;;
 		rootless) [[ $EUID -ne 0 ]] || skip "needs a non-root user" ;;
 		cgroup_v1)

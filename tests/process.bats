@@ -95,18 +95,19 @@ run_probe() {
 	assert_output '0 0'
 }
 
-@test "an rlimit above the hard limit fails with the rlimit named" {
-	local hard eff
+@test "an rlimit above the hard limit: raised with CAP_SYS_RESOURCE, else an error naming it" {
+	local hard
 	hard=$(ulimit -Hn)
-	# the container can raise its hard limit only with CAP_SYS_RESOURCE, which
-	# this host's bounding set may lack; where we hold it this error cannot happen
-	eff=$(awk '/^CapEff/ {print $2}' /proc/self/status)
-	if ((0x$eff & (1 << 24))); then
-		skip "we hold CAP_SYS_RESOURCE, raising the hard limit would work"
-	fi
 	update_config --argjson h "$((hard + 1))" '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": $h, "hard": $h}]'
 	set_args rlimit NOFILE
 	run_baton run "$CID"
+	# the container can raise its hard limit only with CAP_SYS_RESOURCE, which
+	# a host's bounding set may lack (this machine kind's does)
+	if host_has cap_sys_resource; then
+		assert_success
+		assert_output "$((hard + 1)) $((hard + 1))"
+		return
+	fi
 	assert_failure 1
 	assert_output --regexp '^baton: .*RLIMIT_NOFILE'
 }

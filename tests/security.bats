@@ -277,11 +277,11 @@ caps_for_user() {
 # ---- LSM labels --------------------------------------------------------------------
 
 apparmor_enabled() {
-	[[ -e /proc/self/attr/apparmor/exec && $(cat /sys/module/apparmor/parameters/enabled 2>/dev/null) == Y ]]
+	host_has apparmor
 }
 
 selinux_enabled() {
-	grep -qw selinuxfs /proc/filesystems
+	host_has selinux
 }
 
 @test "process.apparmorProfile on a host without AppArmor is a clear error" {

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -50,7 +51,7 @@ static int usage(void)
 	fputs("usage: probe ids|caps|fds|rlimit NAME|cwd|umask|env NAME|nnp|seccomp|"
 	      "mount PATH|hostname|domainname|cgroup|oom|sysctl KEY|ns [NAME]|"
 	      "write PATH|mkdir PATH|exit N|sleep|session|syscall NR [ARG...]|attr FILE|"
-	      "exe-open PID|bind PORT|exe-attack SECONDS|loopback\n",
+	      "exe-open PID|bind PORT|exe-attack SECONDS|loopback|rt\n",
 	      stderr);
 	return PROBE_FAIL;
 }
@@ -457,6 +458,16 @@ static int probe_write(const char *path)
 	return 0;
 }
 
+/* `rt`: can this process run SCHED_FIFO (a v1 cgroup needs an rt budget)? */
+static int probe_rt(void)
+{
+	struct sched_param sp = {.sched_priority = 1};
+
+	/* musl's sched_setscheduler() is a stub that says ENOSYS */
+	puts(syscall(SYS_sched_setscheduler, 0, SCHED_FIFO, &sp) == 0 ? "ok" : errno_name(errno));
+	return 0;
+}
+
 static int probe_mkdir(const char *path)
 {
 	puts(mkdir(path, 0755) == 0 ? "ok" : errno_name(errno));
@@ -523,6 +534,8 @@ static int probe(int argc, char **argv)
 		probe_sleep();
 	if (strcmp(cmd, "loopback") == 0)
 		return probe_loopback();
+	if (strcmp(cmd, "rt") == 0)
+		return probe_rt();
 	if (!arg)
 		return usage();
 	if (strcmp(cmd, "rlimit") == 0)

@@ -2,6 +2,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <linux/bpf.h>
 
@@ -205,6 +206,40 @@ TEST(cgroup_blkio_weight_formula)
 	CHECK(cgroup_blkio_to_io_weight(500) == 4950);
 	CHECK(cgroup_blkio_to_io_weight(1000) == 10000);
 	CHECK(cgroup_blkio_to_io_weight(1) == 1);
+}
+
+/* Writes whose file a host may lack name their config field, for cgroup-setup's error. */
+TEST(cgroup_writes_name_their_field)
+{
+	static const char text[] = "format\tbaton-plan/1\n" R("blockio.weight", "300")
+	    R("blockio.weight-device.8:0", "200") R("cpu.realtime-runtime", "1000")
+		R("hugepage.2MB", "4194304") R("memory.limit", "1000000");
+	struct cgroup_write w[CGROUP_WRITES_MAX];
+	struct stage_error err;
+	struct plan plan;
+	size_t n;
+
+	CHECK(load(&plan, text, &err) == 0);
+	CHECK(cgroup_writes_from_plan(&plan, false, w, &n, &err) == 0);
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(w[i].file, "blkio.weight") == 0) {
+			CHECK_STR(w[i].field, "linux.resources.blockIO.weight");
+			CHECK_STR(w[i].alt_file, "blkio.bfq.weight");
+			CHECK_CONTAINS(w[i].why, "bfq");
+		} else if (strcmp(w[i].file, "blkio.weight_device") == 0) {
+			CHECK_STR(w[i].field, "linux.resources.blockIO.weightDevice");
+		} else if (strcmp(w[i].file, "cpu.rt_runtime_us") == 0) {
+			CHECK_STR(w[i].field, "linux.resources.cpu.realtimeRuntime");
+			CHECK_CONTAINS(w[i].why, "CONFIG_RT_GROUP_SCHED");
+		} else if (strncmp(w[i].file, "hugetlb.", 8) == 0) {
+			CHECK_STR(w[i].field, "linux.resources.hugepageLimits");
+		} else {
+			CHECK(w[i].field ==
+			      NULL); /* memory.limit_in_bytes: every memory cgroup has it */
+		}
+	}
+	CHECK(n == 6);
+	plan_release(&plan);
 }
 
 TEST(cgroup_device_rules)
