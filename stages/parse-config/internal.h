@@ -67,6 +67,10 @@ int propagation_flags(const char *name, unsigned long *out);
 /* Sections, each emitting its records. */
 int parse_namespaces(struct pc *pc, const struct jnode *linux_obj);
 int parse_process(struct pc *pc, const struct jnode *config);
+/* process.scheduler, process.ioPriority, process.execCPUAffinity (scheduler.c) */
+int parse_process_sched(struct pc *pc, const struct jnode *proc);
+/* linux.memoryPolicy (mempolicy.c) */
+int parse_memory_policy(struct pc *pc, const struct jnode *linux_obj);
 int parse_mounts(struct pc *pc, const struct jnode *config);
 int parse_linux(struct pc *pc, const struct jnode *linux_obj);
 int parse_resources(struct pc *pc, const struct jnode *linux_obj);

@@ -364,7 +364,7 @@ static int parse_personality(struct pc *pc, const struct jnode *linux_obj)
 /* Fields of newer specs that no stage applies yet: refuse rather than ignore. */
 static int reject_newer(struct pc *pc, const struct jnode *linux_obj)
 {
-	static const char *const keys[] = {"intelRdt", "memoryPolicy", "netDevices", "mountLabel"};
+	static const char *const keys[] = {"intelRdt", "netDevices", "mountLabel"};
 
 	for (unsigned i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (reject_unsupported(linux_obj, "linux", keys[i], pc->err) < 0)
@@ -378,7 +378,7 @@ int parse_linux(struct pc *pc, const struct jnode *linux_obj)
 	    parse_time_offsets(pc, linux_obj) < 0 || parse_devices(pc, linux_obj) < 0 ||
 	    parse_sysctl(pc, linux_obj) < 0 || parse_paths(pc, linux_obj) < 0 ||
 	    parse_propagation(pc, linux_obj) < 0 || parse_cgroups_path(pc, linux_obj) < 0 ||
-	    parse_personality(pc, linux_obj) < 0)
+	    parse_personality(pc, linux_obj) < 0 || parse_memory_policy(pc, linux_obj) < 0)
 		return -1;
 	return 0;
 }

@@ -308,7 +308,31 @@ TEST(process_security)
 	REJECT(PROC("'oomScoreAdj':1001"), NULL,
 	       "process.oomScoreAdj: 1001 out of range -1000..1000");
 	REJECT(PROC("'noNewPrivileges':1"), NULL, "process.noNewPrivileges: must be a boolean");
-	REJECT(PROC("'scheduler':{}"), NULL, "process.scheduler: not supported yet");
+	REJECT(PROC("'scheduler':{}"), NULL, "process.scheduler.policy: required");
+}
+
+/* scheduler.c and mempolicy.c: the records final-exec reads (rules: test-placement.c) */
+TEST(process_placement)
+{
+	ACCEPT(PROC("'scheduler':{'policy':'SCHED_RR','priority':5,'flags':['SCHED_FLAG_RESET_ON_"
+		    "FORK']},"
+		    "'ioPriority':{'class':'IOPRIO_CLASS_IDLE','priority':7},"
+		    "'execCPUAffinity':{'initial':'0','final':'0'}"),
+	       NS() ",'memoryPolicy':{'mode':'MPOL_BIND','nodes':'0','flags':['MPOL_F_STATIC_NODES'"
+		    "]}");
+	HAS("process.scheduler|SCHED_RR|2|0|5|0x1|0|0|0");
+	HAS("process.io-priority|IOPRIO_CLASS_IDLE|3|7");
+	HAS("process.cpu-affinity.initial|0");
+	HAS("process.cpu-affinity.final|0");
+	HAS("memory-policy|MPOL_BIND|2|0x8000|0");
+	REJECT(PROC("'scheduler':{'policy':'SCHED_DEADLINE','runtime':2048}"), NULL,
+	       "process.scheduler.deadline: required for SCHED_DEADLINE");
+	REJECT(PROC("'ioPriority':{'class':'IOPRIO_CLASS_BE','priority':8}"), NULL,
+	       "process.ioPriority.priority: 8 out of range 0..7");
+	REJECT(PROC("'execCPUAffinity':{'final':'0-'}"), NULL,
+	       "process.execCPUAffinity.final: \"0-\" is not a list like 0-3,7");
+	REJECT("", NS() ",'memoryPolicy':{'mode':'MPOL_BIND'}",
+	       "linux.memoryPolicy.nodes: required for MPOL_BIND");
 }
 
 TEST(hostname)
@@ -598,8 +622,9 @@ TEST(sysctl_namespaced)
 	/* joining the runtime's own namespace by path is still the host's */
 	REJECT("", SYSCTL(NS(",{'type':'network','path':'/proc/self/ns/net'}"), "'net.x':'1'"),
 	       "linux.sysctl.net.x: needs the container's own network namespace, not the host's");
-	REJECT("", SYSCTL(net, "'kernel.shmmni':'1'"),
-	       "linux.sysctl.kernel.shmmni: needs the container's own ipc namespace, not the host's");
+	REJECT(
+	    "", SYSCTL(net, "'kernel.shmmni':'1'"),
+	    "linux.sysctl.kernel.shmmni: needs the container's own ipc namespace, not the host's");
 	REJECT("", SYSCTL(net, "'fs.mqueue.msg_max':'1'"),
 	       "linux.sysctl.fs.mqueue.msg_max: needs the container's own ipc namespace, "
 	       "not the host's");
