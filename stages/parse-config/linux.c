@@ -120,7 +120,7 @@ static int parse_id_maps(struct pc *pc, const struct jnode *linux_obj)
 
 	if (parse_id_map(pc, linux_obj, "uidMappings", "uid-map", &nuid) < 0 ||
 	    parse_id_map(pc, linux_obj, "gidMappings", "gid-map", &ngid) < 0 ||
-	    rootless_user_namespace(pc, &nuid, &ngid) < 0)
+	    rootless_user_namespace(pc, &nuid, &ngid) < 0 || default_id_maps(pc, &nuid, &ngid) < 0)
 		return -1;
 	return rule_userns_mappings(pc->ns_new, nuid, ngid, pc->err);
 }

@@ -66,6 +66,8 @@ static int parse_user(struct pc *pc, const struct jnode *proc)
 	    jm_array(user, "process.user", "additionalGids", &gids, pc->err) < 0)
 		return -1;
 	plan_emit(pc->out, "process.user", fmt_u64(a, uid), fmt_u64(b, gid), NULL);
+	pc->proc_uid = (uint32_t)uid;
+	pc->proc_gid = (uint32_t)gid;
 	if (has_umask) {
 		snprintf(a, sizeof(a), "0%o", (unsigned)umask);
 		plan_emit(pc->out, "process.umask", a, NULL);

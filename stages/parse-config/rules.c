@@ -250,11 +250,11 @@ int rule_userns_mappings(unsigned ns_new, int nuid, int ngid, struct stage_error
 		return stage_fail(err, 0, "linux.uidMappings: requires a new user namespace");
 	if (ngid > 0 && !(ns_new & NS_USER))
 		return stage_fail(err, 0, "linux.gidMappings: requires a new user namespace");
-	/* rootless auto-mapping is not there yet: say so instead of guessing */
-	if ((ns_new & NS_USER) && nuid == 0)
-		return stage_fail(err, 0, "linux.uidMappings: required with a new user namespace");
-	if ((ns_new & NS_USER) && ngid == 0)
-		return stage_fail(err, 0, "linux.gidMappings: required with a new user namespace");
+	/* default_id_maps() fills in what is absent: none left means a bug of ours */
+	if ((ns_new & NS_USER) && (nuid == 0 || ngid == 0))
+		return stage_fail(err, EINVAL,
+				  "linux.%sMappings: no mapping for the new user namespace",
+				  nuid == 0 ? "uid" : "gid");
 	return 0;
 }
 

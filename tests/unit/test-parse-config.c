@@ -118,6 +118,17 @@ static int has_line(const char *line)
 		CHECK_STR(err.msg, want);                                                          \
 		CHECK(err.errnum == 0);                                                            \
 	} while (0)
+static size_t plan_count_lines(const char *key)
+{
+	char want[256];
+	size_t n = 0;
+
+	snprintf(want, sizeof(want), "\n%s\t", key);
+	for (const char *p = plan.data; p && (p = strstr(p, want)); p++)
+		n++;
+	return n;
+}
+
 #define HAS(line)   CHECK(has_line(line))
 #define HASNT(line) CHECK(!has_line(line))
 #define NS(...)	    "'namespaces':[{'type':'mount'}" __VA_ARGS__ "]"
@@ -152,10 +163,12 @@ TEST(crun_default_spec_parses)
 	HAS("hostname|crun");
 }
 
-TEST(crun_rootless_spec_needs_mappings)
+/* crun's default mapping (rootless.c: default_id_maps); its layout: users.bats */
+TEST(crun_rootless_spec_gets_default_mappings)
 {
-	CHECK(run_raw(crun_spec_rootless) < 0);
-	CHECK_STR(err.msg, "linux.uidMappings: required with a new user namespace");
+	CHECK(run_raw(crun_spec_rootless) == 0);
+	CHECK(plan.data && strstr(plan.data, "\nuid-map\t0\t"));
+	CHECK(plan.data && strstr(plan.data, "\ngid-map\t0\t"));
 }
 
 TEST(json_syntax)
@@ -475,8 +488,10 @@ TEST(id_mappings)
 	HAS("gid-map|0|100|65536");
 	REJECT("", NS() ",'uidMappings':[{'containerID':0,'hostID':1000,'size':1}]",
 	       "linux.uidMappings: requires a new user namespace");
-	REJECT("", NS(",{'type':'user'}") ",'uidMappings':[{'containerID':0,'hostID':1,'size':1}]",
-	       "linux.gidMappings: required with a new user namespace");
+	/* the one not given gets the default, the one given stays alone */
+	ACCEPT("", NS(",{'type':'user'}") ",'uidMappings':[{'containerID':0,'hostID':1,'size':1}]");
+	HAS("uid-map|0|1|1");
+	CHECK(plan.data && strstr(plan.data, "\ngid-map\t0\t") && plan_count_lines("uid-map") == 1);
 	REJECT("", NS(",{'type':'user'}") ",'uidMappings':[{'containerID':0,'hostID':1,'size':0}]",
 	       "linux.uidMappings[0].size: must be greater than 0");
 	REJECT("", NS(",{'type':'user'}") ",'gidMappings':[{'containerID':0,'size':1}]",
