@@ -234,3 +234,28 @@ rt_refused() {
 	update_config --arg v "0-$n" '.linux.memoryPolicy = {"mode": "MPOL_BIND", "nodes": $v}'
 	assert_config_error "linux.memoryPolicy.nodes: nodes $n in \"0-$n\": this host has nodes 0-$((n - 1))"
 }
+
+@test "features lists exactly the memory policy modes and flags parse-config accepts" {
+	local mode flag
+	run "$BATON" features
+	assert_success
+	for mode in $(jq -r '.linux.memoryPolicy.modes[]' <<<"$output"); do
+		if [[ $mode == MPOL_DEFAULT || $mode == MPOL_LOCAL ]]; then
+			update_config --arg m "$mode" '.linux.memoryPolicy = {"mode": $m}'
+		else
+			update_config --arg m "$mode" '.linux.memoryPolicy = {"mode": $m, "nodes": "0"}'
+		fi
+		run "$BATON" stage parse-config --bundle "$BUNDLE"
+		assert_success
+		assert_line --regexp $'^memory-policy\t'"$mode"$'\t'
+	done
+	run "$BATON" features
+	for flag in $(jq -r '.linux.memoryPolicy.flags[]' <<<"$output"); do
+		update_config --arg f "$flag" '.linux.memoryPolicy = {"mode": "MPOL_BIND", "nodes": "0", "flags": [$f]}'
+		run "$BATON" stage parse-config --bundle "$BUNDLE"
+		assert_success
+	done
+	run "$BATON" features
+	[[ $(jq '.linux.memoryPolicy.modes | length' <<<"$output") == 7 ]] || fail "modes: $output"
+	[[ $(jq '.linux.memoryPolicy.flags | length' <<<"$output") == 3 ]] || fail "flags: $output"
+}

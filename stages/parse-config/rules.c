@@ -338,3 +338,24 @@ int rule_mempolicy(const char *mode, unsigned flags, const char *nodes, struct s
 		return stage_fail(err, 0, "linux.memoryPolicy.nodes: required for %s", mode);
 	return 0;
 }
+
+int rule_mount_label(const char *label, bool selinux_enabled, struct stage_error *err)
+{
+	/* ignoring it there would leave the mounts unlabelled, denied to the process */
+	if (selinux_enabled)
+		return stage_fail(
+		    err, 0,
+		    "linux.mountLabel: `%s`: not supported yet on a host with SELinux "
+		    "enabled",
+		    label);
+	return 0;
+}
+
+int rule_intel_rdt(bool resctrl_mounted, struct stage_error *err)
+{
+	if (!resctrl_mounted)
+		return stage_fail(err, 0,
+				  "linux.intelRdt: resctrl is not mounted on this host "
+				  "(/sys/fs/resctrl), and baton does not support Intel RDT");
+	return stage_fail(err, 0, "linux.intelRdt: not supported yet");
+}

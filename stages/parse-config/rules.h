@@ -5,6 +5,7 @@
 #ifndef PARSE_CONFIG_RULES_H
 #define PARSE_CONFIG_RULES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,6 +45,10 @@ int rule_sched_deadline(uint64_t runtime, uint64_t deadline, uint64_t period,
 /* A cpu or node list (`0-3,7`): well formed, every id below limit (what the host has). */
 int rule_id_list(const char *path, const char *list, unsigned long limit, const char *what,
 		 struct stage_error *err);
+/* linux.mountLabel: ignored without SELinux; with it, not applied yet (the context= option). */
+int rule_mount_label(const char *label, bool selinux_enabled, struct stage_error *err);
+/* linux.intelRdt: refused, saying whether resctrl is there at all. */
+int rule_intel_rdt(bool resctrl_mounted, struct stage_error *err);
 /* linux.memoryPolicy: which modes take nodes, which flags go together (mm/mempolicy.c). */
 int rule_mempolicy(const char *mode, unsigned flags, const char *nodes, struct stage_error *err);
 

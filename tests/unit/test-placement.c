@@ -1,7 +1,7 @@
 /*
  * The id lists (libstage/idset.c), parse-config's rules for process.scheduler,
  * process.execCPUAffinity and linux.memoryPolicy, and final-exec's reading of
- * their plan records: each rule accepted and refused once.
+ * their plan records, and linux.mountLabel's rule: each accepted and refused once.
  */
 #include <errno.h>
 #include <linux/mempolicy.h>
@@ -97,6 +97,23 @@ TEST(mempolicy_rules)
 	CHECK_STR(err.msg, "linux.memoryPolicy.flags: MPOL_LOCAL takes no flags");
 	CHECK(rule_mempolicy("MPOL_INTERLEAVE", 0, "", &err) < 0);
 	CHECK_STR(err.msg, "linux.memoryPolicy.nodes: required for MPOL_INTERLEAVE");
+}
+
+TEST(mount_label_rule)
+{
+	CHECK(rule_mount_label("system_u:object_r:container_file_t:s0", false, &err) == 0);
+	CHECK(rule_mount_label("system_u:object_r:container_file_t:s0", true, &err) < 0);
+	CHECK_STR(err.msg, "linux.mountLabel: `system_u:object_r:container_file_t:s0`: not "
+			   "supported yet on a host with SELinux enabled");
+}
+
+TEST(intel_rdt_rule)
+{
+	CHECK(rule_intel_rdt(false, &err) < 0);
+	CHECK_STR(err.msg, "linux.intelRdt: resctrl is not mounted on this host (/sys/fs/resctrl), "
+			   "and baton does not support Intel RDT");
+	CHECK(rule_intel_rdt(true, &err) < 0);
+	CHECK_STR(err.msg, "linux.intelRdt: not supported yet");
 }
 
 /* final-exec reads what parse-config wrote (schemas/plan.md). */
