@@ -30,12 +30,6 @@ assert_config_error() {
 	assert_nothing_created
 }
 
-# The host refuses real-time (and deadline) tasks in a cgroup without an rt budget.
-rt_refused() {
-	[[ -f /sys/fs/cgroup/cpu.rt_runtime_us || -f /sys/fs/cgroup/cpu/cpu.rt_runtime_us ]] &&
-		[[ $(cat /sys/fs/cgroup/cpu.rt_runtime_us /sys/fs/cgroup/cpu/cpu.rt_runtime_us 2>/dev/null | head -1) == 0 ]]
-}
-
 @test "process.scheduler SCHED_BATCH with nice and SCHED_FLAG_RESET_ON_FORK" {
 	update_config '.process.scheduler = {"policy": "SCHED_BATCH", "nice": 5, "flags": ["SCHED_FLAG_RESET_ON_FORK"]}'
 	run_probe sched
@@ -52,6 +46,8 @@ rt_refused() {
 	assert_output --regexp '^policy=SCHED_OTHER priority=0 nice=-3 '
 }
 
+# Real-time tasks need an rt budget in their cgroup where the kernel groups
+# rt bandwidth (cgroup v1 cpu.rt_runtime_us): without one, the clear error.
 @test "process.scheduler SCHED_FIFO and SCHED_RR with a priority" {
 	local policy
 	for policy in SCHED_FIFO SCHED_RR; do
@@ -59,11 +55,17 @@ rt_refused() {
 		set_args sched
 		run_baton run "$CID"
 		if [[ $status -ne 0 ]]; then
-			# the kernel's rt throttling or a cgroup without rt budget: the clear error
-			assert_output --partial "process.scheduler: sched_setattr $policy"
+			assert_output --partial "process.scheduler: sched_setattr $policy (priority 10): refused here"
 			assert_output --partial 'needs CAP_SYS_NICE'
-			continue
+		else
+			assert_output "policy=$policy priority=10 nice=0 flags=0x0 runtime=0 deadline=0 period=0"
 		fi
+	done
+	[[ -f /sys/fs/cgroup/cpu/cpu.rt_runtime_us ]] || return 0
+	update_config '.linux.resources.cpu = {"realtimeRuntime": 10000, "realtimePeriod": 1000000}'
+	for policy in SCHED_FIFO SCHED_RR; do
+		update_config --arg p "$policy" '.process.scheduler = {"policy": $p, "priority": 10}'
+		run_probe sched
 		assert_output "policy=$policy priority=10 nice=0 flags=0x0 runtime=0 deadline=0 period=0"
 	done
 }
@@ -73,7 +75,7 @@ rt_refused() {
 	set_args sched
 	run_baton run "$CID"
 	if [[ $status -ne 0 ]]; then
-		assert_output --partial 'process.scheduler: sched_setattr SCHED_DEADLINE (priority 0, runtime 1000000, deadline 10000000, period 20000000): refused here'
+		assert_output --partial 'process.scheduler: sched_setattr SCHED_DEADLINE (runtime 1000000, deadline 10000000, period 20000000): refused here'
 		return
 	fi
 	assert_output 'policy=SCHED_DEADLINE priority=0 nice=0 flags=0x0 runtime=1000000 deadline=10000000 period=20000000'
@@ -161,6 +163,10 @@ rt_refused() {
 	update_config --arg c "0-$last" '.process.execCPUAffinity = {"final": $c}'
 	run_probe affinity
 	if ((last == 0)); then assert_output '0'; else assert_output "0-$last"; fi
+	# initial alone: final-exec's first step, and the program keeps it
+	update_config --arg c "$last" '.process.execCPUAffinity = {"initial": $c}'
+	run_probe affinity
+	assert_output "$last"
 }
 
 @test "process.execCPUAffinity: a malformed list or a cpu the host lacks names the field" {

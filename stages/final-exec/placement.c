@@ -126,6 +126,24 @@ struct kernel_sched_attr {
 #define SCHED_ATTR_SIZE_VER0 48
 #define SCHED_ATTR_SIZE_VER1 56
 
+/* EPERM/EBUSY: no CAP_SYS_NICE, or no bandwidth left (rt throttling, a cgroup's rt budget). */
+static int scheduler_refused(const struct sched_spec *s, int e, struct stage_error *err)
+{
+	static const char why[] = "refused here (needs CAP_SYS_NICE and the cpu bandwidth the "
+				  "kernel keeps for real-time tasks)";
+
+	if (e != EPERM && e != EBUSY)
+		return stage_fail(err, e, "process.scheduler: sched_setattr %s", s->policy_name);
+	if (s->policy == SCHED_DEADLINE)
+		return stage_fail(err, e,
+				  "process.scheduler: sched_setattr SCHED_DEADLINE (runtime %llu, "
+				  "deadline %llu, period %llu): %s",
+				  (unsigned long long)s->runtime, (unsigned long long)s->deadline,
+				  (unsigned long long)s->period, why);
+	return stage_fail(err, e, "process.scheduler: sched_setattr %s (priority %u): %s",
+			  s->policy_name, s->priority, why);
+}
+
 int apply_scheduler(const struct sched_spec *s, struct stage_error *err)
 {
 	struct kernel_sched_attr attr = {
@@ -146,20 +164,8 @@ int apply_scheduler(const struct sched_spec *s, struct stage_error *err)
 		attr.size = SCHED_ATTR_SIZE_VER1;
 		attr.sched_util_min = attr.sched_util_max = UINT32_MAX;
 	}
-	if (syscall(SYS_sched_setattr, 0, &attr, 0) < 0) {
-		int e = errno;
-
-		if (e == EPERM || e == EBUSY)
-			return stage_fail(
-			    err, e,
-			    "process.scheduler: sched_setattr %s (priority %u, "
-			    "runtime %llu, deadline %llu, period %llu): refused here "
-			    "(needs CAP_SYS_NICE and the cpu bandwidth the kernel "
-			    "keeps for real-time tasks)",
-			    s->policy_name, s->priority, (unsigned long long)s->runtime,
-			    (unsigned long long)s->deadline, (unsigned long long)s->period);
-		return stage_fail(err, e, "process.scheduler: sched_setattr %s", s->policy_name);
-	}
+	if (syscall(SYS_sched_setattr, 0, &attr, 0) < 0)
+		return scheduler_refused(s, errno, err);
 	stage_debug("scheduler %s nice %d priority %u flags 0x%llx", s->policy_name, s->nice,
 		    s->priority, (unsigned long long)s->flags);
 	return 0;
