@@ -116,6 +116,18 @@ static const char *const unsafe_annotations[] = {
 	"run.oci.hooks.stderr,run.oci.systemd.subgroup,run.oci.mount_context_type,"                \
 	"run.oci.seccomp_fail_unknown_syscall,run.oci.seccomp.receiver"
 
+/* linux.memoryPolicy, as parse-config's mempolicy.c knows them */
+static const char *const mempolicy_modes[] = {
+    "MPOL_DEFAULT",   "MPOL_BIND",	     "MPOL_INTERLEAVE", "MPOL_WEIGHTED_INTERLEAVE",
+    "MPOL_PREFERRED", "MPOL_PREFERRED_MANY", "MPOL_LOCAL",	NONE,
+};
+static const char *const mempolicy_flags[] = {
+    "MPOL_F_NUMA_BALANCING",
+    "MPOL_F_RELATIVE_NODES",
+    "MPOL_F_STATIC_NODES",
+    NONE,
+};
+
 static void json_list(struct strbuf *sb, const char *indent, const char *key,
 		      const char *const *items, const char *tail)
 {
@@ -153,6 +165,10 @@ static void linux_section(struct strbuf *sb)
 			"    \"apparmor\": {\n      \"enabled\": false\n    },\n"
 			"    \"selinux\": {\n      \"enabled\": false\n    },\n"
 			"    \"intelRdt\": {\n      \"enabled\": false\n    },\n"
+			"    \"memoryPolicy\": {\n");
+	json_list(sb, "      ", "modes", mempolicy_modes, ",");
+	json_list(sb, "      ", "flags", mempolicy_flags, "");
+	strbuf_puts(sb, "    },\n"
 			"    \"mountExtensions\": {\n"
 			"      \"idmap\": {\n        \"enabled\": true\n      }\n"
 			"    }\n"

@@ -445,6 +445,32 @@ static int caps_table(struct view *v, const struct plan *plan, struct stage_erro
 	return 0;
 }
 
+/* Where and when the process runs (final-exec's placement.c), as one line each. */
+static void placement_view(struct view *v, const struct plan *plan)
+{
+	const struct plan_entry *sched = plan_get(plan, "process.scheduler");
+	const struct plan_entry *io = plan_get(plan, "process.io-priority");
+	const struct plan_entry *mp = plan_get(plan, "memory-policy");
+	autostrbuf struct strbuf sb = {0}, iob = {0}, mpb = {0};
+
+	if (sched)
+		strbuf_printf(&sb,
+			      "%s nice %s priority %s flags %s runtime %s deadline %s period %s",
+			      plan_field(sched, 0), plan_field(sched, 2), plan_field(sched, 3),
+			      plan_field(sched, 4), plan_field(sched, 5), plan_field(sched, 6),
+			      plan_field(sched, 7));
+	view_str(v, "scheduler", sb.len ? sb.data : "");
+	if (io)
+		strbuf_printf(&iob, "%s level %s", plan_field(io, 0), plan_field(io, 2));
+	view_str(v, "io-priority", iob.len ? iob.data : "");
+	view_str(v, "cpu-affinity-initial", plan_str(plan, "process.cpu-affinity.initial", ""));
+	view_str(v, "cpu-affinity-final", plan_str(plan, "process.cpu-affinity.final", ""));
+	if (mp)
+		strbuf_printf(&mpb, "%s flags %s nodes %s", plan_field(mp, 0), plan_field(mp, 2),
+			      *plan_field(mp, 3) ? plan_field(mp, 3) : "none");
+	view_str(v, "memory-policy", mpb.len ? mpb.data : "");
+}
+
 SHOW(show_final_exec)
 {
 	static const char *const rl_cols[] = {"name", "soft", "hard"};
@@ -467,6 +493,7 @@ SHOW(show_final_exec)
 	view_bool(v, "no-new-privileges", plan_flag(ctx->plan, "process.no-new-privileges"));
 	view_str(v, "umask", plan_str(ctx->plan, "process.umask", ""));
 	view_str(v, "cwd", plan_str(ctx->plan, "process.cwd", "/"));
+	placement_view(v, ctx->plan);
 	view_bool(v, "terminal", plan_flag(ctx->plan, "process.terminal"));
 	view_num(v, "env-count", plan_count(ctx->plan, "process.env"));
 	record_list(v, ctx->plan, "args", "process.arg");

@@ -273,6 +273,27 @@ sysctl_config() {
 	assert_success
 }
 
+# crun ignores linux.mountLabel without SELinux: a config written on Fedora runs here.
+@test "linux.mountLabel is ignored with a debug line where SELinux is not enabled" {
+	grep -q selinuxfs /proc/filesystems && skip "SELinux is enabled here"
+	update_config '.linux.mountLabel = "system_u:object_r:container_file_t:s0:c1,c2"'
+	run_baton --debug run "$CID"
+	assert_success
+	assert_line --partial 'linux.mountLabel `system_u:object_r:container_file_t:s0:c1,c2`: ignored, SELinux is not enabled here'
+	assert_line --regexp '^uid=0 gid=0'
+}
+
+@test "linux.intelRdt is refused naming the field and the missing resctrl" {
+	update_config '.linux.intelRdt = {"closID": "c1", "l3CacheSchema": "L3:0=f"}'
+	if [[ $(stat -f -c %t /sys/fs/resctrl 2>/dev/null) == 7655821 ]]; then
+		assert_config_error 'linux.intelRdt: not supported yet'
+	else
+		assert_config_error 'linux.intelRdt: resctrl is not mounted on this host (/sys/fs/resctrl), and baton does not support Intel RDT'
+	fi
+	run "$BATON" features
+	jq -e '.linux.intelRdt.enabled == false' <<<"$output" >/dev/null || fail "features: $output"
+}
+
 @test "stage parse-config prints the plan" {
 	run "$BATON" stage parse-config --bundle "$BUNDLE"
 	assert_success

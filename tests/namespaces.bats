@@ -282,6 +282,29 @@ assert_no_state() {
 	[[ ${lines[3]} != "user $(host_ns user)" ]] || fail "user namespace is the host's"
 }
 
+# crun's default for a caller without a range of its own in /etc/subuid: the
+# host's ids 0..process.user.uid as themselves; the debug log says so.
+@test "a user namespace without mappings gets crun's default mapping, named in the debug log" {
+	requires userns
+	open_bundle_path
+	grep -q '^root:' /etc/subuid 2>/dev/null && skip "root has subordinate ids here"
+	update_config '.linux.namespaces += [{"type": "user"}] | del(.linux.uidMappings, .linux.gidMappings)'
+	set_cmd /bin/sh -c 'cat /proc/self/uid_map /proc/self/gid_map; /probe ids'
+	run_baton --debug run "$CID"
+	assert_success
+	assert_line --regexp '^ *0 +0 +1$'
+	assert_line --partial 'linux.uidMappings: none given and no range in /etc/subuid: host ids 0..0 as 0..0'
+	assert_line --partial 'linux.gidMappings: none given and no range in /etc/subgid: host ids 0..0 as 0..0'
+	assert_line --regexp '^uid=0 gid=0 euid=0 egid=0'
+	# the process's own ids are mapped, so it can become them
+	update_config '.process.user = {"uid": 1000, "gid": 1001}'
+	run_baton run "$CID"
+	assert_success
+	assert_line --index 0 --regexp '^ *0 +0 +1001$'
+	assert_line --index 1 --regexp '^ *0 +0 +1002$'
+	assert_line --index 2 --regexp '^uid=1000 gid=1001 euid=1000 egid=1001'
+}
+
 @test "user namespace: the process runs as the mapped host uid" {
 	requires userns
 	open_bundle_path

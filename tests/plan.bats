@@ -167,6 +167,19 @@ does() {
 		fail "final-exec: $d"
 }
 
+@test "plan: the scheduler, I/O priority, cpu affinity and memory policy final-exec sets" {
+	update_config '.process.scheduler = {"policy": "SCHED_RR", "priority": 5, "flags": ["SCHED_FLAG_RESET_ON_FORK"]}
+		| .process.ioPriority = {"class": "IOPRIO_CLASS_BE", "priority": 3}
+		| .process.execCPUAffinity = {"initial": "0", "final": "0"}
+		| .linux.memoryPolicy = {"mode": "MPOL_BIND", "nodes": "0", "flags": ["MPOL_F_STATIC_NODES"]}'
+	local d
+	d=$(does final-exec)
+	jq -e '.scheduler == "SCHED_RR nice 0 priority 5 flags 0x1 runtime 0 deadline 0 period 0" and
+		."io-priority" == "IOPRIO_CLASS_BE level 3" and ."cpu-affinity-initial" == "0" and
+		."cpu-affinity-final" == "0" and ."memory-policy" == "MPOL_BIND flags 0x8000 nodes 0"' \
+		<<<"$d" >/dev/null || fail "final-exec: $d"
+}
+
 @test "plan --format json: the documented shape, every stage, does only where it runs" {
 	run plan_json "$CID"
 	assert_success

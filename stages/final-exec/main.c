@@ -25,6 +25,7 @@
 #include "lsm.h"
 #include "process-limits.h"
 #include "record.h"
+#include "placement.h"
 #include "stage.h"
 
 static const char usage[] =
@@ -81,6 +82,31 @@ static int apply_process_knobs(struct final_exec *fx, struct stage_error *err)
 static int set_rlimits(struct final_exec *fx, struct stage_error *err)
 {
 	return apply_rlimits(fx->spec.rlimits, fx->spec.nrlimits, err);
+}
+
+/* execCPUAffinity.initial: where the process runs while the container is set up */
+static int set_initial_affinity(struct final_exec *fx, struct stage_error *err)
+{
+	const struct sched_spec *s = &fx->spec.sched;
+
+	return apply_cpu_affinity("process.execCPUAffinity.initial", s->cpus_initial, &s->initial,
+				  err);
+}
+
+static int set_memory_policy(struct final_exec *fx, struct stage_error *err)
+{
+	return apply_memory_policy(&fx->spec.sched, err);
+}
+
+/* Before the user switch: RT classes need CAP_SYS_NICE / CAP_SYS_ADMIN. */
+static int set_io_priority(struct final_exec *fx, struct stage_error *err)
+{
+	return apply_io_priority(&fx->spec.sched, err);
+}
+
+static int set_scheduler(struct final_exec *fx, struct stage_error *err)
+{
+	return apply_scheduler(&fx->spec.sched, err);
 }
 
 static int limit_bounding_set(struct final_exec *fx, struct stage_error *err)
@@ -218,6 +244,14 @@ static int set_no_new_privileges(struct final_exec *fx, struct stage_error *err)
 	return 0;
 }
 
+/* execCPUAffinity.final: where the user's program runs, set just before it starts */
+static int set_final_affinity(struct final_exec *fx, struct stage_error *err)
+{
+	const struct sched_spec *s = &fx->spec.sched;
+
+	return apply_cpu_affinity("process.execCPUAffinity.final", s->cpus_final, &s->final, err);
+}
+
 static int install_seccomp_filter(struct final_exec *fx, struct stage_error *err)
 {
 	if (!bpf_filter_present(&fx->filter))
@@ -266,10 +300,14 @@ __attribute__((noreturn)) static void exit_exec_failed(struct final_exec *fx,
 
 /* The steps between loading the plan and the user's execve, in order. */
 static int (*const steps[])(struct final_exec *, struct stage_error *) = {
+    set_initial_affinity,
     join_keyring,
     attach_terminal,
     apply_process_knobs,
     set_rlimits,
+    set_memory_policy,
+    set_io_priority,
+    set_scheduler,
     limit_bounding_set,
     apply_lsm_labels,
     own_stdio,
@@ -283,6 +321,7 @@ static int (*const steps[])(struct final_exec *, struct stage_error *) = {
     run_start_hooks,
     hide_own_fds,
     set_no_new_privileges,
+    set_final_affinity,
     install_seccomp_filter, /* the last: only execve follows */
 };
 

@@ -173,7 +173,7 @@ int process_spec_load(struct process_spec *spec, const struct plan *plan, struct
 	if (load_user(spec, plan, err) < 0 || load_umask(spec, plan, err) < 0 ||
 	    load_caps(spec, plan, err) < 0 || load_rlimits(spec, plan, err) < 0 ||
 	    load_oom_and_personality(spec, plan, err) < 0 ||
-	    load_seccomp_flags(spec, plan, err) < 0)
+	    load_seccomp_flags(spec, plan, err) < 0 || sched_spec_load(&spec->sched, plan, err) < 0)
 		return -1;
 	return 0;
 }
@@ -184,6 +184,7 @@ void process_spec_release(struct process_spec *spec)
 	free(spec->envp);
 	free(spec->groups);
 	free(spec->rlimits);
+	sched_spec_release(&spec->sched);
 	memset(spec, 0, sizeof(*spec));
 }
 

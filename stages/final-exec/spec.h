@@ -13,6 +13,7 @@
 
 #include "error.h"
 #include "plan.h"
+#include "placement.h"
 
 struct rlimit_spec {
 	const char *name; /* RLIMIT_NOFILE, for messages */
@@ -43,8 +44,9 @@ struct process_spec {
 	int oom_score_adj;
 	bool has_personality;
 	unsigned long personality;
-	unsigned seccomp_flags; /* SECCOMP_FILTER_FLAG_* from seccomp.flag */
-	bool keep_groups;	/* run.oci.keep_original_groups: no setgroups */
+	unsigned seccomp_flags;	 /* SECCOMP_FILTER_FLAG_* from seccomp.flag */
+	bool keep_groups;	 /* run.oci.keep_original_groups: no setgroups */
+	struct sched_spec sched; /* scheduler, I/O priority, affinity, memory policy */
 };
 
 int process_spec_load(struct process_spec *spec, const struct plan *plan, struct stage_error *err);

@@ -139,7 +139,7 @@ static int delegate_cgroup(struct pc *pc, const struct jnode *config, const char
 	return systemd_subgroup(pc, config, path, value);
 }
 
-/* The option that carries linux.mountLabel; without a label (refused yet) it does nothing. */
+/* The option that would carry linux.mountLabel (ignored without SELinux, refused with it). */
 static int mount_context_type(struct pc *pc, const struct jnode *config, const char *path,
 			      const char *value)
 {

@@ -34,8 +34,9 @@ struct pc {
 	unsigned ns_new;    /* those without a path: created for the container */
 	unsigned ns_own;    /* new ones, and those joined by a path that is not the runtime's */
 	const char *hostname, *domainname; /* as config.json gives them, or NULL */
-	bool systemd;	    /* the systemd cgroup driver plans the cgroup (systemd.c) */
-	bool root_readonly; /* root.readonly, checked against the namespaces */
+	bool systemd;		     /* the systemd cgroup driver plans the cgroup (systemd.c) */
+	bool root_readonly;	     /* root.readonly, checked against the namespaces */
+	uint32_t proc_uid, proc_gid; /* process.user: the ids a default mapping must hold */
 };
 
 /* A name and its number, for capabilities, rlimits, mount flags... */
@@ -67,6 +68,10 @@ int propagation_flags(const char *name, unsigned long *out);
 /* Sections, each emitting its records. */
 int parse_namespaces(struct pc *pc, const struct jnode *linux_obj);
 int parse_process(struct pc *pc, const struct jnode *config);
+/* process.scheduler, process.ioPriority, process.execCPUAffinity (scheduler.c) */
+int parse_process_sched(struct pc *pc, const struct jnode *proc);
+/* linux.memoryPolicy (mempolicy.c) */
+int parse_memory_policy(struct pc *pc, const struct jnode *linux_obj);
 int parse_mounts(struct pc *pc, const struct jnode *config);
 int parse_linux(struct pc *pc, const struct jnode *linux_obj);
 int parse_resources(struct pc *pc, const struct jnode *linux_obj);
@@ -74,5 +79,7 @@ int parse_seccomp(struct pc *pc, const struct jnode *linux_obj);
 int parse_hooks(struct pc *pc, const struct jnode *config);
 /* BATON_ROOTLESS=UID:GID: add the user namespace and mappings a rootless caller needs. */
 int rootless_user_namespace(struct pc *pc, int *nuid, int *ngid);
+/* A new user namespace without uidMappings or gidMappings: crun's default maps. */
+int default_id_maps(struct pc *pc, int *nuid, int *ngid);
 
 #endif

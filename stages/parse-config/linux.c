@@ -1,11 +1,14 @@
 /* The `linux` section apart from resources and seccomp. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 
 #include "cgroup.h"
+#include "cleanup.h"
 #include "internal.h"
 #include "rules.h"
 #include "stage.h"
@@ -120,7 +123,7 @@ static int parse_id_maps(struct pc *pc, const struct jnode *linux_obj)
 
 	if (parse_id_map(pc, linux_obj, "uidMappings", "uid-map", &nuid) < 0 ||
 	    parse_id_map(pc, linux_obj, "gidMappings", "gid-map", &ngid) < 0 ||
-	    rootless_user_namespace(pc, &nuid, &ngid) < 0)
+	    rootless_user_namespace(pc, &nuid, &ngid) < 0 || default_id_maps(pc, &nuid, &ngid) < 0)
 		return -1;
 	return rule_userns_mappings(pc->ns_new, nuid, ngid, pc->err);
 }
@@ -361,10 +364,59 @@ static int parse_personality(struct pc *pc, const struct jnode *linux_obj)
 	return 0;
 }
 
+/* SELinux is active when the kernel registered its filesystem (as final-exec's lsm.c). */
+static bool selinux_enabled(void)
+{
+	autofree char *line = NULL;
+	size_t cap = 0;
+	bool found = false;
+	FILE *f = fopen("/proc/filesystems", "re");
+
+	if (!f)
+		return false;
+	while (!found && getline(&line, &cap, f) >= 0)
+		found = strstr(line, "\tselinuxfs") != NULL;
+	fclose(f);
+	return found;
+}
+
+/* crun ignores the label without SELinux: configs written on Fedora run here too. */
+static int parse_mount_label(struct pc *pc, const struct jnode *linux_obj)
+{
+	const char *label = NULL;
+
+	if (jm_string(linux_obj, "linux", "mountLabel", &label, pc->err) < 0)
+		return -1;
+	if (!label || !*label)
+		return 0;
+	if (rule_mount_label(label, selinux_enabled(), pc->err) < 0)
+		return -1;
+	stage_debug("linux.mountLabel `%s`: ignored, SELinux is not enabled here", label);
+	return 0;
+}
+
+/* resctrl's superblock magic (linux/magic.h RDTGROUP_SUPER_MAGIC). */
+#define RESCTRL_MAGIC 0x7655821
+
+static bool resctrl_mounted(void)
+{
+	struct statfs sfs;
+
+	return statfs("/sys/fs/resctrl", &sfs) == 0 && sfs.f_type == RESCTRL_MAGIC;
+}
+
+/* No stage applies it: name why for this host, so the user knows what would help. */
+static int parse_intel_rdt(struct pc *pc, const struct jnode *linux_obj)
+{
+	if (!jget(linux_obj, "intelRdt"))
+		return 0;
+	return rule_intel_rdt(resctrl_mounted(), pc->err);
+}
+
 /* Fields of newer specs that no stage applies yet: refuse rather than ignore. */
 static int reject_newer(struct pc *pc, const struct jnode *linux_obj)
 {
-	static const char *const keys[] = {"intelRdt", "memoryPolicy", "netDevices", "mountLabel"};
+	static const char *const keys[] = {"netDevices"};
 
 	for (unsigned i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (reject_unsupported(linux_obj, "linux", keys[i], pc->err) < 0)
@@ -378,7 +430,8 @@ int parse_linux(struct pc *pc, const struct jnode *linux_obj)
 	    parse_time_offsets(pc, linux_obj) < 0 || parse_devices(pc, linux_obj) < 0 ||
 	    parse_sysctl(pc, linux_obj) < 0 || parse_paths(pc, linux_obj) < 0 ||
 	    parse_propagation(pc, linux_obj) < 0 || parse_cgroups_path(pc, linux_obj) < 0 ||
-	    parse_personality(pc, linux_obj) < 0)
+	    parse_personality(pc, linux_obj) < 0 || parse_memory_policy(pc, linux_obj) < 0 ||
+	    parse_mount_label(pc, linux_obj) < 0 || parse_intel_rdt(pc, linux_obj) < 0)
 		return -1;
 	return 0;
 }

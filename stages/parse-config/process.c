@@ -66,6 +66,8 @@ static int parse_user(struct pc *pc, const struct jnode *proc)
 	    jm_array(user, "process.user", "additionalGids", &gids, pc->err) < 0)
 		return -1;
 	plan_emit(pc->out, "process.user", fmt_u64(a, uid), fmt_u64(b, gid), NULL);
+	pc->proc_uid = (uint32_t)uid;
+	pc->proc_gid = (uint32_t)gid;
 	if (has_umask) {
 		snprintf(a, sizeof(a), "0%o", (unsigned)umask);
 		plan_emit(pc->out, "process.umask", a, NULL);
@@ -208,17 +210,6 @@ static int parse_security(struct pc *pc, const struct jnode *proc)
 	return 0;
 }
 
-/* Newer process fields no stage applies yet: refuse rather than ignore. */
-static int reject_newer(struct pc *pc, const struct jnode *proc)
-{
-	static const char *const keys[] = {"ioPriority", "scheduler", "execCPUAffinity"};
-
-	for (unsigned i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (reject_unsupported(proc, "process", keys[i], pc->err) < 0)
-			return -1;
-	return 0;
-}
-
 int parse_process(struct pc *pc, const struct jnode *config)
 {
 	const struct jnode *proc;
@@ -228,10 +219,10 @@ int parse_process(struct pc *pc, const struct jnode *config)
 	plan_emit(pc->out, "process", proc ? "1" : "0", NULL);
 	if (!proc)
 		return 0;
-	if (reject_newer(pc, proc) < 0 || parse_terminal(pc, proc) < 0 || parse_cwd(pc, proc) < 0 ||
-	    parse_user(pc, proc) < 0 || parse_args_env(pc, proc) < 0 ||
-	    parse_capabilities(pc, proc) < 0 || parse_rlimits(pc, proc) < 0 ||
-	    parse_security(pc, proc) < 0)
+	if (parse_terminal(pc, proc) < 0 || parse_cwd(pc, proc) < 0 || parse_user(pc, proc) < 0 ||
+	    parse_args_env(pc, proc) < 0 || parse_capabilities(pc, proc) < 0 ||
+	    parse_rlimits(pc, proc) < 0 || parse_security(pc, proc) < 0 ||
+	    parse_process_sched(pc, proc) < 0)
 		return -1;
 	/* `baton exec` starts from the container's process: keep it, as validated JSON */
 	char *json = jnode_print(proc);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cleanup.h"
 #include "internal.h"
@@ -75,5 +76,60 @@ int rootless_user_namespace(struct pc *pc, int *nuid, int *ngid)
 	emit_maps(pc, "uid-map", "/etc/subuid", pw ? pw->pw_name : NULL, uid);
 	emit_maps(pc, "gid-map", "/etc/subgid", pw ? pw->pw_name : NULL, gid);
 	*nuid = *ngid = 1;
+	return 0;
+}
+
+/*
+ * As crun for a caller with subordinate ids (root's own lines in /etc/subuid):
+ * ids below the process's come from the range, the process's id is the
+ * caller's, the rest of the range follows it.
+ */
+static void emit_subordinate_layout(struct pc *pc, const char *record, uint32_t id,
+				    unsigned long host, unsigned long start, unsigned long count)
+{
+	char a[NUM_MAX], b[NUM_MAX], c[NUM_MAX];
+	unsigned long below = id < count ? id : count;
+
+	if (id > 0 && below > 0)
+		plan_emit(pc->out, record, "0", fmt_u64(b, start), fmt_u64(c, below), NULL);
+	plan_emit(pc->out, record, fmt_u64(a, id), fmt_u64(b, host), "1", NULL);
+	if (count > below)
+		plan_emit(pc->out, record, fmt_u64(a, (uint64_t)id + 1), fmt_u64(b, start + below),
+			  fmt_u64(c, count - below), NULL);
+}
+
+static void default_map(struct pc *pc, const char *field, const char *record, const char *file,
+			uint32_t id, unsigned long host)
+{
+	struct passwd *pw = getpwuid((uid_t)geteuid());
+	unsigned long start, count;
+	char a[NUM_MAX], c[NUM_MAX];
+
+	if (subordinate_range(file, pw ? pw->pw_name : NULL, geteuid(), &start, &count)) {
+		emit_subordinate_layout(pc, record, id, host, start, count);
+		stage_debug("%s: none given: %lu as %u, %lu ids from %s (%lu..)", field, host, id,
+			    count, file, start);
+		return;
+	}
+	/* no range of our own: the host's ids up to the process's, as themselves */
+	plan_emit(pc->out, record, "0", fmt_u64(a, host), fmt_u64(c, (uint64_t)id + 1), NULL);
+	stage_debug("%s: none given and no range in %s: host ids %lu..%llu as 0..%u", field, file,
+		    host, (unsigned long long)host + id, id);
+}
+
+int default_id_maps(struct pc *pc, int *nuid, int *ngid)
+{
+	if (!(pc->ns_new & NS_USER))
+		return 0;
+	if (*nuid == 0) {
+		default_map(pc, "linux.uidMappings", "uid-map", "/etc/subuid", pc->proc_uid,
+			    geteuid());
+		*nuid = 1;
+	}
+	if (*ngid == 0) {
+		default_map(pc, "linux.gidMappings", "gid-map", "/etc/subgid", pc->proc_gid,
+			    getegid());
+		*ngid = 1;
+	}
 	return 0;
 }

@@ -6,7 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <linux/mempolicy.h>
+
 #include "cgroup.h"
+#include "idset.h"
 #include "internal.h"
 
 static bool all_digits(const char *s, size_t n)
@@ -247,10 +250,112 @@ int rule_userns_mappings(unsigned ns_new, int nuid, int ngid, struct stage_error
 		return stage_fail(err, 0, "linux.uidMappings: requires a new user namespace");
 	if (ngid > 0 && !(ns_new & NS_USER))
 		return stage_fail(err, 0, "linux.gidMappings: requires a new user namespace");
-	/* rootless auto-mapping is not there yet: say so instead of guessing */
-	if ((ns_new & NS_USER) && nuid == 0)
-		return stage_fail(err, 0, "linux.uidMappings: required with a new user namespace");
-	if ((ns_new & NS_USER) && ngid == 0)
-		return stage_fail(err, 0, "linux.gidMappings: required with a new user namespace");
+	/* default_id_maps() fills in what is absent: none left means a bug of ours */
+	if ((ns_new & NS_USER) && (nuid == 0 || ngid == 0))
+		return stage_fail(err, EINVAL,
+				  "linux.%sMappings: no mapping for the new user namespace",
+				  nuid == 0 ? "uid" : "gid");
 	return 0;
+}
+
+int rule_sched_priority(const char *policy, int64_t priority, struct stage_error *err)
+{
+	bool realtime = strcmp(policy, "SCHED_FIFO") == 0 || strcmp(policy, "SCHED_RR") == 0;
+
+	if (realtime && (priority < 1 || priority > 99))
+		return stage_fail(err, 0, "process.scheduler.priority: %s takes 1..99, got %lld",
+				  policy, (long long)priority);
+	if (!realtime && priority != 0)
+		return stage_fail(err, 0, "process.scheduler.priority: must be 0 for %s, got %lld",
+				  policy, (long long)priority);
+	return 0;
+}
+
+/* The kernel's __checkparam_dl(): times in ns, at least 2^DL_SCALE, below 2^63. */
+#define DL_MIN (1ULL << 10)
+#define DL_MAX (1ULL << 63)
+
+int rule_sched_deadline(uint64_t runtime, uint64_t deadline, uint64_t period,
+			struct stage_error *err)
+{
+	if (runtime == 0)
+		return stage_fail(err, 0, "process.scheduler.runtime: required for SCHED_DEADLINE");
+	if (deadline == 0)
+		return stage_fail(err, 0,
+				  "process.scheduler.deadline: required for SCHED_DEADLINE");
+	if (runtime < DL_MIN)
+		return stage_fail(err, 0, "process.scheduler.runtime: at least %llu ns, got %llu",
+				  DL_MIN, (unsigned long long)runtime);
+	if (deadline >= DL_MAX || period >= DL_MAX)
+		return stage_fail(err, 0, "process.scheduler.%s: must be below 2^63 ns",
+				  deadline >= DL_MAX ? "deadline" : "period");
+	if (runtime > deadline)
+		return stage_fail(err, 0,
+				  "process.scheduler.runtime: %llu is over the deadline %llu",
+				  (unsigned long long)runtime, (unsigned long long)deadline);
+	if (period && deadline > period)
+		return stage_fail(err, 0,
+				  "process.scheduler.deadline: %llu is over the period %llu",
+				  (unsigned long long)deadline, (unsigned long long)period);
+	return 0;
+}
+
+int rule_id_list(const char *path, const char *list, unsigned long limit, const char *what,
+		 struct stage_error *err)
+{
+	autoidset struct idset set;
+	unsigned long bad = 0;
+
+	if (idset_parse(list, limit, &set, &bad) == 0)
+		return 0;
+	if (errno == ERANGE)
+		return stage_fail(err, 0, "%s: %s %lu in \"%s\": this host has %s 0-%lu", path,
+				  what, bad, list, what, limit - 1);
+	if (errno == ENOMEM)
+		return stage_fail(err, ENOMEM, "%s: read \"%s\"", path, list);
+	return stage_fail(err, 0, "%s: \"%s\" is not a list like 0-3,7", path, list);
+}
+
+int rule_mempolicy(const char *mode, unsigned flags, const char *nodes, struct stage_error *err)
+{
+	bool no_nodes = strcmp(mode, "MPOL_DEFAULT") == 0 || strcmp(mode, "MPOL_LOCAL") == 0;
+
+	if ((flags & MPOL_F_STATIC_NODES) && (flags & MPOL_F_RELATIVE_NODES))
+		return stage_fail(err, 0,
+				  "linux.memoryPolicy.flags: MPOL_F_STATIC_NODES and "
+				  "MPOL_F_RELATIVE_NODES exclude each other");
+	if ((flags & MPOL_F_NUMA_BALANCING) && strcmp(mode, "MPOL_BIND") != 0)
+		return stage_fail(
+		    err, 0,
+		    "linux.memoryPolicy.flags: MPOL_F_NUMA_BALANCING needs MPOL_BIND, "
+		    "not %s",
+		    mode);
+	if (no_nodes && flags)
+		return stage_fail(err, 0, "linux.memoryPolicy.flags: %s takes no flags", mode);
+	if (no_nodes && nodes && *nodes)
+		return stage_fail(err, 0, "linux.memoryPolicy.nodes: %s takes no nodes", mode);
+	if (!no_nodes && (!nodes || !*nodes))
+		return stage_fail(err, 0, "linux.memoryPolicy.nodes: required for %s", mode);
+	return 0;
+}
+
+int rule_mount_label(const char *label, bool selinux_enabled, struct stage_error *err)
+{
+	/* ignoring it there would leave the mounts unlabelled, denied to the process */
+	if (selinux_enabled)
+		return stage_fail(
+		    err, 0,
+		    "linux.mountLabel: `%s`: not supported yet on a host with SELinux "
+		    "enabled",
+		    label);
+	return 0;
+}
+
+int rule_intel_rdt(bool resctrl_mounted, struct stage_error *err)
+{
+	if (!resctrl_mounted)
+		return stage_fail(err, 0,
+				  "linux.intelRdt: resctrl is not mounted on this host "
+				  "(/sys/fs/resctrl), and baton does not support Intel RDT");
+	return stage_fail(err, 0, "linux.intelRdt: not supported yet");
 }

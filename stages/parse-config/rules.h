@@ -5,6 +5,7 @@
 #ifndef PARSE_CONFIG_RULES_H
 #define PARSE_CONFIG_RULES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,5 +36,20 @@ int rule_needs_new_ns(const char *path, unsigned ns_new, unsigned bit, const cha
 		      struct stage_error *err);
 int rule_mount_ns_for(const char *path, unsigned ns_listed, struct stage_error *err);
 int rule_userns_mappings(unsigned ns_new, int nuid, int ngid, struct stage_error *err);
+
+/* process.scheduler: SCHED_FIFO and SCHED_RR take 1..99, the others 0. */
+int rule_sched_priority(const char *policy, int64_t priority, struct stage_error *err);
+/* SCHED_DEADLINE: runtime <= deadline <= period (0: deadline), the kernel's bounds. */
+int rule_sched_deadline(uint64_t runtime, uint64_t deadline, uint64_t period,
+			struct stage_error *err);
+/* A cpu or node list (`0-3,7`): well formed, every id below limit (what the host has). */
+int rule_id_list(const char *path, const char *list, unsigned long limit, const char *what,
+		 struct stage_error *err);
+/* linux.mountLabel: ignored without SELinux; with it, not applied yet (the context= option). */
+int rule_mount_label(const char *label, bool selinux_enabled, struct stage_error *err);
+/* linux.intelRdt: refused, saying whether resctrl is there at all. */
+int rule_intel_rdt(bool resctrl_mounted, struct stage_error *err);
+/* linux.memoryPolicy: which modes take nodes, which flags go together (mm/mempolicy.c). */
+int rule_mempolicy(const char *mode, unsigned flags, const char *nodes, struct stage_error *err);
 
 #endif

@@ -7,7 +7,7 @@
  *         sysctl KEY | ns [NAME] | write PATH | mkdir PATH | exit N | sleep |
  *         session |
  *         syscall NR [ARG...] | attr FILE | exe-open PID | bind PORT |
- *         exe-attack SECONDS | loopback
+ *         exe-attack SECONDS | loopback | sched | ioprio | affinity | mempolicy
  *
  * It exits 0 unless asked otherwise (`exit N`, a signal during `sleep`), and 2
  * on bad usage or when the fact cannot be read (the reason on stderr).
@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "placement.h"
 
 #define PROBE_FAIL 2
 
@@ -51,7 +52,8 @@ static int usage(void)
 	fputs("usage: probe ids|caps|fds|rlimit NAME|cwd|umask|env NAME|nnp|seccomp|"
 	      "mount PATH|hostname|domainname|cgroup|oom|sysctl KEY|ns [NAME]|"
 	      "write PATH|mkdir PATH|exit N|sleep|session|syscall NR [ARG...]|attr FILE|"
-	      "exe-open PID|bind PORT|exe-attack SECONDS|loopback|rt\n",
+	      "exe-open PID|bind PORT|exe-attack SECONDS|loopback|rt|sched|ioprio|affinity|"
+	      "mempolicy\n",
 	      stderr);
 	return PROBE_FAIL;
 }
@@ -536,6 +538,14 @@ static int probe(int argc, char **argv)
 		return probe_loopback();
 	if (strcmp(cmd, "rt") == 0)
 		return probe_rt();
+	if (strcmp(cmd, "sched") == 0)
+		return probe_sched();
+	if (strcmp(cmd, "ioprio") == 0)
+		return probe_ioprio();
+	if (strcmp(cmd, "affinity") == 0)
+		return probe_affinity();
+	if (strcmp(cmd, "mempolicy") == 0)
+		return probe_mempolicy();
 	if (!arg)
 		return usage();
 	if (strcmp(cmd, "rlimit") == 0)

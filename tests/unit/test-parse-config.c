@@ -118,6 +118,17 @@ static int has_line(const char *line)
 		CHECK_STR(err.msg, want);                                                          \
 		CHECK(err.errnum == 0);                                                            \
 	} while (0)
+static size_t plan_count_lines(const char *key)
+{
+	char want[256];
+	size_t n = 0;
+
+	snprintf(want, sizeof(want), "\n%s\t", key);
+	for (const char *p = plan.data; p && (p = strstr(p, want)); p++)
+		n++;
+	return n;
+}
+
 #define HAS(line)   CHECK(has_line(line))
 #define HASNT(line) CHECK(!has_line(line))
 #define NS(...)	    "'namespaces':[{'type':'mount'}" __VA_ARGS__ "]"
@@ -152,10 +163,12 @@ TEST(crun_default_spec_parses)
 	HAS("hostname|crun");
 }
 
-TEST(crun_rootless_spec_needs_mappings)
+/* crun's default mapping (rootless.c: default_id_maps); its layout: users.bats */
+TEST(crun_rootless_spec_gets_default_mappings)
 {
-	CHECK(run_raw(crun_spec_rootless) < 0);
-	CHECK_STR(err.msg, "linux.uidMappings: required with a new user namespace");
+	CHECK(run_raw(crun_spec_rootless) == 0);
+	CHECK(plan.data && strstr(plan.data, "\nuid-map\t0\t"));
+	CHECK(plan.data && strstr(plan.data, "\ngid-map\t0\t"));
 }
 
 TEST(json_syntax)
@@ -308,7 +321,31 @@ TEST(process_security)
 	REJECT(PROC("'oomScoreAdj':1001"), NULL,
 	       "process.oomScoreAdj: 1001 out of range -1000..1000");
 	REJECT(PROC("'noNewPrivileges':1"), NULL, "process.noNewPrivileges: must be a boolean");
-	REJECT(PROC("'scheduler':{}"), NULL, "process.scheduler: not supported yet");
+	REJECT(PROC("'scheduler':{}"), NULL, "process.scheduler.policy: required");
+}
+
+/* scheduler.c and mempolicy.c: the records final-exec reads (rules: test-placement.c) */
+TEST(process_placement)
+{
+	ACCEPT(PROC("'scheduler':{'policy':'SCHED_RR','priority':5,'flags':['SCHED_FLAG_RESET_ON_"
+		    "FORK']},"
+		    "'ioPriority':{'class':'IOPRIO_CLASS_IDLE','priority':7},"
+		    "'execCPUAffinity':{'initial':'0','final':'0'}"),
+	       NS() ",'memoryPolicy':{'mode':'MPOL_BIND','nodes':'0','flags':['MPOL_F_STATIC_NODES'"
+		    "]}");
+	HAS("process.scheduler|SCHED_RR|2|0|5|0x1|0|0|0");
+	HAS("process.io-priority|IOPRIO_CLASS_IDLE|3|7");
+	HAS("process.cpu-affinity.initial|0");
+	HAS("process.cpu-affinity.final|0");
+	HAS("memory-policy|MPOL_BIND|2|0x8000|0");
+	REJECT(PROC("'scheduler':{'policy':'SCHED_DEADLINE','runtime':2048}"), NULL,
+	       "process.scheduler.deadline: required for SCHED_DEADLINE");
+	REJECT(PROC("'ioPriority':{'class':'IOPRIO_CLASS_BE','priority':8}"), NULL,
+	       "process.ioPriority.priority: 8 out of range 0..7");
+	REJECT(PROC("'execCPUAffinity':{'final':'0-'}"), NULL,
+	       "process.execCPUAffinity.final: \"0-\" is not a list like 0-3,7");
+	REJECT("", NS() ",'memoryPolicy':{'mode':'MPOL_BIND'}",
+	       "linux.memoryPolicy.nodes: required for MPOL_BIND");
 }
 
 TEST(hostname)
@@ -451,8 +488,10 @@ TEST(id_mappings)
 	HAS("gid-map|0|100|65536");
 	REJECT("", NS() ",'uidMappings':[{'containerID':0,'hostID':1000,'size':1}]",
 	       "linux.uidMappings: requires a new user namespace");
-	REJECT("", NS(",{'type':'user'}") ",'uidMappings':[{'containerID':0,'hostID':1,'size':1}]",
-	       "linux.gidMappings: required with a new user namespace");
+	/* the one not given gets the default, the one given stays alone */
+	ACCEPT("", NS(",{'type':'user'}") ",'uidMappings':[{'containerID':0,'hostID':1,'size':1}]");
+	HAS("uid-map|0|1|1");
+	CHECK(plan.data && strstr(plan.data, "\ngid-map\t0\t") && plan_count_lines("uid-map") == 1);
 	REJECT("", NS(",{'type':'user'}") ",'uidMappings':[{'containerID':0,'hostID':1,'size':0}]",
 	       "linux.uidMappings[0].size: must be greater than 0");
 	REJECT("", NS(",{'type':'user'}") ",'gidMappings':[{'containerID':0,'size':1}]",
@@ -598,8 +637,9 @@ TEST(sysctl_namespaced)
 	/* joining the runtime's own namespace by path is still the host's */
 	REJECT("", SYSCTL(NS(",{'type':'network','path':'/proc/self/ns/net'}"), "'net.x':'1'"),
 	       "linux.sysctl.net.x: needs the container's own network namespace, not the host's");
-	REJECT("", SYSCTL(net, "'kernel.shmmni':'1'"),
-	       "linux.sysctl.kernel.shmmni: needs the container's own ipc namespace, not the host's");
+	REJECT(
+	    "", SYSCTL(net, "'kernel.shmmni':'1'"),
+	    "linux.sysctl.kernel.shmmni: needs the container's own ipc namespace, not the host's");
 	REJECT("", SYSCTL(net, "'fs.mqueue.msg_max':'1'"),
 	       "linux.sysctl.fs.mqueue.msg_max: needs the container's own ipc namespace, "
 	       "not the host's");
@@ -724,7 +764,12 @@ TEST(personality)
 	HAS("personality|LINUX32");
 	REJECT("", NS() ",'personality':{'domain':'BSD'}",
 	       "linux.personality.domain: must be LINUX or LINUX32");
-	REJECT("", NS() ",'intelRdt':{}", "linux.intelRdt: not supported yet");
+	/* the message depends on the host's resctrl (test-placement.c has both) */
+	CHECK(run("", NS() ",'intelRdt':{}") < 0);
+	CHECK_CONTAINS(err.msg, "linux.intelRdt: ");
+	/* accepted without SELinux; with it, refused naming the field */
+	CHECK(run("", NS() ",'mountLabel':'system_u:object_r:container_file_t:s0'") == 0 ||
+	      strstr(err.msg, "linux.mountLabel: "));
 }
 
 TEST(hooks)
