@@ -399,12 +399,8 @@ prun() {
 }
 
 @test "podman run --sdnotify=container: READY=1 from the container reaches podman's caller" {
-	local sock=$BATS_TEST_TMPDIR/notify.sock out=$BATS_TEST_TMPDIR/notify.out recv
-	# podman sends MAINPID and READY=1 as two messages
-	"$BATON_BUILD/tests/notify-recv" "$sock" 2 >"$out" &
-	recv=$!
-	defer "kill $recv 2>/dev/null"
-	for _ in $(seq 50); do [[ -S $sock ]] && break; sleep 0.1; done
+	local sock out recv
+	start_notify_recv
 	NOTIFY_SOCKET=$sock run prun -d --name "$NAME" --sdnotify=container "$IMAGE" /bin/sh -c \
 		'[ -S "$NOTIFY_SOCKET" ] && echo socket-inside; sleep 0.5; /probe notify READY=1; sleep 1000'
 	assert_success
@@ -416,11 +412,8 @@ prun() {
 }
 
 @test "podman run --sdnotify=container: no READY from the container, none passed on" {
-	local sock=$BATS_TEST_TMPDIR/notify.sock out=$BATS_TEST_TMPDIR/notify.out recv
-	"$BATON_BUILD/tests/notify-recv" "$sock" 2 >"$out" &
-	recv=$!
-	defer "kill $recv 2>/dev/null"
-	for _ in $(seq 50); do [[ -S $sock ]] && break; sleep 0.1; done
+	local sock out recv
+	start_notify_recv
 	NOTIFY_SOCKET=$sock run prun -d --name "$NAME" --sdnotify=container "$IMAGE" /bin/sleep 1000
 	assert_success
 	sleep 2
@@ -429,6 +422,18 @@ prun() {
 }
 
 # ---- helpers ----------------------------------------------------------------
+
+# start_notify_recv: the caller's sd_notify socket $sock, its first two
+# messages (podman sends MAINPID and READY=1 apart) into $out; $recv its pid.
+# The caller declares the three local.
+start_notify_recv() {
+	sock=$BATS_TEST_TMPDIR/notify.sock out=$BATS_TEST_TMPDIR/notify.out
+	"$BATON_BUILD/tests/notify-recv" "$sock" 2 >"$out" &
+	recv=$!
+	defer "kill $recv 2>/dev/null"
+	for _ in $(seq 50); do [[ -S $sock ]] && return 0; sleep 0.1; done
+	fail "notify-recv did not start"
+}
 
 # wait_podman_log TEXT: podman logs of $NAME show TEXT (bounded poll).
 wait_podman_log() {
