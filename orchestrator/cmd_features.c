@@ -165,6 +165,8 @@ static void linux_section(struct strbuf *sb)
 			"    \"apparmor\": {\n      \"enabled\": false\n    },\n"
 			"    \"selinux\": {\n      \"enabled\": false\n    },\n"
 			"    \"intelRdt\": {\n      \"enabled\": false\n    },\n"
+			/* moved in by the net-devices stage */
+			"    \"netDevices\": {\n      \"enabled\": true\n    },\n"
 			"    \"memoryPolicy\": {\n");
 	json_list(sb, "      ", "modes", mempolicy_modes, ",");
 	json_list(sb, "      ", "flags", mempolicy_flags, "");

@@ -67,6 +67,8 @@ bool pipeline_condition_holds(const struct global_opts *g, const struct plan *pl
 		return g->systemd && pipeline_manages_cgroups(g, plan);
 	case WHEN_IDMAP:
 		return has_idmapped_mounts(plan);
+	case WHEN_NETDEVICES:
+		return plan_get(plan, "net-device") != NULL;
 	case WHEN_HOOKS: {
 		const char *phase = strchr(d->name, '@');
 		return phase && hooks_present(plan, phase + 1);
@@ -80,9 +82,11 @@ const char *pipeline_condition_name(const struct stage_decl *d)
 {
 	/* the `when` column's words, indexed by enum stage_when */
 	static const char *const names[] = {
-	    [WHEN_ALWAYS] = "always", [WHEN_SECCOMP] = "seccomp",   [WHEN_USERNS] = "userns",
-	    [WHEN_CGROUP] = "cgroup", [WHEN_CGROUPFS] = "cgroupfs", [WHEN_SYSTEMD] = "systemd",
-	    [WHEN_HOOKS] = "hooks",   [WHEN_IDMAP] = "idmap",
+	    [WHEN_ALWAYS] = "always",	      [WHEN_SECCOMP] = "seccomp",
+	    [WHEN_USERNS] = "userns",	      [WHEN_CGROUP] = "cgroup",
+	    [WHEN_CGROUPFS] = "cgroupfs",     [WHEN_SYSTEMD] = "systemd",
+	    [WHEN_HOOKS] = "hooks",	      [WHEN_IDMAP] = "idmap",
+	    [WHEN_NETDEVICES] = "netdevices",
 	};
 
 	return names[d->when];
@@ -108,6 +112,7 @@ const char *pipeline_condition_text(const struct global_opts *g, const struct st
 	    [WHEN_SYSTEMD] = {"the systemd driver manages the cgroup", NULL},
 	    [WHEN_HOOKS] = {"hooks of this phase", "no hooks of this phase"},
 	    [WHEN_IDMAP] = {"idmapped mounts", "no idmapped mounts"},
+	    [WHEN_NETDEVICES] = {"linux.netDevices is given", "no linux.netDevices"},
 	};
 
 	if (holds || text[d->when][1])

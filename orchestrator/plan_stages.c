@@ -218,6 +218,21 @@ SHOW(show_userns_map)
 	return 0;
 }
 
+SHOW(show_net_devices)
+{
+	static const char *const cols[] = {"host-name", "container-name"};
+	static const unsigned fields[] = {0, 1};
+
+	(void)err;
+	view_table_begin(v, "interfaces", cols, 2);
+	plan_for_each(ctx->plan, "net-device", e) cells_from(v, e, fields, 2);
+	view_table_end(v);
+	view_str(v, "action",
+		 "moves each interface into the container's network namespace, "
+		 "renamed there, before the prestart hooks");
+	return 0;
+}
+
 SHOW(show_idmap_mounts)
 {
 	static const char *const cols[] = {"index", "destination", "source"};
@@ -518,6 +533,7 @@ static const struct {
     {"cgroup-join", show_cgroup_join},
     {"userns-map", show_userns_map},
     {"idmap-mounts", show_idmap_mounts},
+    {"net-devices", show_net_devices},
     {"mount-rootfs", show_mount_rootfs},
     {"final-exec", show_final_exec},
 };

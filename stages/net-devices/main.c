@@ -1,0 +1,109 @@
+/*
+ * net-devices: after the clone, move the plan's `net-device` interfaces from
+ * the runtime's network namespace into the container's, renamed there.
+ *
+ * Nothing moves them back: when the container's network namespace goes, the
+ * kernel returns physical devices to the initial namespace (under their
+ * container name, or devN if that is taken) and destroys virtual ones (a
+ * veth takes its peer with it).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "net-devices.h"
+#include "plan.h"
+#include "stage.h"
+
+static const char usage[] =
+    "Usage: net-devices --plan FILE --pid PID\n"
+    "Move the plan's `net-device` interfaces (linux.netDevices) from our network\n"
+    "namespace into that of process PID, each under its new name.\n"
+    "Run by baton with BATON_FD_PLAN, BATON_FD_SYNC and BATON_PID instead.\n";
+
+struct args {
+	const char *plan_file; /* --plan, run alone */
+	int plan_fd, sync;     /* from the orchestrator */
+	pid_t pid;
+};
+
+static int parse_args(int argc, char **argv, struct args *a, struct stage_error *err)
+{
+	*a = (struct args){.plan_fd = -1, .sync = -1};
+	if (argc == 1 && getenv("BATON_FD_PLAN"))
+		return stage_target_from_env(&a->plan_fd, &a->sync, &a->pid, err);
+	for (int i = 1; i + 1 < argc; i += 2) {
+		if (strcmp(argv[i], "--plan") == 0)
+			a->plan_file = argv[i + 1];
+		else if (strcmp(argv[i], "--pid") != 0)
+			return stage_fail(err, EINVAL, "unknown argument `%s` (see --help)",
+					  argv[i]);
+		else if (stage_parse_pid(argv[i + 1], "--pid", &a->pid, err) < 0)
+			return -1;
+	}
+	if (argc % 2 == 0 || !a->plan_file || !a->pid)
+		return stage_fail(err, EINVAL, "usage: net-devices --plan FILE --pid PID");
+	return 0;
+}
+
+static int load_plan(const struct args *a, struct plan *plan, struct stage_error *err)
+{
+	if (a->plan_file)
+		return plan_load_file(plan, a->plan_file, err);
+	return plan_load_fd(plan, a->plan_fd, err);
+}
+
+/* The container's network namespace; refused when it is ours (joined by a
+ * path to the runtime's own): the devices would not move at all. */
+static int open_container_netns(pid_t pid, struct stage_error *err)
+{
+	char path[64];
+	struct stat theirs, ours;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return stage_fail(err, errno, "linux.netDevices: open `%s`", path);
+	if (fstat(fd, &theirs) < 0 || stat("/proc/self/ns/net", &ours) < 0) {
+		stage_fail(err, errno, "linux.netDevices: stat the network namespaces");
+		close(fd);
+		return -1;
+	}
+	if (theirs.st_ino == ours.st_ino && theirs.st_dev == ours.st_dev) {
+		close(fd);
+		return stage_fail(err, EINVAL,
+				  "linux.netDevices: the container's network namespace is the "
+				  "runtime's");
+	}
+	return fd;
+}
+
+static int move_all(const struct args *a, const struct plan *plan, struct stage_error *err)
+{
+	autoclose int netns = open_container_netns(a->pid, err);
+
+	if (netns < 0)
+		return -1;
+	plan_for_each(plan, "net-device", e) if (move_link(netns, plan_field(e, 0),
+							   plan_field(e, 1), err) < 0) return -1;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct args a;
+	autoplan struct plan plan = {0};
+	struct stage_error err = {0};
+
+	stage_init("net-devices", argc, argv, usage);
+	if (parse_args(argc, argv, &a, &err) < 0 || load_plan(&a, &plan, &err) < 0 ||
+	    move_all(&a, &plan, &err) < 0)
+		stage_exit_error(&err);
+	return 0;
+}
