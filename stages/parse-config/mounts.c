@@ -67,27 +67,27 @@ static const struct mount_opt mount_opts[] = {
     /* no mount flags: mount-rootfs acts on them itself (copy-up...); idmap and
      * ridmap are mount-idmap.c's */
     {"tmpcopyup", OPT_EXTRA, 0},
-    {"copy-symlink", OPT_LATER, 0},
+    {"copy-symlink", OPT_EXTRA, 0},
     {"src-nofollow", OPT_EXTRA, 0},
-    {"dest-nofollow", OPT_LATER, 0},
-    {"rro", OPT_LATER, 0},
-    {"rrw", OPT_LATER, 0},
-    {"rnosuid", OPT_LATER, 0},
-    {"rsuid", OPT_LATER, 0},
-    {"rnodev", OPT_LATER, 0},
-    {"rdev", OPT_LATER, 0},
-    {"rnoexec", OPT_LATER, 0},
-    {"rexec", OPT_LATER, 0},
-    {"rnoatime", OPT_LATER, 0},
-    {"ratime", OPT_LATER, 0},
-    {"rrelatime", OPT_LATER, 0},
-    {"rnorelatime", OPT_LATER, 0},
-    {"rstrictatime", OPT_LATER, 0},
-    {"rnostrictatime", OPT_LATER, 0},
-    {"rnodiratime", OPT_LATER, 0},
-    {"rdiratime", OPT_LATER, 0},
-    {"rnosymfollow", OPT_LATER, 0},
-    {"rsymfollow", OPT_LATER, 0},
+    {"dest-nofollow", OPT_EXTRA, 0},
+    {"rro", OPT_EXTRA, 0},
+    {"rrw", OPT_EXTRA, 0},
+    {"rnosuid", OPT_EXTRA, 0},
+    {"rsuid", OPT_EXTRA, 0},
+    {"rnodev", OPT_EXTRA, 0},
+    {"rdev", OPT_EXTRA, 0},
+    {"rnoexec", OPT_EXTRA, 0},
+    {"rexec", OPT_EXTRA, 0},
+    {"rnoatime", OPT_EXTRA, 0},
+    {"ratime", OPT_EXTRA, 0},
+    {"rrelatime", OPT_EXTRA, 0},
+    {"rnorelatime", OPT_EXTRA, 0},
+    {"rstrictatime", OPT_EXTRA, 0},
+    {"rnostrictatime", OPT_EXTRA, 0},
+    {"rnodiratime", OPT_EXTRA, 0},
+    {"rdiratime", OPT_EXTRA, 0},
+    {"rnosymfollow", OPT_EXTRA, 0},
+    {"rsymfollow", OPT_EXTRA, 0},
 };
 
 /* Also the rootfsPropagation values, shared with linux.c. */
@@ -174,6 +174,22 @@ static int mount_options(struct pc *pc, const struct jnode *opts, const char *pa
 	return 0;
 }
 
+/* Options about the source or a symlink: only a bind mount has a source path. */
+static int rule_bind_only_options(const char *path, const char *extra, struct stage_error *err)
+{
+	static const char *const words[] = {"copy-symlink", "src-nofollow", "dest-nofollow"};
+
+	for (size_t i = 0; extra && i < sizeof(words) / sizeof(words[0]); i++) {
+		size_t n = strlen(words[i]);
+
+		for (const char *p = strstr(extra, words[i]); p; p = strstr(p + 1, words[i]))
+			if ((p == extra || p[-1] == ',') && (p[n] == ',' || !p[n]))
+				return stage_fail(err, 0, "%s: `%s` is for bind mounts only", path,
+						  words[i]);
+	}
+	return 0;
+}
+
 static int resolve_source(struct pc *pc, const char *path, const char *source, char *out,
 			  size_t size)
 {
@@ -228,6 +244,9 @@ static int emit_mount(struct pc *pc, const struct jnode *m, const char *path, in
 			return -1;
 		source = src;
 	}
+	if (!bind &&
+	    rule_bind_only_options(jpath_key(p, path, "options"), w->extra.data, pc->err) < 0)
+		return -1;
 	if (parse_mount_idmap(pc, m, path, index, bind, &w->idmap, &idmap) < 0)
 		return -1;
 	if (idmap)

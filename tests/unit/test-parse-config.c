@@ -374,9 +374,11 @@ TEST(mounts)
 	ACCEPT("'mounts':[{'destination':'rel/x','type':'tmpfs','source':'tmpfs'}]", NULL);
 	HAS("mount|/rel/x|tmpfs|tmpfs|0x0|0x0|0x0||");
 	REJECT("'mounts':[{'type':'tmpfs'}]", NULL, "mounts[0].destination: required");
-	REJECT(
+	/* crun's recursive options go to EXTRA, for mount_setattr in mount-rootfs */
+	ACCEPT(
 	    "'mounts':[{'destination':'/a','type':'bind','source':'/','options':['rbind','rro']}]",
-	    NULL, "mounts[0].options[1]: mount option `rro` is not supported yet");
+	    NULL);
+	HAS("mount|/a|bind|/|0x5000|0x0|0x0||rro");
 	REJECT("'mounts':[{'destination':'/a','options':[1]}]", NULL,
 	       "mounts[0].options[0]: must be a string");
 	REJECT("'mounts':{}", NULL, "mounts: must be an array");
@@ -863,6 +865,33 @@ TEST(cgroups_path_refuses_shared_parents)
 	CHECK(rule_cgroups_path("/batons", "c1", out, sizeof(out), &err) == 0);
 	CHECK(rule_cgroups_path(NULL, "c1", out, sizeof(out), &err) == 0);
 	CHECK_STR(out, "/baton/c1");
+}
+
+TEST(net_devices)
+{
+	ACCEPT("", NS(",{'type':'network'}") ",'netDevices':{'veth1':{'name':'eth7'},'dummy0':{}}");
+	HAS("net-device|veth1|eth7");
+	HAS("net-device|dummy0|dummy0");
+	REJECT("", NS() ",'netDevices':{'veth1':{}}",
+	       "linux.netDevices.veth1: requires a network namespace of the container's own (new, "
+	       "or joined by a path that is not the runtime's)");
+	REJECT("", NS(",{'type':'network'}") ",'netDevices':{'a':{'name':'..'}}",
+	       "linux.netDevices.a.name: `..` is no interface name");
+	REJECT("", NS(",{'type':'network'}") ",'netDevices':{'a':{'name':'x'},'b':{'name':'x'}}",
+	       "linux.netDevices.b.name: `x` is also the name of linux.netDevices.a");
+	REJECT("", NS(",{'type':'network'}") ",'netDevices':{'a':{},'b':{'name':'a'}}",
+	       "linux.netDevices.b.name: `a` is also the name of linux.netDevices.a");
+}
+
+TEST(mount_options_recursive_and_symlinks)
+{
+	ACCEPT("'mounts':[{'destination':'/d','type':'bind','source':'/s','options':['rbind','rro',"
+	       "'src-nofollow','copy-symlink']}]",
+	       NS());
+	HAS("mount|/d|bind|/s|0x5000|0x0|0x0||rro,src-nofollow,copy-symlink");
+	REJECT("'mounts':[{'destination':'/"
+	       "d','type':'tmpfs','source':'t','options':['dest-nofollow']}]",
+	       NS(), "mounts[0].options: `dest-nofollow` is for bind mounts only");
 }
 
 int main(void)

@@ -1,0 +1,120 @@
+#!/usr/bin/env bats
+# crun's mount options beyond mount(2)'s flags: the recursive ones
+# (mount_setattr AT_RECURSIVE), copy-symlink, src-nofollow, dest-nofollow;
+# a tmpfs without mode=; destinations through dangling symlinks.
+
+load helpers
+
+setup() {
+	requires root
+	setup_bundle
+}
+
+run_probe() {
+	set_args "$@"
+	run_baton run "$CID"
+	assert_success
+}
+
+# add_mount JSON: append one mount to config.json.
+add_mount() {
+	update_config --argjson m "$1" '.mounts += [$m]'
+}
+
+# A host tree with a mount below it: what the recursive options must reach.
+tree_with_submount() {
+	mkdir -p "$BATS_TEST_TMPDIR/tree/sub"
+	mount -t tmpfs -o size=1m tmpfs "$BATS_TEST_TMPDIR/tree/sub"
+	defer "umount -l $BATS_TEST_TMPDIR/tree/sub"
+}
+
+@test "rro: the rbind and the mount below it are read-only" {
+	tree_with_submount
+	add_mount '{"destination": "/mnt/t", "type": "bind", "source": "'"$BATS_TEST_TMPDIR/tree"'", "options": ["rbind", "rro"]}'
+	run_probe mount /mnt/t/sub
+	assert_output --regexp '^tmpfs ro,'
+	run_probe write /mnt/t/sub/file
+	assert_output EROFS
+	# plain ro only changes the top
+	update_config '.mounts[-1].options = ["rbind", "ro"]'
+	run_probe mount /mnt/t/sub
+	assert_output --regexp '^tmpfs rw,'
+}
+
+@test "rnosuid, rnodev, rnoexec, rnoatime, rnosymfollow reach the mount below" {
+	tree_with_submount
+	add_mount '{"destination": "/mnt/t", "type": "bind", "source": "'"$BATS_TEST_TMPDIR/tree"'",
+		"options": ["rbind", "rnosuid", "rnodev", "rnoexec", "rnoatime", "rnodiratime", "rnosymfollow"]}'
+	run_probe mount /mnt/t/sub
+	local o
+	for o in nosuid nodev noexec noatime nodiratime nosymfollow; do
+		[[ $(cut -d' ' -f2 <<<"$output") =~ (^|,)$o(,|$) ]] || fail "no $o: $output"
+	done
+}
+
+@test "a later recursive option overrides an earlier opposite one (rro, rrw)" {
+	tree_with_submount
+	add_mount '{"destination": "/mnt/t", "type": "bind", "source": "'"$BATS_TEST_TMPDIR/tree"'", "options": ["rbind", "rro", "rnoexec", "rrw", "rstrictatime"]}'
+	run_probe mount /mnt/t/sub
+	assert_output --regexp '^tmpfs rw,.*noexec'
+	[[ $output != *relatime* && $output != *noatime* ]] || fail "not strictatime: $output"
+}
+
+@test "rro on a tmpfs (not a bind)" {
+	add_mount '{"destination": "/mnt/tmp", "type": "tmpfs", "source": "tmpfs", "options": ["rro"]}'
+	run_probe mount /mnt/tmp
+	assert_output --regexp '^tmpfs ro,'
+}
+
+@test "copy-symlink: a symlink source becomes the same symlink in the rootfs" {
+	ln -s ../usr/share/zoneinfo/UTC "$BATS_TEST_TMPDIR/localtime"
+	add_mount '{"destination": "/etc/lt", "type": "bind", "source": "'"$BATS_TEST_TMPDIR/localtime"'", "options": ["bind", "copy-symlink"]}'
+	set_cmd /bin/readlink /etc/lt
+	run_baton run "$CID"
+	assert_success
+	assert_output ../usr/share/zoneinfo/UTC
+	set_args mount /etc/lt
+	run_baton run "$CID"
+	assert_output "not a mount point"
+}
+
+@test "src-nofollow binds the symlink itself, not its target" {
+	echo target >"$BATS_TEST_TMPDIR/target"
+	ln -s "$BATS_TEST_TMPDIR/target" "$BATS_TEST_TMPDIR/link"
+	add_mount '{"destination": "/mnt/l", "type": "bind", "source": "'"$BATS_TEST_TMPDIR/link"'", "options": ["bind", "src-nofollow"]}'
+	set_cmd /bin/readlink /mnt/l
+	run_baton run "$CID"
+	assert_success
+	assert_output "$BATS_TEST_TMPDIR/target"
+}
+
+@test "dest-nofollow mounts on a symlink in the rootfs, not where it points" {
+	echo host >"$BATS_TEST_TMPDIR/file"
+	echo image >"$BUNDLE/rootfs/etc/real"
+	ln -s real "$BUNDLE/rootfs/etc/alias"
+	add_mount '{"destination": "/etc/alias", "type": "bind", "source": "'"$BATS_TEST_TMPDIR/file"'", "options": ["bind", "dest-nofollow"]}'
+	set_cmd /bin/sh -c 'cat /etc/alias /etc/real'
+	run_baton run "$CID"
+	assert_success
+	assert_output $'host\nimage'
+}
+
+@test "symlink options on a mount that is no bind are refused, before anything is made" {
+	local o
+	for o in copy-symlink src-nofollow dest-nofollow; do
+		update_config --arg o "$o" '.mounts = [.mounts[] | select(.destination != "/mnt/x")] |
+			.mounts += [{"destination": "/mnt/x", "type": "tmpfs", "source": "tmpfs", "options": [$o]}]'
+		run_baton run "$CID"
+		assert_failure
+		assert_output "baton: parse-config: mounts[$(($(jq '.mounts | length' config.json) - 1))].options: \`$o\` is for bind mounts only"
+	done
+}
+
+@test "copy-symlink onto an existing file of the image fails, naming the destination" {
+	ln -s somewhere "$BATS_TEST_TMPDIR/link"
+	echo image >"$BUNDLE/rootfs/etc/taken"
+	add_mount '{"destination": "/etc/taken", "type": "bind", "source": "'"$BATS_TEST_TMPDIR/link"'", "options": ["bind", "copy-symlink"]}'
+	run_baton run "$CID"
+	assert_failure
+	assert_output "baton: mount-rootfs: copy-symlink: create \`/etc/taken\`: File exists"
+}
