@@ -118,3 +118,58 @@ tree_with_submount() {
 	assert_failure
 	assert_output "baton: mount-rootfs: copy-symlink: create \`/etc/taken\`: File exists"
 }
+
+@test "a tmpfs without mode= takes the mode of the directory it covers" {
+	mkdir -p "$BUNDLE/rootfs/mnt/sticky" "$BUNDLE/rootfs/mnt/private"
+	chmod 1777 "$BUNDLE/rootfs/mnt/sticky"
+	chmod 0700 "$BUNDLE/rootfs/mnt/private"
+	add_mount '{"destination": "/mnt/sticky", "type": "tmpfs", "source": "tmpfs", "options": ["size=1m"]}'
+	add_mount '{"destination": "/mnt/private", "type": "tmpfs", "source": "tmpfs"}'
+	add_mount '{"destination": "/mnt/given", "type": "tmpfs", "source": "tmpfs", "options": ["mode=750"]}'
+	set_cmd /bin/stat -c '%n %a' /mnt/sticky /mnt/private /mnt/given
+	run_baton run "$CID"
+	assert_success
+	assert_output $'/mnt/sticky 1777\n/mnt/private 700\n/mnt/given 750'
+	set_args mount /mnt/private
+	run_baton run "$CID"
+	assert_output --regexp '^tmpfs .* rw,.*mode=700'
+}
+
+@test "a destination that is a dangling symlink gets its target made inside the rootfs" {
+	mkdir "$BATS_TEST_TMPDIR/vol"
+	echo data >"$BATS_TEST_TMPDIR/vol/file"
+	ln -s /srv/data "$BUNDLE/rootfs/data"
+	add_mount '{"destination": "/data", "type": "bind", "source": "'"$BATS_TEST_TMPDIR/vol"'", "options": ["bind"]}'
+	set_cmd /bin/sh -c 'cat /srv/data/file; readlink /data'
+	run_baton run "$CID"
+	assert_success
+	assert_output $'data\n/srv/data'
+	[[ -d $BUNDLE/rootfs/srv/data ]] || fail "/srv/data not made in the rootfs"
+}
+
+@test "a dangling symlink pointing out of the rootfs stays inside it (RESOLVE_IN_ROOT)" {
+	local escape=bt$$-escape-$RANDOM
+	# relative, climbing past the root, and absolute, naming a host path
+	ln -s "../../../../../../tmp/$escape-rel" "$BUNDLE/rootfs/mnt/rel"
+	ln -s "/tmp/$escape-abs" "$BUNDLE/rootfs/mnt/abs"
+	mkdir "$BATS_TEST_TMPDIR/vol"
+	echo "$BATS_TEST_TMPDIR" >"$BATS_TEST_TMPDIR/file"
+	add_mount '{"destination": "/mnt/rel", "type": "tmpfs", "source": "tmpfs"}'
+	add_mount '{"destination": "/mnt/abs", "type": "bind", "source": "'"$BATS_TEST_TMPDIR/file"'", "options": ["bind"]}'
+	set_cmd /bin/sh -c "ls -d /tmp/$escape-rel; cat /tmp/$escape-abs"
+	run_baton run "$CID"
+	assert_success
+	assert_output $'/tmp/'"$escape"$'-rel\n'"$BATS_TEST_TMPDIR"
+	[[ ! -e /tmp/$escape-rel && ! -e /tmp/$escape-abs ]] || fail "made on the host"
+	[[ -d $BUNDLE/rootfs/tmp/$escape-rel && -f $BUNDLE/rootfs/tmp/$escape-abs ]] ||
+		fail "not made in the rootfs"
+}
+
+@test "a loop of symlinks as a destination fails, naming it" {
+	ln -s /mnt/b "$BUNDLE/rootfs/mnt/a"
+	ln -s /mnt/a "$BUNDLE/rootfs/mnt/b"
+	add_mount '{"destination": "/mnt/a", "type": "tmpfs", "source": "tmpfs"}'
+	run_baton run "$CID"
+	assert_failure
+	assert_output --regexp '^baton: mount-rootfs: open directory `/mnt/[ab]`: Symbolic link loop$'
+}

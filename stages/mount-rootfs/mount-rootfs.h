@@ -49,6 +49,8 @@ int make_parent_in_root(int rootfd, const char *path, char base[NAME_MAX + 1],
 /* flags.c: mount flags and options, pure */
 /* True when the comma separated list has the word. */
 bool option_has(const char *list, const char *word);
+/* True when the comma separated list has a KEY=VALUE word for key. */
+bool option_has_key(const char *list, const char *key);
 /* Mount flags that a bind mount inherits from its source and, in a user
  * namespace, may not drop (statvfs f_flag bits in, MS_* out). */
 unsigned long locked_flags(unsigned long st_flags);

@@ -269,6 +269,26 @@ static int mount_fs(const struct rootfs *root, const struct mount_spec *m, int d
 	return 0;
 }
 
+/*
+ * A tmpfs without mode= takes the mode of the directory it covers, as with
+ * crun (an image's 1777 /tmp stays 1777), not tmpfs' own 1777 default:
+ * *data becomes m's data with that mode= added.
+ */
+static int tmpfs_mode(const struct mount_spec *m, int destfd, struct strbuf *sb, const char **data,
+		      struct stage_error *err)
+{
+	struct stat st;
+
+	*data = m->data;
+	if (strcmp(m->type, "tmpfs") != 0 || option_has_key(m->data, "mode"))
+		return 0;
+	if (fstat(destfd, &st) < 0)
+		return stage_fail(err, errno, "stat `%s`", m->dest);
+	strbuf_printf(sb, "%s%smode=%o", m->data, *m->data ? "," : "", st.st_mode & 07777);
+	*data = sb->data;
+	return 0;
+}
+
 static int do_mount(struct rootfs *root, const struct mount_spec *m, struct stage_error *err)
 {
 	if (strcmp(m->type, "bind") == 0)
@@ -283,7 +303,12 @@ static int do_mount(struct rootfs *root, const struct mount_spec *m, struct stag
 		return mount_cgroupfs(root, destfd, m->dest, m->flags, err);
 	if (strcmp(m->type, "tmpfs") == 0 && strcmp(m->dest, "/dev") == 0)
 		root->dev_tmpfs = true;
-	return mount_fs(root, m, destfd, err);
+
+	autostrbuf struct strbuf data = {0};
+	struct mount_spec with_mode = *m;
+	if (tmpfs_mode(m, destfd, &data, &with_mode.data, err) < 0)
+		return -1;
+	return mount_fs(root, &with_mode, destfd, err);
 }
 
 static int apply_recursive(const struct rootfs *root, const struct mount_spec *m,

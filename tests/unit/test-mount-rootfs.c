@@ -99,6 +99,15 @@ TEST(cgroup1_data)
 	CHECK(cgroup1_data("", "memory", buf, sizeof(buf), &path, &len) == NULL);
 }
 
+TEST(option_has_key)
+{
+	CHECK(option_has_key("size=1m,mode=755", "mode"));
+	CHECK(option_has_key("mode=1777", "mode"));
+	CHECK(!option_has_key("size=1m,nomode=1", "mode"));
+	CHECK(!option_has_key("mode", "mode"));
+	CHECK(!option_has_key("", "mode"));
+}
+
 TEST(recursive_attrs)
 {
 	uint64_t set, clear;
