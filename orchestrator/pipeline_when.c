@@ -18,10 +18,11 @@ static bool has_new_userns(const struct plan *plan)
 	return false;
 }
 
-/* A `mount` record marked idmap or ridmap: idmap-mounts makes it on our side. */
+/* A `mount` record marked idmap, ridmap or host-open: idmap-mounts makes it on our side. */
 static bool has_idmapped_mounts(const struct plan *plan)
 {
-	plan_for_each(plan, "mount", e) if (strstr(plan_field(e, 7), "idmap")) return true;
+	plan_for_each(plan, "mount", e) if (strstr(plan_field(e, 7), "idmap") ||
+					    strstr(plan_field(e, 7), "host-open")) return true;
 	return false;
 }
 
@@ -111,7 +112,8 @@ const char *pipeline_condition_text(const struct global_opts *g, const struct st
 	    [WHEN_CGROUPFS] = {"the cgroupfs driver manages the cgroup", NULL},
 	    [WHEN_SYSTEMD] = {"the systemd driver manages the cgroup", NULL},
 	    [WHEN_HOOKS] = {"hooks of this phase", "no hooks of this phase"},
-	    [WHEN_IDMAP] = {"idmapped mounts", "no idmapped mounts"},
+	    [WHEN_IDMAP] = {"idmapped mounts, or binds opened on the host",
+			    "no idmapped mounts, no binds opened on the host"},
 	    [WHEN_NETDEVICES] = {"linux.netDevices is given", "no linux.netDevices"},
 	};
 

@@ -173,3 +173,49 @@ tree_with_submount() {
 	assert_failure
 	assert_output --regexp '^baton: mount-rootfs: open directory `/mnt/[ab]`: Symbolic link loop$'
 }
+
+# --- bind sources in a user namespace, opened with the runtime's credentials ---
+
+# A user namespace whose root is host uid 100000.
+userns_config() {
+	requires userns
+	update_config '.linux.namespaces += [{"type": "user"}] |
+		.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+		.linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+	# the container's root must reach its rootfs, not the sources
+	local d=$BUNDLE
+	while [[ $d != / ]]; do
+		chmod o+x "$d"
+		d=$(dirname "$d")
+	done
+}
+
+@test "user namespace: a bind source below a 0700 host directory works (opened on the host)" {
+	userns_config
+	local secret=$BATS_TEST_TMPDIR/secret
+	mkdir -p "$secret/vol"
+	chmod 0700 "$secret"
+	echo hidden >"$secret/vol/file"
+	chmod 0755 "$secret/vol"
+	echo alone >"$secret/file"
+	mkfifo "$secret/fifo"
+	# the image's root (host root's) is not the container root's to add to
+	mkdir "$BUNDLE/rootfs/mnt/vol"
+	touch "$BUNDLE/rootfs/mnt/file" "$BUNDLE/rootfs/mnt/fifo"
+	add_mount '{"destination": "/mnt/vol", "type": "bind", "source": "'"$secret/vol"'", "options": ["rbind", "ro"]}'
+	add_mount '{"destination": "/mnt/file", "type": "bind", "source": "'"$secret/file"'", "options": ["bind"]}'
+	add_mount '{"destination": "/mnt/fifo", "type": "bind", "source": "'"$secret/fifo"'", "options": ["bind"]}'
+	set_cmd /bin/sh -c 'cat /mnt/vol/file /mnt/file; test -p /mnt/fifo && echo fifo; touch /mnt/vol/x 2>/dev/null || echo ro'
+	run_baton run "$CID"
+	assert_success
+	assert_output $'hidden\nalone\nfifo\nro'
+}
+
+@test "user namespace: a missing bind source fails on the host side and leaves nothing" {
+	userns_config
+	add_mount '{"destination": "/mnt/bad", "type": "bind", "source": "/nonexistent-'"$CID"'", "options": ["bind"]}'
+	run_baton run "$CID"
+	assert_failure
+	assert_output "baton: idmap-mounts: bind mount on \`/mnt/bad\`: open the source \`/nonexistent-$CID\` on the host: No such file or directory"
+	[[ -z $(pgrep -x idmap-mounts) ]] || fail "idmap-mounts processes left"
+}

@@ -167,9 +167,13 @@ static int mount_bind(const struct rootfs *root, const struct mount_spec *m,
 	bool src_nofollow = option_has(m->extra, "src-nofollow");
 	bool nofollow = src_nofollow || option_has(m->extra, "dest-nofollow");
 	bool copy = option_has(m->extra, "copy-symlink");
+	/* idmapped or host-open: idmap-mounts made the bind on the host side, we
+	 * attach it (the source itself may be out of our reach) */
+	int tree = m->index < root->nmounts ? root->idmapped[m->index] : -1;
 	struct stat st;
 
-	if ((src_nofollow || copy ? lstat(m->source, &st) : stat(m->source, &st)) < 0)
+	if (tree >= 0 ? fstat(tree, &st) < 0
+		      : (src_nofollow || copy ? lstat(m->source, &st) : stat(m->source, &st)) < 0)
 		return stage_fail(err, errno, "bind source `%s`", m->source);
 	if (copy && S_ISLNK(st.st_mode))
 		return copy_symlink(root, m->source, m->dest, err);
@@ -177,8 +181,6 @@ static int mount_bind(const struct rootfs *root, const struct mount_spec *m,
 	autoclose int destfd = open_bind_dest(root, m, S_ISDIR(st.st_mode), err);
 	if (destfd < 0)
 		return -1;
-	/* idmapped: idmap-mounts made the bind on the host side, we attach it */
-	int tree = m->index < root->nmounts ? root->idmapped[m->index] : -1;
 	int ret = tree >= 0  ? attach_mount(tree, destfd, m->dest, err)
 		  : nofollow ? bind_nofollow(m->source, src_nofollow, m->flags & MS_REC, destfd,
 					     m->dest, err)

@@ -7,6 +7,7 @@
 #include "internal.h"
 #include "mount-idmap.h"
 #include "rules.h"
+#include "stage.h"
 
 #ifndef MS_LAZYTIME
 #define MS_LAZYTIME (1 << 25)
@@ -174,19 +175,25 @@ static int mount_options(struct pc *pc, const struct jnode *opts, const char *pa
 	return 0;
 }
 
+static bool option_has_word(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list ? strstr(list, word) : NULL; p; p = strstr(p + 1, word))
+		if ((p == list || p[-1] == ',') && (p[n] == ',' || !p[n]))
+			return true;
+	return false;
+}
+
 /* Options about the source or a symlink: only a bind mount has a source path. */
 static int rule_bind_only_options(const char *path, const char *extra, struct stage_error *err)
 {
 	static const char *const words[] = {"copy-symlink", "src-nofollow", "dest-nofollow"};
 
-	for (size_t i = 0; extra && i < sizeof(words) / sizeof(words[0]); i++) {
-		size_t n = strlen(words[i]);
-
-		for (const char *p = strstr(extra, words[i]); p; p = strstr(p + 1, words[i]))
-			if ((p == extra || p[-1] == ',') && (p[n] == ',' || !p[n]))
-				return stage_fail(err, 0, "%s: `%s` is for bind mounts only", path,
-						  words[i]);
-	}
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (option_has_word(extra, words[i]))
+			return stage_fail(err, 0, "%s: `%s` is for bind mounts only", path,
+					  words[i]);
 	return 0;
 }
 
@@ -251,6 +258,16 @@ static int emit_mount(struct pc *pc, const struct jnode *m, const char *path, in
 		return -1;
 	if (idmap)
 		add_word(&w->extra, idmap);
+	/*
+	 * In a new user namespace the container's root may not reach a source
+	 * the runtime can (below a 0700 host directory): as crun does, the
+	 * source is opened with the runtime's credentials, on the host side
+	 * (idmap-mounts clones it), and mount-rootfs attaches the clone.
+	 * Rootless, the runtime has no more rights than the container's root.
+	 */
+	if (bind && !idmap && (pc->ns_new & NS_USER) && host_root() &&
+	    !option_has_word(w->extra.data, "copy-symlink"))
+		add_word(&w->extra, "host-open");
 	plan_emit(pc->out, "mount", dest, type, source, fmt_hex(f, w->flags), fmt_hex(c, w->clear),
 		  fmt_hex(pr, w->propagation), w->data.len ? w->data.data : "",
 		  w->extra.len ? w->extra.data : "", NULL);
