@@ -19,8 +19,10 @@ setup() {
 @test "linux.netDevices: a veth end moves into the container, renamed, and leaves the host" {
 	local mac
 	mac=$(cat "/sys/class/net/$HOST_B/address")
+	# a global address goes with it (the kernel drops it on the move: added again)
+	ip addr add 192.0.2.7/24 dev "$HOST_B"
 	update_config --arg d "$HOST_B" '.linux.netDevices = {($d): {"name": "eth7"}}'
-	set_cmd /bin/sh -c 'cat /sys/class/net/eth7/address; ls /sys/class/net'
+	set_cmd /bin/sh -c 'cat /sys/class/net/eth7/address; ls /sys/class/net; ip -4 addr show eth7'
 	run_baton create "$CID"
 	assert_success
 	# created: the interface is in the container, no longer here
@@ -33,6 +35,7 @@ setup() {
 	output=$(cat "$created_log")
 	[[ $output == *"$mac"* ]] || fail "no eth7 with the host's address $mac: $output"
 	[[ $output == *eth7* && $output != *"$HOST_B"* ]] || fail "container interfaces: $output"
+	[[ $output == *"inet 192.0.2.7/24"* ]] || fail "the address did not come along: $output"
 	run_baton delete "$CID"
 	assert_success
 	# a veth does not outlive its namespace: the peer went with it

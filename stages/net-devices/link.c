@@ -32,7 +32,7 @@ static void add_attr(struct link_request *req, unsigned short type, const void *
 }
 
 /* The kernel's answer: an nlmsgerr, error 0 for the ack. */
-static int read_ack(int sock, const char *host_name, struct stage_error *err)
+int read_ack(int sock, const char *host_name, struct stage_error *err)
 {
 	char buf[4096];
 	ssize_t n = recv(sock, buf, sizeof(buf), 0);
@@ -52,7 +52,19 @@ static int read_ack(int sock, const char *host_name, struct stage_error *err)
 	return 0;
 }
 
-int move_link(int netns_fd, const char *host_name, const char *new_name, struct stage_error *err)
+int link_index(const char *host_name, unsigned *index, struct stage_error *err)
+{
+	*index = if_nametoindex(host_name);
+	if (!*index)
+		return stage_fail(err, errno == ENXIO ? ENODEV : errno,
+				  "linux.netDevices.%s: no interface `%s` in the runtime's network "
+				  "namespace",
+				  host_name, host_name);
+	return 0;
+}
+
+int move_link(int netns_fd, unsigned index, const char *host_name, const char *new_name,
+	      struct stage_error *err)
 {
 	struct link_request req = {
 	    .nh = {.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg)),
@@ -62,15 +74,9 @@ int move_link(int netns_fd, const char *host_name, const char *new_name, struct 
 	    .ifi = {.ifi_family = AF_UNSPEC},
 	};
 	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
-	unsigned index = if_nametoindex(host_name);
 	autoclose int sock = -1;
 	__u32 fd = (__u32)netns_fd;
 
-	if (!index)
-		return stage_fail(err, errno == ENXIO ? ENODEV : errno,
-				  "linux.netDevices.%s: no interface `%s` in the runtime's network "
-				  "namespace",
-				  host_name, host_name);
 	req.ifi.ifi_index = (int)index;
 	add_attr(&req, IFLA_NET_NS_FD, &fd, sizeof(fd));
 	add_attr(&req, IFLA_IFNAME, new_name, strlen(new_name) + 1);

@@ -2,12 +2,14 @@
  * net-devices: after the clone, move the plan's `net-device` interfaces from
  * the runtime's network namespace into the container's, renamed there.
  *
- * Nothing moves them back: when the container's network namespace goes, the
+ * Their global addresses are added again in the container (the move drops
+ * them). Nothing moves them back: when the container's network namespace goes, the
  * kernel returns physical devices to the initial namespace (under their
  * container name, or devN if that is taken) and destroys virtual ones (a
  * veth takes its peer with it).
  */
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +21,7 @@
 #include "net-devices.h"
 #include "plan.h"
 #include "stage.h"
+#include "strbuf.h"
 
 static const char usage[] =
     "Usage: net-devices --plan FILE --pid PID\n"
@@ -84,15 +87,53 @@ static int open_container_netns(pid_t pid, struct stage_error *err)
 	return fd;
 }
 
+/* One interface of the plan, and the addresses it had on our side. */
+struct net_device {
+	const char *host_name, *new_name;
+	struct strbuf addresses;
+};
+
+static int move_one(int netns, struct net_device *d, struct stage_error *err)
+{
+	unsigned index;
+
+	if (link_index(d->host_name, &index, err) < 0 ||
+	    save_addresses(index, d->host_name, &d->addresses, err) < 0)
+		return -1;
+	return move_link(netns, index, d->host_name, d->new_name, err);
+}
+
 static int move_all(const struct args *a, const struct plan *plan, struct stage_error *err)
 {
+	size_t n = plan_count(plan, "net-device"), i = 0;
+	autofree struct net_device *devices = calloc(n ? n : 1, sizeof(*devices));
 	autoclose int netns = open_container_netns(a->pid, err);
+	int ret = 0;
 
 	if (netns < 0)
 		return -1;
-	plan_for_each(plan, "net-device", e) if (move_link(netns, plan_field(e, 0),
-							   plan_field(e, 1), err) < 0) return -1;
-	return 0;
+	if (!devices)
+		return stage_fail(err, ENOMEM, "linux.netDevices");
+	plan_for_each(plan, "net-device", e)
+	{
+		devices[i] = (struct net_device){.host_name = plan_field(e, 0),
+						 .new_name = plan_field(e, 1)};
+		if (ret == 0)
+			ret = move_one(netns, &devices[i], err);
+		i++;
+	}
+	/* the addresses go back from inside: this process ends here anyway */
+	if (ret == 0 && setns(netns, CLONE_NEWNET) < 0)
+		ret = stage_fail(err, errno,
+				 "linux.netDevices: enter the container's network "
+				 "namespace");
+	for (i = 0; i < n; i++) {
+		if (ret == 0)
+			ret = restore_addresses(&devices[i].addresses, devices[i].host_name,
+						devices[i].new_name, err);
+		strbuf_release(&devices[i].addresses);
+	}
+	return ret;
 }
 
 int main(int argc, char **argv)
