@@ -42,6 +42,23 @@ setup() {
 	[[ ! -e /sys/class/net/$HOST_A ]] || fail "$HOST_A outlived the container's namespace"
 }
 
+@test "linux.netDevices: from a namespace joined by path, the device comes back at delete" {
+	ip netns add "bt$$j"
+	defer "ip netns del bt$$j"
+	ip addr add 192.0.2.9/24 dev "$HOST_B"
+	update_config --arg d "$HOST_B" --arg p "/run/netns/bt$$j" '.linux.namespaces |=
+		(map(select(.type != "network")) + [{"type": "network", "path": $p}]) |
+		.linux.netDevices = {($d): {"name": "eth7"}}'
+	set_cmd /bin/sh -c 'ip -4 addr show eth7'
+	run_baton run "$CID"
+	assert_success
+	assert_output --partial "inet 192.0.2.9/24"
+	# deleted: back here under its own name, with its address; gone from there
+	ip -4 addr show dev "$HOST_B" | grep -q "inet 192.0.2.9/24" ||
+		fail "$HOST_B not back: $(ip -4 addr show dev "$HOST_B" 2>&1)"
+	! ip -n "bt$$j" link show eth7 2>/dev/null || fail "eth7 left in the joined namespace"
+}
+
 @test "linux.netDevices: a device keeps its name without \`name\`" {
 	update_config --arg d "$HOST_B" '.linux.netDevices = {($d): {}}'
 	set_cmd /bin/sh -c "test -e /sys/class/net/$HOST_B && echo present"
