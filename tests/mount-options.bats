@@ -190,7 +190,7 @@ userns_config() {
 	done
 }
 
-@test "user namespace: a bind source below a 0700 host directory works (opened on the host)" {
+@test "user namespace: bind sources below a 0700 host directory work: a directory, a file, a FIFO, a socket" {
 	userns_config
 	local secret=$BATS_TEST_TMPDIR/secret
 	mkdir -p "$secret/vol"
@@ -199,16 +199,18 @@ userns_config() {
 	chmod 0755 "$secret/vol"
 	echo alone >"$secret/file"
 	mkfifo "$secret/fifo"
+	python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$secret/sock"
 	# the image's root (host root's) is not the container root's to add to
 	mkdir "$BUNDLE/rootfs/mnt/vol"
-	touch "$BUNDLE/rootfs/mnt/file" "$BUNDLE/rootfs/mnt/fifo"
+	touch "$BUNDLE/rootfs/mnt/file" "$BUNDLE/rootfs/mnt/fifo" "$BUNDLE/rootfs/mnt/sock"
 	add_mount '{"destination": "/mnt/vol", "type": "bind", "source": "'"$secret/vol"'", "options": ["rbind", "ro"]}'
 	add_mount '{"destination": "/mnt/file", "type": "bind", "source": "'"$secret/file"'", "options": ["bind"]}'
 	add_mount '{"destination": "/mnt/fifo", "type": "bind", "source": "'"$secret/fifo"'", "options": ["bind"]}'
-	set_cmd /bin/sh -c 'cat /mnt/vol/file /mnt/file; test -p /mnt/fifo && echo fifo; touch /mnt/vol/x 2>/dev/null || echo ro'
+	add_mount '{"destination": "/mnt/sock", "type": "bind", "source": "'"$secret/sock"'", "options": ["bind"]}'
+	set_cmd /bin/sh -c 'cat /mnt/vol/file /mnt/file; test -p /mnt/fifo && echo fifo; test -S /mnt/sock && echo socket; touch /mnt/vol/x 2>/dev/null || echo ro'
 	run_baton run "$CID"
 	assert_success
-	assert_output $'hidden\nalone\nfifo\nro'
+	assert_output $'hidden\nalone\nfifo\nsocket\nro'
 }
 
 @test "user namespace: a missing bind source fails on the host side and leaves nothing" {
