@@ -57,13 +57,10 @@ add_mount() {
 	defer "rmdir $evil"
 	rm -rf "$BUNDLE/rootfs/proc"
 	ln -s "$evil" "$BUNDLE/rootfs/proc"
-	# the dangling link is followed inside the rootfs, as with crun: proc lands
-	# on the rootfs' own $evil, which mountinfo names
-	set_args mount "$evil"
+	set_args mount /proc
 	run_baton run "$CID"
 	if ((status == 0)); then
 		assert_output --regexp '^proc '
-		[[ -d $BUNDLE/rootfs$evil ]] || fail "$evil was not made in the rootfs"
 	else
 		assert_output --regexp '^baton: mount-rootfs: '
 	fi

@@ -272,6 +272,25 @@ static int mount_fs(const struct rootfs *root, const struct mount_spec *m, int d
 }
 
 /*
+ * proc and sysfs go on a directory of the image, never through a symlink
+ * (runc refuses it too): a dangling one would otherwise be followed, and
+ * the masked and read-only paths would then be looked up elsewhere.
+ */
+static int refuse_symlinked_kernel_fs(const struct rootfs *root, const struct mount_spec *m,
+				      struct stage_error *err)
+{
+	struct stat st;
+	autoclose int fd = -1;
+
+	if (strcmp(m->type, "proc") != 0 && strcmp(m->type, "sysfs") != 0)
+		return 0;
+	fd = resolve_in_root(root->fd, m->dest, O_PATH | O_NOFOLLOW);
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISLNK(st.st_mode))
+		return 0; /* missing or no symlink: made or mounted as usual */
+	return stage_fail(err, ELOOP, "%s on `%s`: a symlink in the rootfs", m->type, m->dest);
+}
+
+/*
  * A tmpfs without mode= takes the mode of the directory it covers, as with
  * crun (an image's 1777 /tmp stays 1777), not tmpfs' own 1777 default:
  * *data becomes m's data with that mode= added.
@@ -295,6 +314,8 @@ static int do_mount(struct rootfs *root, const struct mount_spec *m, struct stag
 {
 	if (strcmp(m->type, "bind") == 0)
 		return mount_bind(root, m, err);
+	if (refuse_symlinked_kernel_fs(root, m, err) < 0)
+		return -1;
 
 	autoclose int destfd = make_dir_in_root(root->fd, m->dest, err);
 	if (destfd < 0)
