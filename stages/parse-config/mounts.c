@@ -16,8 +16,7 @@
 #define MS_NOSYMFOLLOW 256
 #endif
 
-/* OPT_LATER: known to crun, not done by mount-rootfs yet: refused, never ignored */
-enum opt_kind { OPT_SET, OPT_CLEAR, OPT_PROPAGATION, OPT_EXTRA, OPT_LATER };
+enum opt_kind { OPT_SET, OPT_CLEAR, OPT_PROPAGATION, OPT_EXTRA };
 
 struct mount_opt {
 	const char *name;
@@ -167,9 +166,6 @@ static int mount_options(struct pc *pc, const struct jnode *opts, const char *pa
 		case OPT_EXTRA:
 			add_word(&w->extra, name);
 			break;
-		case OPT_LATER:
-			return stage_fail(pc->err, 0, "%s: mount option `%s` is not supported yet",
-					  p, name);
 		}
 	}
 	return 0;
