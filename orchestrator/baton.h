@@ -161,6 +161,9 @@ int pipeline_plan_only(const struct global_opts *g, const struct create_opts *o,
 /* Undo a container: kill its processes, remove its cgroup and state. */
 /* With g, the poststop hooks run too (delete, the end of run); without, a failed create. */
 void container_teardown(const struct global_opts *g, struct container *c, const char *cgroup_path);
+/* net_devices_host.c: linux.netDevices back out of a network namespace joined by path. */
+int restore_net_devices(const struct global_opts *g, const struct container *c,
+			struct stage_error *err);
 
 /* Stop the container's systemd scope (systemd_unit.c). */
 int systemd_stop_unit(const struct container *c, struct stage_error *err);

@@ -13,16 +13,73 @@
 #define NONE NULL
 
 /* The options stages/parse-config/mounts.c maps to mount(2) flags or does itself;
- * idmap and ridmap (bind mounts only) by the idmap-mounts stage. */
+ * idmap and ridmap (bind mounts only) by the idmap-mounts stage; the r* ones
+ * by mount-rootfs with mount_setattr(AT_RECURSIVE). */
 static const char *const mount_options[] = {
-    "defaults",	  "ro",		"rw",	       "nosuid",      "suid",	       "nodev",
-    "dev",	  "noexec",	"exec",	       "sync",	      "async",	       "dirsync",
-    "remount",	  "mand",	"nomand",      "noatime",     "atime",	       "nodiratime",
-    "diratime",	  "relatime",	"norelatime",  "strictatime", "nostrictatime", "lazytime",
-    "nolazytime", "silent",	"loud",	       "nosymfollow", "symfollow",     "bind",
-    "rbind",	  "private",	"rprivate",    "shared",      "rshared",       "slave",
-    "rslave",	  "unbindable", "runbindable", "tmpcopyup",   "src-nofollow",  "idmap",
-    "ridmap",	  NONE,
+    "defaults",
+    "ro",
+    "rw",
+    "nosuid",
+    "suid",
+    "nodev",
+    "dev",
+    "noexec",
+    "exec",
+    "sync",
+    "async",
+    "dirsync",
+    "remount",
+    "mand",
+    "nomand",
+    "noatime",
+    "atime",
+    "nodiratime",
+    "diratime",
+    "relatime",
+    "norelatime",
+    "strictatime",
+    "nostrictatime",
+    "lazytime",
+    "nolazytime",
+    "silent",
+    "loud",
+    "nosymfollow",
+    "symfollow",
+    "bind",
+    "rbind",
+    "private",
+    "rprivate",
+    "shared",
+    "rshared",
+    "slave",
+    "rslave",
+    "unbindable",
+    "runbindable",
+    "tmpcopyup",
+    "src-nofollow",
+    "dest-nofollow",
+    "copy-symlink",
+    "idmap",
+    "ridmap",
+    "rro",
+    "rrw",
+    "rnosuid",
+    "rsuid",
+    "rnodev",
+    "rdev",
+    "rnoexec",
+    "rexec",
+    "rnoatime",
+    "ratime",
+    "rrelatime",
+    "rnorelatime",
+    "rstrictatime",
+    "rnostrictatime",
+    "rnodiratime",
+    "rdiratime",
+    "rnosymfollow",
+    "rsymfollow",
+    NONE,
 };
 
 /* Run by the hooks stage (stages/hooks) at the points the runtime-spec defines. */
@@ -165,6 +222,8 @@ static void linux_section(struct strbuf *sb)
 			"    \"apparmor\": {\n      \"enabled\": false\n    },\n"
 			"    \"selinux\": {\n      \"enabled\": false\n    },\n"
 			"    \"intelRdt\": {\n      \"enabled\": false\n    },\n"
+			/* moved in by the net-devices stage */
+			"    \"netDevices\": {\n      \"enabled\": true\n    },\n"
 			"    \"memoryPolicy\": {\n");
 	json_list(sb, "      ", "modes", mempolicy_modes, ",");
 	json_list(sb, "      ", "flags", mempolicy_flags, "");

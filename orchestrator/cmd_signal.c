@@ -63,6 +63,10 @@ void container_teardown(const struct global_opts *g, struct container *c, const 
 		cgroup_remove_empty(cgroup_path, &ignored);
 	if (cgroup && c->cgroup_unit[0] && systemd_stop_unit(c, &ignored) < 0)
 		log_stage_warning(&ignored);
+	/* the processes are gone: moved devices leave a namespace joined by path
+	 * (also after a failed create) */
+	if (restore_net_devices(g, c, &ignored) < 0)
+		log_stage_warning(&ignored);
 	/* poststop: the container is gone, its state not yet (runtime-spec "delete") */
 	if (g && run_host_hooks(g, c, "poststop", "stopped", &ignored) < 0)
 		log_stage_warning(&ignored);

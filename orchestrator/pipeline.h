@@ -15,7 +15,8 @@ enum stage_when {
 	WHEN_CGROUPFS,
 	WHEN_SYSTEMD,
 	WHEN_HOOKS,
-	WHEN_IDMAP
+	WHEN_IDMAP,
+	WHEN_NETDEVICES
 };
 
 struct fd_decl {

@@ -18,10 +18,11 @@ static bool has_new_userns(const struct plan *plan)
 	return false;
 }
 
-/* A `mount` record marked idmap or ridmap: idmap-mounts makes it on our side. */
+/* A `mount` record marked idmap, ridmap or host-open: idmap-mounts makes it on our side. */
 static bool has_idmapped_mounts(const struct plan *plan)
 {
-	plan_for_each(plan, "mount", e) if (strstr(plan_field(e, 7), "idmap")) return true;
+	plan_for_each(plan, "mount", e) if (strstr(plan_field(e, 7), "idmap") ||
+					    strstr(plan_field(e, 7), "host-open")) return true;
 	return false;
 }
 
@@ -67,6 +68,8 @@ bool pipeline_condition_holds(const struct global_opts *g, const struct plan *pl
 		return g->systemd && pipeline_manages_cgroups(g, plan);
 	case WHEN_IDMAP:
 		return has_idmapped_mounts(plan);
+	case WHEN_NETDEVICES:
+		return plan_get(plan, "net-device") != NULL;
 	case WHEN_HOOKS: {
 		const char *phase = strchr(d->name, '@');
 		return phase && hooks_present(plan, phase + 1);
@@ -80,9 +83,11 @@ const char *pipeline_condition_name(const struct stage_decl *d)
 {
 	/* the `when` column's words, indexed by enum stage_when */
 	static const char *const names[] = {
-	    [WHEN_ALWAYS] = "always", [WHEN_SECCOMP] = "seccomp",   [WHEN_USERNS] = "userns",
-	    [WHEN_CGROUP] = "cgroup", [WHEN_CGROUPFS] = "cgroupfs", [WHEN_SYSTEMD] = "systemd",
-	    [WHEN_HOOKS] = "hooks",   [WHEN_IDMAP] = "idmap",
+	    [WHEN_ALWAYS] = "always",	      [WHEN_SECCOMP] = "seccomp",
+	    [WHEN_USERNS] = "userns",	      [WHEN_CGROUP] = "cgroup",
+	    [WHEN_CGROUPFS] = "cgroupfs",     [WHEN_SYSTEMD] = "systemd",
+	    [WHEN_HOOKS] = "hooks",	      [WHEN_IDMAP] = "idmap",
+	    [WHEN_NETDEVICES] = "netdevices",
 	};
 
 	return names[d->when];
@@ -107,7 +112,9 @@ const char *pipeline_condition_text(const struct global_opts *g, const struct st
 	    [WHEN_CGROUPFS] = {"the cgroupfs driver manages the cgroup", NULL},
 	    [WHEN_SYSTEMD] = {"the systemd driver manages the cgroup", NULL},
 	    [WHEN_HOOKS] = {"hooks of this phase", "no hooks of this phase"},
-	    [WHEN_IDMAP] = {"idmapped mounts", "no idmapped mounts"},
+	    [WHEN_IDMAP] = {"idmapped mounts, or binds opened on the host",
+			    "no idmapped mounts, no binds opened on the host"},
+	    [WHEN_NETDEVICES] = {"linux.netDevices is given", "no linux.netDevices"},
 	};
 
 	if (holds || text[d->when][1])

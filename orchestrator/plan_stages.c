@@ -218,25 +218,48 @@ SHOW(show_userns_map)
 	return 0;
 }
 
-SHOW(show_idmap_mounts)
+SHOW(show_net_devices)
+{
+	static const char *const cols[] = {"host-name", "container-name"};
+	static const unsigned fields[] = {0, 1};
+
+	(void)err;
+	view_table_begin(v, "interfaces", cols, 2);
+	plan_for_each(ctx->plan, "net-device", e) cells_from(v, e, fields, 2);
+	view_table_end(v);
+	view_str(v, "action",
+		 "moves each interface into the container's network namespace, "
+		 "renamed there, before the prestart hooks");
+	return 0;
+}
+
+/* The `mount` records whose EXTRA has word: index, destination, source. */
+static void mounts_with(struct view *v, const struct plan *plan, const char *key, const char *word)
 {
 	static const char *const cols[] = {"index", "destination", "source"};
 	unsigned index = 0;
 
-	(void)err;
-	view_table_begin(v, "mounts", cols, 3);
-	plan_for_each(ctx->plan, "mount", e)
+	view_table_begin(v, key, cols, 3);
+	plan_for_each(plan, "mount", e)
 	{
 		char num[16];
 
 		snprintf(num, sizeof(num), "%u", index++);
-		if (!strstr(plan_field(e, 7), "idmap"))
+		if (!strstr(plan_field(e, 7), word))
 			continue;
 		view_cell(v, num);
 		view_cell(v, plan_field(e, 0));
 		view_cell(v, plan_field(e, 2));
 	}
 	view_table_end(v);
+}
+
+SHOW(show_idmap_mounts)
+{
+	(void)err;
+	mounts_with(v, ctx->plan, "mounts", "idmap");
+	/* binds of a user-namespaced container: cloned here, not idmapped */
+	mounts_with(v, ctx->plan, "opened-on-host", "host-open");
 	id_map_table(v, ctx->plan, "own-uid-map", "mount.uid-map", 1);
 	id_map_table(v, ctx->plan, "own-gid-map", "mount.gid-map", 1);
 	return 0;
@@ -518,6 +541,7 @@ static const struct {
     {"cgroup-join", show_cgroup_join},
     {"userns-map", show_userns_map},
     {"idmap-mounts", show_idmap_mounts},
+    {"net-devices", show_net_devices},
     {"mount-rootfs", show_mount_rootfs},
     {"final-exec", show_final_exec},
 };

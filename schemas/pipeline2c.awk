@@ -7,6 +7,7 @@ BEGIN {
 	when["always"] = "WHEN_ALWAYS"; when["seccomp"] = "WHEN_SECCOMP"
 	when["userns"] = "WHEN_USERNS"; when["cgroup"] = "WHEN_CGROUP"; when["hooks"] = "WHEN_HOOKS"
 	when["idmap"] = "WHEN_IDMAP"; when["cgroupfs"] = "WHEN_CGROUPFS"; when["systemd"] = "WHEN_SYSTEMD"
+	when["netdevices"] = "WHEN_NETDEVICES"
 	print "/* Generated from schemas/pipeline.tsv by schemas/pipeline2c.awk: do not edit. */"
 	print "static const struct stage_decl pipeline_decl[] = {"
 }

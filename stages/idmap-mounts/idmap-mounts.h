@@ -13,7 +13,8 @@
 #include "error.h"
 #include "plan.h"
 
-/* One idmapped `mount` record of the plan. */
+/* One idmapped `mount` record of the plan, or one marked host-open (a bind
+ * source the container's user namespace may not reach, cloned here). */
 struct idmapped_mount {
 	unsigned index;	    /* among the plan's `mount` records: mounts[index] */
 	const char *dest;   /* in the container, for messages */
@@ -22,6 +23,7 @@ struct idmapped_mount {
 	bool recursive;	    /* ridmap: idmap every mount of that tree */
 	bool nofollow;	    /* src-nofollow */
 	bool own_mappings;  /* mount.uid-map records of its own */
+	bool plain;	    /* host-open: a clone made with our credentials, no idmap */
 };
 
 /* tree.c: the plan's idmapped mounts and the detached mounts made of them */

@@ -38,8 +38,9 @@ bool idmapped_mount_from_plan(const struct plan_entry *e, unsigned index, const 
 {
 	const char *extra = plan_field(e, 7);
 	bool idmap = has_word(extra, "idmap"), ridmap = has_word(extra, "ridmap");
+	bool host_open = has_word(extra, "host-open");
 
-	if (!idmap && !ridmap)
+	if (!idmap && !ridmap && !host_open)
 		return false;
 	*m = (struct idmapped_mount){
 	    .index = index,
@@ -47,6 +48,7 @@ bool idmapped_mount_from_plan(const struct plan_entry *e, unsigned index, const 
 	    .source = plan_field(e, 2),
 	    .rbind = strtoull(plan_field(e, 3), NULL, 16) & PLAN_MS_REC,
 	    .recursive = ridmap,
+	    .plain = !idmap && !ridmap,
 	    .nofollow = has_word(extra, "src-nofollow"),
 	};
 	plan_for_each(plan, "mount.uid-map", u) m->own_mappings |=
@@ -62,6 +64,9 @@ static int refused(const struct idmapped_mount *m, const char *call, struct stag
 {
 	int errnum = errno;
 
+	if (m->plain)
+		return stage_fail(err, errnum, "bind mount on `%s`: open the source `%s` on the host",
+				  m->dest, m->source);
 	if (errnum == EPERM)
 		return stage_fail(
 		    err, errnum,
@@ -102,6 +107,9 @@ int make_idmapped_tree(const struct plan *plan, const struct idmapped_mount *m, 
 	tree = (int)syscall(SYS_open_tree, AT_FDCWD, m->source, flags);
 	if (tree < 0)
 		return refused(m, "open_tree", err);
+	/* host-open: only opened with our credentials, not idmapped */
+	if (m->plain)
+		return take_fd(&tree);
 	userns = userns_for(plan, m, pid, err);
 	if (userns < 0)
 		return -1;

@@ -21,6 +21,21 @@ bool option_has(const char *list, const char *word)
 	return false;
 }
 
+bool option_has_key(const char *list, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (const char *p = list; p && *p;) {
+		size_t len = strcspn(p, ",");
+
+		if (len > n && strncmp(p, key, n) == 0 && p[n] == '=')
+			return true;
+		p += len;
+		p += *p == ',';
+	}
+	return false;
+}
+
 unsigned long locked_flags(unsigned long st_flags)
 {
 	static const struct {

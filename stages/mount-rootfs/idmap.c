@@ -20,7 +20,8 @@
 
 static bool is_idmapped(const struct plan_entry *e)
 {
-	return option_has(plan_field(e, 7), "idmap") || option_has(plan_field(e, 7), "ridmap");
+	return option_has(plan_field(e, 7), "idmap") || option_has(plan_field(e, 7), "ridmap") ||
+	       option_has(plan_field(e, 7), "host-open");
 }
 
 static const char *first_idmapped(const struct plan *plan)

@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "error.h"
 #include "plan.h"
@@ -48,6 +49,8 @@ int make_parent_in_root(int rootfd, const char *path, char base[NAME_MAX + 1],
 /* flags.c: mount flags and options, pure */
 /* True when the comma separated list has the word. */
 bool option_has(const char *list, const char *word);
+/* True when the comma separated list has a KEY=VALUE word for key. */
+bool option_has_key(const char *list, const char *key);
 /* Mount flags that a bind mount inherits from its source and, in a user
  * namespace, may not drop (statvfs f_flag bits in, MS_* out). */
 unsigned long locked_flags(unsigned long st_flags);
@@ -73,6 +76,25 @@ int remount_bind(const char *target, const char *dest, unsigned long flags, unsi
 int receive_idmapped_mounts(struct rootfs *root, const struct plan *plan, struct stage_error *err);
 /* move_mount the detached mount tree onto the opened destination. */
 int attach_mount(int tree, int destfd, const char *dest, struct stage_error *err);
+
+/* recursive.c: crun's recursive options (rro, rnosuid, ...) */
+/* MOUNT_ATTR_* to set and clear for the recursive words of extra, later
+ * words overriding earlier ones; false when it has none (pure). */
+bool recursive_attrs(const char *extra, uint64_t *set, uint64_t *clear);
+/* mount_setattr(AT_RECURSIVE) of the mount at destfd with those; dest names it. */
+int set_recursive_attrs(int destfd, const char *dest, const char *extra, struct stage_error *err);
+
+/* symlinks.c: copy-symlink, src-nofollow and dest-nofollow */
+/* Make dest in the rootfs a symlink like the symlink source. */
+int copy_symlink(const struct rootfs *root, const char *source, const char *dest,
+		 struct stage_error *err);
+/* O_PATH fd of dest, a symlink itself if it is one; made (a directory if dir) if missing. */
+int open_dest_nofollow(const struct rootfs *root, const char *dest, bool dir,
+		       struct stage_error *err);
+/* Bind source on destfd with open_tree and move_mount, the source's last
+ * name not followed with src_nofollow. */
+int bind_nofollow(const char *source, bool src_nofollow, bool recursive, int destfd,
+		  const char *dest, struct stage_error *err);
 
 /* cgroupfs.c: the `cgroup` mount type */
 /* Mount data for v1 hierarchy directory dir, from /proc/self/cgroup text:

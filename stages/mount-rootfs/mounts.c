@@ -108,12 +108,20 @@ int remount_bind(const char *target, const char *dest, unsigned long flags, unsi
 	return 0;
 }
 
-/* Remount what is now mounted at dest, found again from the rootfs. */
+/* What is now mounted at dest, found again from the rootfs (dest-nofollow:
+ * the symlink itself, or what was mounted on it). */
+static int reopen_dest(const struct rootfs *root, const struct mount_spec *m)
+{
+	int nofollow = option_has(m->extra, "dest-nofollow") ? O_NOFOLLOW : 0;
+
+	return resolve_in_root(root->fd, m->dest, O_PATH | nofollow);
+}
+
 static int remount_dest(const struct rootfs *root, const struct mount_spec *m, unsigned long flags,
 			struct stage_error *err)
 {
 	char target[FD_PATH_MAX];
-	autoclose int fd = resolve_in_root(root->fd, m->dest, O_PATH);
+	autoclose int fd = reopen_dest(root, m);
 
 	if (fd < 0)
 		return stage_fail(err, errno, "open `%s`", m->dest);
@@ -128,7 +136,7 @@ static int set_propagation(const struct rootfs *root, const struct mount_spec *m
 
 	if (!(m->propagation & PROPAGATION_TYPES))
 		return 0;
-	fd = resolve_in_root(root->fd, m->dest, O_PATH);
+	fd = reopen_dest(root, m);
 	if (fd < 0)
 		return stage_fail(err, errno, "open `%s`", m->dest);
 	/* the kernel takes one propagation type per call */
@@ -143,24 +151,41 @@ static int set_propagation(const struct rootfs *root, const struct mount_spec *m
 	return 0;
 }
 
+/* The destination of a bind: a directory for a directory source, else a file. */
+static int open_bind_dest(const struct rootfs *root, const struct mount_spec *m, bool dir,
+			  struct stage_error *err)
+{
+	if (option_has(m->extra, "dest-nofollow"))
+		return open_dest_nofollow(root, m->dest, dir, err);
+	return dir ? make_dir_in_root(root->fd, m->dest, err)
+		   : make_file_in_root(root->fd, m->dest, err);
+}
+
 static int mount_bind(const struct rootfs *root, const struct mount_spec *m,
 		      struct stage_error *err)
 {
-	bool nofollow = option_has(m->extra, "src-nofollow");
+	bool src_nofollow = option_has(m->extra, "src-nofollow");
+	bool nofollow = src_nofollow || option_has(m->extra, "dest-nofollow");
+	bool copy = option_has(m->extra, "copy-symlink");
+	/* idmapped or host-open: idmap-mounts made the bind on the host side, we
+	 * attach it (the source itself may be out of our reach) */
+	int tree = m->index < root->nmounts ? root->idmapped[m->index] : -1;
 	struct stat st;
 
-	if ((nofollow ? lstat(m->source, &st) : stat(m->source, &st)) < 0)
+	if (tree >= 0 ? fstat(tree, &st) < 0
+		      : (src_nofollow || copy ? lstat(m->source, &st) : stat(m->source, &st)) < 0)
 		return stage_fail(err, errno, "bind source `%s`", m->source);
+	if (copy && S_ISLNK(st.st_mode))
+		return copy_symlink(root, m->source, m->dest, err);
 
-	autoclose int destfd = S_ISDIR(st.st_mode) ? make_dir_in_root(root->fd, m->dest, err)
-						   : make_file_in_root(root->fd, m->dest, err);
+	autoclose int destfd = open_bind_dest(root, m, S_ISDIR(st.st_mode), err);
 	if (destfd < 0)
 		return -1;
-	/* idmapped: idmap-mounts made the bind on the host side, we attach it */
-	int tree = m->index < root->nmounts ? root->idmapped[m->index] : -1;
-	int ret = tree >= 0 ? attach_mount(tree, destfd, m->dest, err)
-			    : mount_on(m->source, destfd, m->dest, NULL,
-				       m->flags & (MS_BIND | MS_REC), NULL, err);
+	int ret = tree >= 0  ? attach_mount(tree, destfd, m->dest, err)
+		  : nofollow ? bind_nofollow(m->source, src_nofollow, m->flags & MS_REC, destfd,
+					     m->dest, err)
+			     : mount_on(m->source, destfd, m->dest, NULL,
+					m->flags & (MS_BIND | MS_REC), NULL, err);
 	if (ret < 0)
 		return -1;
 	if (!(m->flags & ~(MS_BIND | MS_REC)))
@@ -246,10 +271,51 @@ static int mount_fs(const struct rootfs *root, const struct mount_spec *m, int d
 	return 0;
 }
 
+/*
+ * proc and sysfs go on a directory of the image, never through a symlink
+ * (runc refuses it too): a dangling one would otherwise be followed, and
+ * the masked and read-only paths would then be looked up elsewhere.
+ */
+static int refuse_symlinked_kernel_fs(const struct rootfs *root, const struct mount_spec *m,
+				      struct stage_error *err)
+{
+	struct stat st;
+	autoclose int fd = -1;
+
+	if (strcmp(m->type, "proc") != 0 && strcmp(m->type, "sysfs") != 0)
+		return 0;
+	fd = resolve_in_root(root->fd, m->dest, O_PATH | O_NOFOLLOW);
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISLNK(st.st_mode))
+		return 0; /* missing or no symlink: made or mounted as usual */
+	return stage_fail(err, ELOOP, "%s on `%s`: a symlink in the rootfs", m->type, m->dest);
+}
+
+/*
+ * A tmpfs without mode= takes the mode of the directory it covers, as with
+ * crun (an image's 1777 /tmp stays 1777), not tmpfs' own 1777 default:
+ * *data becomes m's data with that mode= added.
+ */
+static int tmpfs_mode(const struct mount_spec *m, int destfd, struct strbuf *sb, const char **data,
+		      struct stage_error *err)
+{
+	struct stat st;
+
+	*data = m->data;
+	if (strcmp(m->type, "tmpfs") != 0 || option_has_key(m->data, "mode"))
+		return 0;
+	if (fstat(destfd, &st) < 0)
+		return stage_fail(err, errno, "stat `%s`", m->dest);
+	strbuf_printf(sb, "%s%smode=%o", m->data, *m->data ? "," : "", st.st_mode & 07777);
+	*data = sb->data;
+	return 0;
+}
+
 static int do_mount(struct rootfs *root, const struct mount_spec *m, struct stage_error *err)
 {
 	if (strcmp(m->type, "bind") == 0)
 		return mount_bind(root, m, err);
+	if (refuse_symlinked_kernel_fs(root, m, err) < 0)
+		return -1;
 
 	autoclose int destfd = make_dir_in_root(root->fd, m->dest, err);
 	if (destfd < 0)
@@ -260,7 +326,27 @@ static int do_mount(struct rootfs *root, const struct mount_spec *m, struct stag
 		return mount_cgroupfs(root, destfd, m->dest, m->flags, err);
 	if (strcmp(m->type, "tmpfs") == 0 && strcmp(m->dest, "/dev") == 0)
 		root->dev_tmpfs = true;
-	return mount_fs(root, m, destfd, err);
+
+	autostrbuf struct strbuf data = {0};
+	struct mount_spec with_mode = *m;
+	if (tmpfs_mode(m, destfd, &data, &with_mode.data, err) < 0)
+		return -1;
+	return mount_fs(root, &with_mode, destfd, err);
+}
+
+static int apply_recursive(const struct rootfs *root, const struct mount_spec *m,
+			   struct stage_error *err)
+{
+	uint64_t set, clear;
+	autoclose int fd = -1;
+
+	/* a cheap look first: most mounts have none */
+	if (!recursive_attrs(m->extra, &set, &clear))
+		return 0;
+	fd = reopen_dest(root, m);
+	if (fd < 0)
+		return stage_fail(err, errno, "open `%s`", m->dest);
+	return set_recursive_attrs(fd, m->dest, m->extra, err);
 }
 
 static int parse_mount(const struct plan_entry *e, size_t index, struct mount_spec *m,
@@ -296,7 +382,7 @@ int mount_all(struct rootfs *root, const struct plan *plan, struct stage_error *
 		struct mount_spec m;
 
 		if (parse_mount(e, index++, &m, err) < 0 || do_mount(root, &m, err) < 0 ||
-		    set_propagation(root, &m, err) < 0)
+		    apply_recursive(root, &m, err) < 0 || set_propagation(root, &m, err) < 0)
 			return -1;
 	}
 	return 0;

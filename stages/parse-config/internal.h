@@ -77,6 +77,7 @@ int parse_linux(struct pc *pc, const struct jnode *linux_obj);
 int parse_resources(struct pc *pc, const struct jnode *linux_obj);
 int parse_seccomp(struct pc *pc, const struct jnode *linux_obj);
 int parse_hooks(struct pc *pc, const struct jnode *config);
+int parse_net_devices(struct pc *pc, const struct jnode *linux_obj);
 /* BATON_ROOTLESS=UID:GID: add the user namespace and mappings a rootless caller needs. */
 int rootless_user_namespace(struct pc *pc, int *nuid, int *ngid);
 /* A new user namespace without uidMappings or gidMappings: crun's default maps. */

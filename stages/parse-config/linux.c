@@ -413,25 +413,14 @@ static int parse_intel_rdt(struct pc *pc, const struct jnode *linux_obj)
 	return rule_intel_rdt(resctrl_mounted(), pc->err);
 }
 
-/* Fields of newer specs that no stage applies yet: refuse rather than ignore. */
-static int reject_newer(struct pc *pc, const struct jnode *linux_obj)
-{
-	static const char *const keys[] = {"netDevices"};
-
-	for (unsigned i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (reject_unsupported(linux_obj, "linux", keys[i], pc->err) < 0)
-			return -1;
-	return 0;
-}
-
 int parse_linux(struct pc *pc, const struct jnode *linux_obj)
 {
-	if (reject_newer(pc, linux_obj) < 0 || parse_id_maps(pc, linux_obj) < 0 ||
-	    parse_time_offsets(pc, linux_obj) < 0 || parse_devices(pc, linux_obj) < 0 ||
-	    parse_sysctl(pc, linux_obj) < 0 || parse_paths(pc, linux_obj) < 0 ||
-	    parse_propagation(pc, linux_obj) < 0 || parse_cgroups_path(pc, linux_obj) < 0 ||
-	    parse_personality(pc, linux_obj) < 0 || parse_memory_policy(pc, linux_obj) < 0 ||
-	    parse_mount_label(pc, linux_obj) < 0 || parse_intel_rdt(pc, linux_obj) < 0)
+	if (parse_id_maps(pc, linux_obj) < 0 || parse_time_offsets(pc, linux_obj) < 0 ||
+	    parse_devices(pc, linux_obj) < 0 || parse_sysctl(pc, linux_obj) < 0 ||
+	    parse_paths(pc, linux_obj) < 0 || parse_propagation(pc, linux_obj) < 0 ||
+	    parse_cgroups_path(pc, linux_obj) < 0 || parse_personality(pc, linux_obj) < 0 ||
+	    parse_memory_policy(pc, linux_obj) < 0 || parse_mount_label(pc, linux_obj) < 0 ||
+	    parse_intel_rdt(pc, linux_obj) < 0 || parse_net_devices(pc, linux_obj) < 0)
 		return -1;
 	return 0;
 }

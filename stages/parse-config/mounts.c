@@ -7,6 +7,7 @@
 #include "internal.h"
 #include "mount-idmap.h"
 #include "rules.h"
+#include "stage.h"
 
 #ifndef MS_LAZYTIME
 #define MS_LAZYTIME (1 << 25)
@@ -15,8 +16,7 @@
 #define MS_NOSYMFOLLOW 256
 #endif
 
-/* OPT_LATER: known to crun, not done by mount-rootfs yet: refused, never ignored */
-enum opt_kind { OPT_SET, OPT_CLEAR, OPT_PROPAGATION, OPT_EXTRA, OPT_LATER };
+enum opt_kind { OPT_SET, OPT_CLEAR, OPT_PROPAGATION, OPT_EXTRA };
 
 struct mount_opt {
 	const char *name;
@@ -67,27 +67,27 @@ static const struct mount_opt mount_opts[] = {
     /* no mount flags: mount-rootfs acts on them itself (copy-up...); idmap and
      * ridmap are mount-idmap.c's */
     {"tmpcopyup", OPT_EXTRA, 0},
-    {"copy-symlink", OPT_LATER, 0},
+    {"copy-symlink", OPT_EXTRA, 0},
     {"src-nofollow", OPT_EXTRA, 0},
-    {"dest-nofollow", OPT_LATER, 0},
-    {"rro", OPT_LATER, 0},
-    {"rrw", OPT_LATER, 0},
-    {"rnosuid", OPT_LATER, 0},
-    {"rsuid", OPT_LATER, 0},
-    {"rnodev", OPT_LATER, 0},
-    {"rdev", OPT_LATER, 0},
-    {"rnoexec", OPT_LATER, 0},
-    {"rexec", OPT_LATER, 0},
-    {"rnoatime", OPT_LATER, 0},
-    {"ratime", OPT_LATER, 0},
-    {"rrelatime", OPT_LATER, 0},
-    {"rnorelatime", OPT_LATER, 0},
-    {"rstrictatime", OPT_LATER, 0},
-    {"rnostrictatime", OPT_LATER, 0},
-    {"rnodiratime", OPT_LATER, 0},
-    {"rdiratime", OPT_LATER, 0},
-    {"rnosymfollow", OPT_LATER, 0},
-    {"rsymfollow", OPT_LATER, 0},
+    {"dest-nofollow", OPT_EXTRA, 0},
+    {"rro", OPT_EXTRA, 0},
+    {"rrw", OPT_EXTRA, 0},
+    {"rnosuid", OPT_EXTRA, 0},
+    {"rsuid", OPT_EXTRA, 0},
+    {"rnodev", OPT_EXTRA, 0},
+    {"rdev", OPT_EXTRA, 0},
+    {"rnoexec", OPT_EXTRA, 0},
+    {"rexec", OPT_EXTRA, 0},
+    {"rnoatime", OPT_EXTRA, 0},
+    {"ratime", OPT_EXTRA, 0},
+    {"rrelatime", OPT_EXTRA, 0},
+    {"rnorelatime", OPT_EXTRA, 0},
+    {"rstrictatime", OPT_EXTRA, 0},
+    {"rnostrictatime", OPT_EXTRA, 0},
+    {"rnodiratime", OPT_EXTRA, 0},
+    {"rdiratime", OPT_EXTRA, 0},
+    {"rnosymfollow", OPT_EXTRA, 0},
+    {"rsymfollow", OPT_EXTRA, 0},
 };
 
 /* Also the rootfsPropagation values, shared with linux.c. */
@@ -166,11 +166,30 @@ static int mount_options(struct pc *pc, const struct jnode *opts, const char *pa
 		case OPT_EXTRA:
 			add_word(&w->extra, name);
 			break;
-		case OPT_LATER:
-			return stage_fail(pc->err, 0, "%s: mount option `%s` is not supported yet",
-					  p, name);
 		}
 	}
+	return 0;
+}
+
+static bool option_has_word(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list ? strstr(list, word) : NULL; p; p = strstr(p + 1, word))
+		if ((p == list || p[-1] == ',') && (p[n] == ',' || !p[n]))
+			return true;
+	return false;
+}
+
+/* Options about the source or a symlink: only a bind mount has a source path. */
+static int rule_bind_only_options(const char *path, const char *extra, struct stage_error *err)
+{
+	static const char *const words[] = {"copy-symlink", "src-nofollow", "dest-nofollow"};
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (option_has_word(extra, words[i]))
+			return stage_fail(err, 0, "%s: `%s` is for bind mounts only", path,
+					  words[i]);
 	return 0;
 }
 
@@ -228,10 +247,23 @@ static int emit_mount(struct pc *pc, const struct jnode *m, const char *path, in
 			return -1;
 		source = src;
 	}
+	if (!bind &&
+	    rule_bind_only_options(jpath_key(p, path, "options"), w->extra.data, pc->err) < 0)
+		return -1;
 	if (parse_mount_idmap(pc, m, path, index, bind, &w->idmap, &idmap) < 0)
 		return -1;
 	if (idmap)
 		add_word(&w->extra, idmap);
+	/*
+	 * In a new user namespace the container's root may not reach a source
+	 * the runtime can (below a 0700 host directory): as crun does, the
+	 * source is opened with the runtime's credentials, on the host side
+	 * (idmap-mounts clones it), and mount-rootfs attaches the clone.
+	 * Rootless, the runtime has no more rights than the container's root.
+	 */
+	if (bind && !idmap && (pc->ns_new & NS_USER) && host_root() &&
+	    !option_has_word(w->extra.data, "copy-symlink"))
+		add_word(&w->extra, "host-open");
 	plan_emit(pc->out, "mount", dest, type, source, fmt_hex(f, w->flags), fmt_hex(c, w->clear),
 		  fmt_hex(pr, w->propagation), w->data.len ? w->data.data : "",
 		  w->extra.len ? w->extra.data : "", NULL);

@@ -36,6 +36,8 @@ int rule_needs_new_ns(const char *path, unsigned ns_new, unsigned bit, const cha
 		      struct stage_error *err);
 int rule_mount_ns_for(const char *path, unsigned ns_listed, struct stage_error *err);
 int rule_userns_mappings(unsigned ns_new, int nuid, int ngid, struct stage_error *err);
+/* netdevices.c: a name the kernel takes for an interface (dev_valid_name) */
+int rule_ifname(const char *path, const char *name, struct stage_error *err);
 
 /* process.scheduler: SCHED_FIFO and SCHED_RR take 1..99, the others 0. */
 int rule_sched_priority(const char *policy, int64_t priority, struct stage_error *err);

@@ -1,5 +1,6 @@
 /* Pure logic of the mount-rootfs stage: path splitting, options, flags,
  * sysctl paths, cgroup v1 hierarchies. */
+#include <linux/mount.h>
 #include <sys/mount.h>
 #include <sys/statvfs.h>
 
@@ -96,6 +97,29 @@ TEST(cgroup1_data)
 	CHECK(cgroup1_data(self_cgroup, "cpu", buf, sizeof(buf), &path, &len) == NULL);
 	CHECK(cgroup1_data(self_cgroup, "pids", buf, sizeof(buf), &path, &len) == NULL);
 	CHECK(cgroup1_data("", "memory", buf, sizeof(buf), &path, &len) == NULL);
+}
+
+TEST(option_has_key)
+{
+	CHECK(option_has_key("size=1m,mode=755", "mode"));
+	CHECK(option_has_key("mode=1777", "mode"));
+	CHECK(!option_has_key("size=1m,nomode=1", "mode"));
+	CHECK(!option_has_key("mode", "mode"));
+	CHECK(!option_has_key("", "mode"));
+}
+
+TEST(recursive_attrs)
+{
+	uint64_t set, clear;
+
+	CHECK(!recursive_attrs("tmpcopyup,idmap", &set, &clear));
+	CHECK(recursive_attrs("rro,rnosuid", &set, &clear));
+	CHECK(set == (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID) && clear == 0);
+	/* later words win; an atime mode clears the whole field */
+	CHECK(recursive_attrs("rro,rnoatime,rrw,rstrictatime", &set, &clear));
+	CHECK(set == MOUNT_ATTR_STRICTATIME && clear == (MOUNT_ATTR_RDONLY | MOUNT_ATTR__ATIME));
+	CHECK(recursive_attrs("rrelatime", &set, &clear));
+	CHECK(set == 0 && clear == MOUNT_ATTR__ATIME);
 }
 
 int main(void)

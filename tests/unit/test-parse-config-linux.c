@@ -419,6 +419,22 @@ TEST(cgroups_path_refuses_shared_parents)
 	CHECK_STR(out, "/baton/c1");
 }
 
+TEST(net_devices)
+{
+	ACCEPT("", NS(",{'type':'network'}") ",'netDevices':{'veth1':{'name':'eth7'},'dummy0':{}}");
+	HAS("net-device|veth1|eth7");
+	HAS("net-device|dummy0|dummy0");
+	REJECT("", NS() ",'netDevices':{'veth1':{}}",
+	       "linux.netDevices.veth1: requires a network namespace of the container's own (new, "
+	       "or joined by a path that is not the runtime's)");
+	REJECT("", NS(",{'type':'network'}") ",'netDevices':{'a':{'name':'..'}}",
+	       "linux.netDevices.a.name: `..` is no interface name");
+	REJECT("", NS(",{'type':'network'}") ",'netDevices':{'a':{'name':'x'},'b':{'name':'x'}}",
+	       "linux.netDevices.b.name: `x` is also the name of linux.netDevices.a");
+	REJECT("", NS(",{'type':'network'}") ",'netDevices':{'a':{},'b':{'name':'a'}}",
+	       "linux.netDevices.b.name: `a` is also the name of linux.netDevices.a");
+}
+
 int main(void)
 {
 	return parse_config_unit_main();

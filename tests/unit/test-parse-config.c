@@ -293,9 +293,11 @@ TEST(mounts)
 	ACCEPT("'mounts':[{'destination':'rel/x','type':'tmpfs','source':'tmpfs'}]", NULL);
 	HAS("mount|/rel/x|tmpfs|tmpfs|0x0|0x0|0x0||");
 	REJECT("'mounts':[{'type':'tmpfs'}]", NULL, "mounts[0].destination: required");
-	REJECT(
+	/* crun's recursive options go to EXTRA, for mount_setattr in mount-rootfs */
+	ACCEPT(
 	    "'mounts':[{'destination':'/a','type':'bind','source':'/','options':['rbind','rro']}]",
-	    NULL, "mounts[0].options[1]: mount option `rro` is not supported yet");
+	    NULL);
+	HAS("mount|/a|bind|/|0x5000|0x0|0x0||rro");
 	REJECT("'mounts':[{'destination':'/a','options':[1]}]", NULL,
 	       "mounts[0].options[0]: must be a string");
 	REJECT("'mounts':{}", NULL, "mounts: must be an array");
@@ -368,6 +370,17 @@ TEST(mounts_idmap)
 	REJECT(
 	    BIND("'options':['idmap=uids=0-1-1;gids=0-1-1']," MAPS(RANGE(0, 1, 1), RANGE(0, 1, 1))),
 	    NULL, "mounts[0].options[0]: mappings given in mounts[0].uidMappings too");
+}
+
+TEST(mount_options_recursive_and_symlinks)
+{
+	ACCEPT("'mounts':[{'destination':'/d','type':'bind','source':'/s','options':['rbind','rro',"
+	       "'src-nofollow','copy-symlink']}]",
+	       NS());
+	HAS("mount|/d|bind|/s|0x5000|0x0|0x0||rro,src-nofollow,copy-symlink");
+	REJECT("'mounts':[{'destination':'/"
+	       "d','type':'tmpfs','source':'t','options':['dest-nofollow']}]",
+	       NS(), "mounts[0].options: `dest-nofollow` is for bind mounts only");
 }
 
 int main(void)
