@@ -17,6 +17,7 @@
 #include "cleanup.h"
 #include "procfs.h"
 #include "idmap-mounts.h"
+#include "nsfile.h"
 #include "stage.h"
 #include "strbuf.h"
 
@@ -58,16 +59,10 @@ bool same_as_container_maps(const struct plan *plan, unsigned index)
 
 int userns_of_container(pid_t pid, struct stage_error *err)
 {
-	char path[64];
-	struct stat theirs, ours;
-	int fd;
+	bool ours;
+	int fd = ns_open_of(pid, "user", "the container's user namespace", &ours, err);
 
-	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return stage_fail(err, errno, "open the container's user namespace `%s`", path);
-	if (fstat(fd, &theirs) == 0 && stat("/proc/self/ns/user", &ours) == 0 &&
-	    theirs.st_ino == ours.st_ino && theirs.st_dev == ours.st_dev) {
+	if (fd >= 0 && ours) {
 		close(fd);
 		return stage_fail(err, EINVAL,
 				  "`idmap` without uidMappings: the container has no user "

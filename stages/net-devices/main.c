@@ -24,6 +24,7 @@
 #include "fdenv.h"
 #include "net-devices.h"
 #include "plan.h"
+#include "nsfile.h"
 #include "stage.h"
 #include "strbuf.h"
 
@@ -90,20 +91,10 @@ static int load_plan(const struct args *a, struct plan *plan, struct stage_error
  * path to the runtime's own): the devices would not move at all. */
 static int open_container_netns(pid_t pid, struct stage_error *err)
 {
-	char path[64];
-	struct stat theirs, ours;
-	int fd;
+	bool ours;
+	int fd = ns_open_of(pid, "net", "linux.netDevices", &ours, err);
 
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return stage_fail(err, errno, "linux.netDevices: open `%s`", path);
-	if (fstat(fd, &theirs) < 0 || stat("/proc/self/ns/net", &ours) < 0) {
-		stage_fail(err, errno, "linux.netDevices: stat the network namespaces");
-		close(fd);
-		return -1;
-	}
-	if (theirs.st_ino == ours.st_ino && theirs.st_dev == ours.st_dev) {
+	if (fd >= 0 && ours) {
 		close(fd);
 		return stage_fail(err, EINVAL,
 				  "linux.netDevices: the container's network namespace is the "
