@@ -15,6 +15,7 @@
 #include "idmap-mounts.h"
 #include "record.h"
 #include "stage.h"
+#include "target.h"
 
 static const char usage[] =
     "Usage: idmap-mounts --plan FILE --pid PID\n"
@@ -25,40 +26,8 @@ static const char usage[] =
     "to it as an FD record `idmap:INDEX`. Run alone, it makes them, says so and\n"
     "closes them again (a check of what the kernel allows here).\n";
 
-struct args {
-	const char *plan_file; /* --plan, run alone */
-	int plan_fd, sync;     /* from the orchestrator */
-	pid_t pid;
-};
-
-static int parse_args(int argc, char **argv, struct args *a, struct stage_error *err)
-{
-	*a = (struct args){.plan_fd = -1, .sync = -1};
-	if (argc == 1 && getenv("BATON_FD_PLAN"))
-		return stage_target_from_env(&a->plan_fd, &a->sync, &a->pid, err);
-	for (int i = 1; i + 1 < argc; i += 2) {
-		if (strcmp(argv[i], "--plan") == 0)
-			a->plan_file = argv[i + 1];
-		else if (strcmp(argv[i], "--pid") != 0)
-			return stage_fail(err, EINVAL, "unknown argument `%s` (see --help)",
-					  argv[i]);
-		else if (stage_parse_pid(argv[i + 1], "--pid", &a->pid, err) < 0)
-			return -1;
-	}
-	if (argc % 2 == 0 || !a->plan_file || !a->pid)
-		return stage_fail(err, EINVAL, "usage: idmap-mounts --plan FILE --pid PID");
-	return 0;
-}
-
-static int load_plan(const struct args *a, struct plan *plan, struct stage_error *err)
-{
-	if (a->plan_file)
-		return plan_load_file(plan, a->plan_file, err);
-	return plan_load_fd(plan, a->plan_fd, err);
-}
-
 /* To the orchestrator, or (run alone) a line on stdout. */
-static int hand_over(const struct args *a, const struct idmapped_mount *m, int tree,
+static int hand_over(const struct stage_target *a, const struct idmapped_mount *m, int tree,
 		     struct stage_error *err)
 {
 	char name[32];
@@ -71,7 +40,7 @@ static int hand_over(const struct args *a, const struct idmapped_mount *m, int t
 	return record_send(a->sync, REC_FD, name, strlen(name), &tree, 1, err);
 }
 
-static int make_all(const struct args *a, const struct plan *plan, struct stage_error *err)
+static int make_all(const struct stage_target *a, const struct plan *plan, struct stage_error *err)
 {
 	unsigned index = 0;
 
@@ -91,13 +60,14 @@ static int make_all(const struct args *a, const struct plan *plan, struct stage_
 
 int main(int argc, char **argv)
 {
-	struct args a;
+	struct stage_target a;
 	autoplan struct plan plan = {0};
 	struct stage_error err = {0};
 
 	stage_init("idmap-mounts", argc, argv, usage);
-	if (parse_args(argc, argv, &a, &err) < 0 || load_plan(&a, &plan, &err) < 0 ||
-	    make_all(&a, &plan, &err) < 0)
+	if (stage_target_args(argc, argv, "idmap-mounts --plan FILE --pid PID", true, &a, &err) <
+		0 ||
+	    stage_target_plan(&a, &plan, &err) < 0 || make_all(&a, &plan, &err) < 0)
 		stage_exit_error(&err);
 	return 0;
 }

@@ -27,6 +27,7 @@
 #include "nsfile.h"
 #include "stage.h"
 #include "strbuf.h"
+#include "target.h"
 
 static const char usage[] =
     "Usage: net-devices --plan FILE --pid PID\n"
@@ -40,51 +41,33 @@ static const char usage[] =
     "(BATON_FD_PLAN and --restore at delete).\n";
 
 struct args {
-	const char *plan_file; /* --plan, run alone */
-	int plan_fd, sync;     /* from the orchestrator */
-	pid_t pid;
+	struct stage_target t;
 	bool restore; /* --restore: back out of a namespace joined by path */
 };
 
 static int parse_args(int argc, char **argv, struct args *a, struct stage_error *err)
 {
-	*a = (struct args){.plan_fd = -1, .sync = -1};
-	if (argc == 1 && getenv("BATON_FD_PLAN"))
-		return stage_target_from_env(&a->plan_fd, &a->sync, &a->pid, err);
+	char *rest[argc + 1];
+	int n = 0;
+
+	*a = (struct args){.t = {.plan_fd = -1, .sync = -1}};
 	/* at delete, the orchestrator gives the saved plan alone */
 	if (argc == 2 && strcmp(argv[1], "--restore") == 0 && getenv("BATON_FD_PLAN")) {
 		a->restore = true;
-		a->plan_fd = stage_fd("BATON_FD_PLAN", FD_KIND_FILE, err);
-		return a->plan_fd < 0 ? -1 : 0;
+		a->t.plan_fd = stage_fd("BATON_FD_PLAN", FD_KIND_FILE, err);
+		return a->t.plan_fd < 0 ? -1 : 0;
 	}
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--restore") == 0) {
+	/* run alone: --restore anywhere, the rest is the common --plan/--pid */
+	for (int i = 0; i < argc; i++) {
+		if (i > 0 && strcmp(argv[i], "--restore") == 0)
 			a->restore = true;
-			continue;
-		}
-		if (i + 1 >= argc)
-			return stage_fail(err, EINVAL, "usage: net-devices --plan FILE --pid PID");
-		if (strcmp(argv[i], "--plan") == 0)
-			a->plan_file = argv[i + 1];
-		else if (strcmp(argv[i], "--pid") != 0)
-			return stage_fail(err, EINVAL, "unknown argument `%s` (see --help)",
-					  argv[i]);
-		else if (stage_parse_pid(argv[i + 1], "--pid", &a->pid, err) < 0)
-			return -1;
-		i++;
+		else
+			rest[n++] = argv[i];
 	}
-	if (!a->plan_file || (!a->pid && !a->restore))
-		return stage_fail(
-		    err, EINVAL,
-		    "usage: net-devices --plan FILE --pid PID | --plan FILE --restore");
-	return 0;
-}
-
-static int load_plan(const struct args *a, struct plan *plan, struct stage_error *err)
-{
-	if (a->plan_file)
-		return plan_load_file(plan, a->plan_file, err);
-	return plan_load_fd(plan, a->plan_fd, err);
+	rest[n] = NULL;
+	return stage_target_args(n, rest,
+				 "net-devices --plan FILE --pid PID | --plan FILE --restore",
+				 !a->restore, &a->t, err);
 }
 
 /* The container's network namespace; refused when it is ours (joined by a
@@ -123,7 +106,7 @@ static int move_all(const struct args *a, const struct plan *plan, struct stage_
 {
 	size_t n = plan_count(plan, "net-device"), i = 0;
 	autofree struct net_device *devices = calloc(n ? n : 1, sizeof(*devices));
-	autoclose int netns = open_container_netns(a->pid, err);
+	autoclose int netns = open_container_netns(a->t.pid, err);
 	int ret = 0;
 
 	if (netns < 0)
@@ -219,7 +202,7 @@ int main(int argc, char **argv)
 	struct stage_error err = {0};
 
 	stage_init("net-devices", argc, argv, usage);
-	if (parse_args(argc, argv, &a, &err) < 0 || load_plan(&a, &plan, &err) < 0 ||
+	if (parse_args(argc, argv, &a, &err) < 0 || stage_target_plan(&a.t, &plan, &err) < 0 ||
 	    (a.restore ? restore_all(&plan, &err) : move_all(&a, &plan, &err)) < 0)
 		stage_exit_error(&err);
 	return 0;

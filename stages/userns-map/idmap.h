@@ -9,15 +9,6 @@
 #include "plan.h"
 #include "strbuf.h"
 
-struct userns_map_args {
-	const char *plan_file; /* --plan FILE, or NULL when run by the orchestrator */
-	int plan_fd;	       /* BATON_FD_PLAN */
-	pid_t pid;	       /* BATON_PID or --pid */
-};
-
-int parse_args(int argc, char **argv, struct userns_map_args *args, struct stage_error *err);
-int load_plan(const struct userns_map_args *args, struct plan *plan, struct stage_error *err);
-
 /* The records of key (`uid-map`, `gid-map`) as map file text, one "C H S\n" line each. */
 int idmap_text(const struct plan *plan, const char *key, struct strbuf *out,
 	       struct stage_error *err);

@@ -5,6 +5,7 @@
 #include "idmap.h"
 #include "plan.h"
 #include "stage.h"
+#include "target.h"
 
 static const char usage[] =
     "Usage: userns-map --plan FILE --pid PID\n"
@@ -22,12 +23,14 @@ static void write_maps(const struct plan *plan, pid_t pid)
 
 int main(int argc, char **argv)
 {
-	struct userns_map_args args;
+	struct stage_target args;
 	autoplan struct plan plan = {0};
 	struct stage_error err = {0};
 
 	stage_init("userns-map", argc, argv, usage);
-	if (parse_args(argc, argv, &args, &err) < 0 || load_plan(&args, &plan, &err) < 0)
+	if (stage_target_args(argc, argv, "userns-map --plan FILE --pid PID", true, &args, &err) <
+		0 ||
+	    stage_target_plan(&args, &plan, &err) < 0)
 		stage_exit_error(&err);
 	write_maps(&plan, args.pid);
 	return 0;
